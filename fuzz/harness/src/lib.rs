@@ -1,0 +1,1 @@
+//! Differential fuzzing harness: engines, generation, comparison, campaigns.

@@ -1,0 +1,1 @@
+//! Saffron's executable reference semantics of WebAssembly.

@@ -1,0 +1,50 @@
+//! `saffron` subcommands. Each submodule holds one subcommand's clap
+//! arguments and a `run` function over library calls; nothing else.
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+pub mod fuzz;
+pub mod run;
+pub mod verify;
+pub mod wast;
+
+/// Saffron: checkable correctness for Cranelift, the WebAssembly-to-native compiler.
+#[derive(Parser, Debug)]
+#[command(name = "saffron", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Run WebAssembly script (.wast) files or directories of them.
+    Wast(wast::Args),
+    /// Run a module (.wasm or .wat), optionally invoking an export.
+    Run(run::Args),
+    /// Verify Cranelift ISLE rules against their specs.
+    Verify(verify::Args),
+    /// Differential fuzzing campaign (no libFuzzer needed).
+    Fuzz(fuzz::Args),
+}
+
+/// Exit code for bad input (unreadable, malformed or invalid files, bad flags).
+pub const EXIT_BAD_INPUT: u8 = 2;
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Wast(a) => wast::run(a),
+        Command::Run(a) => run::run(a),
+        Command::Verify(a) => verify::run(a),
+        Command::Fuzz(a) => fuzz::run(a),
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::from(EXIT_BAD_INPUT)
+        }
+    }
+}

@@ -1,0 +1,9 @@
+//! `saffron wast`.
+use std::process::ExitCode;
+
+#[derive(clap::Args, Debug)]
+pub struct Args {}
+
+pub fn run(_args: Args) -> anyhow::Result<ExitCode> {
+    anyhow::bail!("`saffron wast` is not implemented yet")
+}
