@@ -4,6 +4,7 @@
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
+#[cfg(feature = "fuzz")]
 pub mod fuzz;
 pub mod run;
 pub mod verify;
@@ -26,6 +27,7 @@ pub enum Command {
     /// Verify Cranelift ISLE rules against their specs.
     Verify(verify::Args),
     /// Differential fuzzing campaign (no libFuzzer needed).
+    #[cfg(feature = "fuzz")]
     Fuzz(fuzz::Args),
 }
 
@@ -38,6 +40,7 @@ pub fn main() -> ExitCode {
         Command::Wast(a) => wast::run(a),
         Command::Run(a) => run::run(a),
         Command::Verify(a) => verify::run(a),
+        #[cfg(feature = "fuzz")]
         Command::Fuzz(a) => fuzz::run(a),
     };
     match result {
