@@ -1,6 +1,4 @@
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 
-fuzz_target!(|data: &[u8]| {
-    let _ = data; // wired to the harness by the fuzzing work
-});
+fuzz_target!(|data: &[u8]| saffron_fuzz::targets::parse_wast(data).assert_agree());

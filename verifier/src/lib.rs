@@ -2,5 +2,14 @@
 //!
 //! Pipeline: load -> expand -> instantiate -> encode -> solve -> replay -> report.
 pub mod cli;
+pub mod expand;
+pub(crate) mod front;
+pub mod instantiate;
 pub mod ir;
+pub mod load;
 pub mod span;
+pub mod encode;
+pub mod replay;
+pub mod solve;
+pub mod report;
+pub mod pipeline;

@@ -1,1 +1,21 @@
-//! Differential fuzzing harness: engines, generation, comparison, campaigns.
+//! Differential fuzzing harness: Saffron's semantics against wasmtime
+//! (Cranelift) and wasmi.
+//!
+//! - [`engines`]: the [`engines::Engine`] trait and its three implementations.
+//! - [`generate`]: wasm-smith configuration and argument generation.
+//! - [`rewrite`]: NaN canonicalisation of conversions, minimiser passes.
+//! - [`diff`]: running one module everywhere and judging ([`diff::Verdict`]).
+//! - [`targets`]: fuzz target bodies shared by cargo-fuzz and `saffron fuzz`.
+//! - [`campaign`], [`minimize`]: the stable driver behind `saffron fuzz`.
+pub mod campaign;
+pub mod diff;
+pub mod engines;
+pub mod generate;
+pub mod minimize;
+pub mod module_info;
+pub mod rewrite;
+pub mod targets;
+pub mod value;
+
+pub use campaign::{CampaignOptions, CampaignReport, Finding};
+pub use diff::{Differ, Mismatch, Verdict};

@@ -1,9 +1,172 @@
-//! `saffron verify`.
+//! `saffron verify`: check Cranelift ISLE rules against their specs.
+//!
+//! Without any argument: the `opt` unit, then `aarch64`, with the default
+//! excludes.
+use crate::expand::{ExpandOptions, Filter};
+use crate::load::{LoadOptions, Unit};
+use crate::pipeline::{self, VerifyOptions};
+use crate::report::{self, Summary, UnitReport};
+use crate::solve::SolveOptions;
+use anyhow::Context as _;
+use std::io::IsTerminal;
+use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
 #[derive(clap::Args, Debug)]
-pub struct Args {}
+pub struct Args {
+    /// Standalone, self-contained ISLE programs to verify (e.g. filetests).
+    pub files: Vec<PathBuf>,
+    /// The Cranelift compilation unit: opt, aarch64 or x64.
+    #[arg(long, value_parser = parse_unit)]
+    pub unit: Option<Unit>,
+    /// Cranelift's codegen directory (default: the pinned crate's source).
+    #[arg(long, value_name = "DIR")]
+    pub cranelift: Option<PathBuf>,
+    /// Extra ISLE files added to the unit (repeatable).
+    #[arg(long = "extra", value_name = "FILE")]
+    pub extra: Vec<PathBuf>,
+    /// Only expansions involving this rule.
+    #[arg(long, value_name = "NAME")]
+    pub rule: Option<String>,
+    /// Root term(s) to expand from (default: the unit's root).
+    #[arg(long, value_name = "TERM")]
+    pub root: Vec<String>,
+    /// include:|exclude: followed by tag:T, rule:R or root:T (repeatable).
+    #[arg(long, value_name = "FILTER", value_parser = parse_filter)]
+    pub filter: Vec<Filter>,
+    /// Exclude the tags that are out of scope by default.
+    #[arg(long)]
+    pub default_excludes: bool,
+    /// Solver time limit per type instance, in seconds.
+    #[arg(long, value_name = "SECS", default_value_t = 10.0)]
+    pub timeout: f64,
+    /// Deterministic Z3 resource limit per solver call (machine-independent budget).
+    #[arg(long, value_name = "N")]
+    pub rlimit: Option<u32>,
+    /// Worker threads (default: available cores).
+    #[arg(long, short = 'j', value_name = "N")]
+    pub jobs: Option<usize>,
+    /// Print the results as JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+    /// Also write a SARIF 2.1.0 log to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub sarif: Option<PathBuf>,
+    /// Also write the deterministic results ledger (JSON, no timings) to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub ledger: Option<PathBuf>,
+}
 
-pub fn run(_args: Args) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("`saffron verify` is not implemented yet")
+fn parse_unit(s: &str) -> Result<Unit, String> {
+    s.parse()
+}
+
+fn parse_filter(s: &str) -> Result<Filter, String> {
+    s.parse()
+}
+
+/// One pipeline run: a unit (maybe with extras) or standalone files.
+struct Run {
+    name: String,
+    load: LoadOptions,
+    default_excludes: bool,
+}
+
+fn runs(a: &Args) -> Vec<Run> {
+    let no_selection = a.files.is_empty() && a.unit.is_none() && a.extra.is_empty();
+    let units: Vec<Option<Unit>> = if no_selection {
+        vec![Some(Unit::Opt), Some(Unit::Aarch64)]
+    } else {
+        vec![a.unit]
+    };
+    units
+        .into_iter()
+        .map(|unit| Run {
+            name: match (unit, a.files.as_slice()) {
+                (Some(u), _) => u.name().to_string(),
+                (None, [f]) => f.display().to_string(),
+                (None, _) => "standalone".to_string(),
+            },
+            load: LoadOptions {
+                unit,
+                cranelift_dir: a.cranelift.clone(),
+                extra_files: a.extra.clone(),
+                standalone_files: a.files.clone(),
+            },
+            default_excludes: a.default_excludes || no_selection,
+        })
+        .collect()
+}
+
+pub fn run(a: Args) -> anyhow::Result<ExitCode> {
+    if !(a.timeout > 0.0 && a.timeout.is_finite()) {
+        anyhow::bail!("--timeout must be a positive number of seconds");
+    }
+    if !a.extra.is_empty() && a.unit.is_none() {
+        anyhow::bail!("--extra needs --unit");
+    }
+    let progress = std::io::stderr().is_terminal() && !a.json;
+    let mut reports: Vec<UnitReport> = Vec::new();
+    for r in runs(&a) {
+        let opts = VerifyOptions {
+            load: r.load,
+            expand: ExpandOptions {
+                roots: a.root.clone(),
+                rule: a.rule.clone(),
+                filters: a.filter.clone(),
+                default_excludes: r.default_excludes,
+            },
+            solve: SolveOptions { timeout: Duration::from_secs_f64(a.timeout), rlimit: a.rlimit },
+            jobs: a.jobs.unwrap_or(0),
+            progress,
+        };
+        if progress {
+            eprintln!("verifying {}...", r.name);
+        }
+        let report = pipeline::verify(&r.name, &opts).map_err(|e| anyhow::anyhow!("{e}"))?;
+        reports.push(report);
+    }
+
+    let mut total = Summary::default();
+    for r in &reports {
+        total.add(&r.summary);
+    }
+    if a.json {
+        println!("{}", report::json(&reports));
+    } else {
+        for r in &reports {
+            print!("{}", report::text(r));
+            if reports.len() > 1 {
+                println!(
+                    "{}: {} expansions, {} type instances in {:.1} s: {}",
+                    r.unit,
+                    r.expansions,
+                    r.summary.total,
+                    r.millis as f64 / 1000.0,
+                    r.summary.line()
+                );
+            } else {
+                eprintln!(
+                    "{}: {} expansions, {} type instances in {:.1} s",
+                    r.unit,
+                    r.expansions,
+                    r.summary.total,
+                    r.millis as f64 / 1000.0
+                );
+            }
+        }
+        if total.replay_mismatch > 0 {
+            println!("error: {} counterexample(s) did not replay: solver and evaluator disagree", total.replay_mismatch);
+        }
+        println!("{}", total.line());
+    }
+    if let Some(path) = &a.sarif {
+        let text = serde_json::to_string_pretty(&report::sarif(&reports))?;
+        report::write_atomically(path, &text).with_context(|| format!("writing {}", path.display()))?;
+    }
+    if let Some(path) = &a.ledger {
+        report::write_atomically(path, &report::ledger(&reports)).with_context(|| format!("writing {}", path.display()))?;
+    }
+    Ok(if total.failed > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }

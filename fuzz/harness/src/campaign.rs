@@ -1,0 +1,272 @@
+//! The stable-toolchain campaign driver behind `saffron fuzz`: seeded random
+//! inputs through a target function, progress on stderr, every new mismatch
+//! minimised and written out as `.wasm` + `.wat` + `.json`.
+
+use crate::diff::{Mismatch, Verdict};
+use crate::minimize;
+use anyhow::{Context, Result};
+use serde::Serialize;
+use std::collections::BTreeSet;
+use std::io::Write;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// A target: fuzz bytes in, verdict out.
+pub type TargetFn = fn(&[u8]) -> Verdict;
+
+#[derive(Clone, Debug)]
+pub struct CampaignOptions {
+    pub target: String,
+    pub seconds: f64,
+    pub seed: u64,
+    pub out_dir: PathBuf,
+    /// Print a progress line on stderr about once a second.
+    pub progress: bool,
+    /// Time allowed for minimising each new mismatch.
+    pub minimize_budget: Duration,
+    /// Inputs are this many bytes at most (uniform length).
+    pub max_input_len: usize,
+}
+
+impl CampaignOptions {
+    pub fn new(target: &str, seconds: f64, seed: u64) -> CampaignOptions {
+        CampaignOptions {
+            target: target.to_string(),
+            seconds,
+            seed,
+            out_dir: PathBuf::from("fuzz-out"),
+            progress: true,
+            minimize_budget: Duration::from_secs(20),
+            max_input_len: 4096,
+        }
+    }
+}
+
+/// One written mismatch (the shape of `--json` output).
+#[derive(Clone, Debug, Serialize)]
+pub struct Finding {
+    pub path: String,
+    pub engines: Vec<String>,
+    pub detail: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct CampaignReport {
+    pub target: String,
+    pub seconds: f64,
+    pub seed: u64,
+    pub execs: u64,
+    pub execs_per_sec: f64,
+    pub agreed: u64,
+    pub inconclusive: u64,
+    /// Mismatching executions, including repeats of an already written one.
+    pub mismatching_execs: u64,
+    /// Distinct mismatches (by signature), each written to the out dir.
+    pub mismatches: Vec<Finding>,
+}
+
+/// SplitMix64: tiny, seedable, good enough to drive byte generation.
+pub struct SplitMix64(u64);
+
+impl SplitMix64 {
+    pub fn new(seed: u64) -> Self {
+        SplitMix64(seed)
+    }
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+    pub fn fill(&mut self, buf: &mut [u8]) {
+        for chunk in buf.chunks_mut(8) {
+            let x = self.next_u64().to_le_bytes();
+            chunk.copy_from_slice(&x[..chunk.len()]);
+        }
+    }
+}
+
+/// Run a target once, turning a panic that escaped the target into a mismatch.
+pub fn run_guarded(target: TargetFn, data: &[u8]) -> Verdict {
+    match catch_unwind(AssertUnwindSafe(|| target(data))) {
+        Ok(v) => v,
+        Err(p) => {
+            let msg = p
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| p.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "non-string panic payload".into());
+            Verdict::Mismatch(Mismatch {
+                engines: vec!["target".into()],
+                signature: "panic:target".into(),
+                detail: format!("target panicked: {msg}"),
+                wasm: data.to_vec(),
+                arg_bytes: Vec::new(),
+            })
+        }
+    }
+}
+
+/// Run a campaign of `opts.seconds` against `target`.
+pub fn run(target: TargetFn, opts: &CampaignOptions) -> Result<CampaignReport> {
+    // Panics are caught and reported as findings; the default hook would
+    // spray backtraces over the progress line.
+    let previous_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let result = run_inner(target, opts);
+    std::panic::set_hook(previous_hook);
+    result
+}
+
+fn run_inner(target: TargetFn, opts: &CampaignOptions) -> Result<CampaignReport> {
+    let mut rng = SplitMix64::new(opts.seed);
+    let start = Instant::now();
+    let deadline = start + Duration::from_secs_f64(opts.seconds.max(0.0));
+    let mut report = CampaignReport {
+        target: opts.target.clone(),
+        seconds: 0.0,
+        seed: opts.seed,
+        execs: 0,
+        execs_per_sec: 0.0,
+        agreed: 0,
+        inconclusive: 0,
+        mismatching_execs: 0,
+        mismatches: Vec::new(),
+    };
+    let mut seen = BTreeSet::new();
+    let mut last_progress = Instant::now();
+    let mut buf = Vec::new();
+    // Minimisation time is not fuzzing time: keep it out of execs/s (the
+    // campaign's wall-clock length stays `seconds`).
+    let mut paused = Duration::ZERO;
+    while Instant::now() < deadline {
+        let len = 16 + (rng.next_u64() as usize) % opts.max_input_len.max(17).saturating_sub(16);
+        buf.resize(len, 0);
+        rng.fill(&mut buf);
+        let verdict = run_guarded(target, &buf);
+        report.execs += 1;
+        match verdict {
+            Verdict::Agree => report.agreed += 1,
+            Verdict::Inconclusive(_) => report.inconclusive += 1,
+            Verdict::Mismatch(m) => {
+                report.mismatching_execs += 1;
+                if seen.insert(m.signature.clone()) {
+                    let t0 = Instant::now();
+                    if opts.progress {
+                        eprintln!("\n[{}] mismatch {}: minimising...", opts.target, m.signature);
+                    }
+                    let remaining = deadline.saturating_duration_since(Instant::now());
+                    let budget = opts.minimize_budget.min(remaining.max(Duration::from_secs(2)));
+                    let structural = opts.target == "diff_module";
+                    let small = minimize::minimize(target, &buf, &m, budget, structural);
+                    let finding = write_finding(&opts.out_dir, &opts.target, &small, &buf, report.mismatches.len())?;
+                    if opts.progress {
+                        eprintln!("[{}] wrote {}\n{}", opts.target, finding.path, finding.detail.trim_end());
+                    }
+                    report.mismatches.push(finding);
+                    paused += t0.elapsed();
+                }
+            }
+        }
+        if opts.progress && last_progress.elapsed() >= Duration::from_secs(1) {
+            last_progress = Instant::now();
+            let secs = (start.elapsed() - paused).as_secs_f64().max(1e-9);
+            eprint!(
+                "\r[{}] {} execs, {:.0} execs/s, {} mismatches ({} distinct), {} inconclusive   ",
+                opts.target,
+                report.execs,
+                report.execs as f64 / secs,
+                report.mismatching_execs,
+                report.mismatches.len(),
+                report.inconclusive
+            );
+            let _ = std::io::stderr().flush();
+        }
+    }
+    let secs = (start.elapsed() - paused).as_secs_f64().max(1e-9);
+    report.seconds = secs;
+    report.execs_per_sec = report.execs as f64 / secs;
+    if opts.progress {
+        eprintln!(
+            "\r[{}] done: {} execs in {:.1}s ({:.0} execs/s), {} agreed, {} inconclusive, {} mismatching ({} distinct), seed {}",
+            opts.target,
+            report.execs,
+            secs,
+            report.execs_per_sec,
+            report.agreed,
+            report.inconclusive,
+            report.mismatching_execs,
+            report.mismatches.len(),
+            opts.seed
+        );
+    }
+    Ok(report)
+}
+
+/// Description written next to each mismatch's module.
+#[derive(Serialize)]
+struct FindingFile<'a> {
+    target: &'a str,
+    signature: &'a str,
+    engines: &'a [String],
+    detail: &'a str,
+    /// Hex of the bytes call arguments are drawn from (replay with
+    /// `saffron_fuzz::targets::diff_wasm(wasm, args)`).
+    arg_bytes_hex: String,
+    /// Hex of the original fuzz input (replay through the target).
+    input_hex: String,
+}
+
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+pub fn unhex(s: &str) -> Option<Vec<u8>> {
+    let s = s.trim();
+    if s.len() % 2 != 0 {
+        return None;
+    }
+    (0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).ok()).collect()
+}
+
+fn write_finding(out: &Path, target: &str, m: &Mismatch, input: &[u8], n: usize) -> Result<Finding> {
+    std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
+    let slug: String = m.signature.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect();
+    let stem = out.join(format!("{target}-{n:03}-{slug}"));
+    let wasm_path = stem.with_extension("wasm");
+    std::fs::write(&wasm_path, &m.wasm).with_context(|| format!("writing {}", wasm_path.display()))?;
+    let wat = wasmprinter::print_bytes(&m.wasm).unwrap_or_else(|e| format!(";; not printable: {e}\n"));
+    std::fs::write(stem.with_extension("wat"), wat)?;
+    let desc = FindingFile {
+        target,
+        signature: &m.signature,
+        engines: &m.engines,
+        detail: &m.detail,
+        arg_bytes_hex: hex(&m.arg_bytes),
+        input_hex: hex(input),
+    };
+    std::fs::write(stem.with_extension("json"), serde_json::to_string_pretty(&desc)?)?;
+    Ok(Finding { path: wasm_path.display().to_string(), engines: m.engines.clone(), detail: m.detail.clone() })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splitmix_is_seeded() {
+        let a: Vec<u64> = { let mut r = SplitMix64::new(7); (0..4).map(|_| r.next_u64()).collect() };
+        let b: Vec<u64> = { let mut r = SplitMix64::new(7); (0..4).map(|_| r.next_u64()).collect() };
+        let c: Vec<u64> = { let mut r = SplitMix64::new(8); (0..4).map(|_| r.next_u64()).collect() };
+        assert_eq!(a, b);
+        assert_ne!(a, c);
+    }
+
+    #[test]
+    fn hex_roundtrips() {
+        assert_eq!(unhex(&hex(&[0, 1, 0xab, 0xff])), Some(vec![0, 1, 0xab, 0xff]));
+        assert_eq!(unhex("abc"), None);
+    }
+}

@@ -1,0 +1,134 @@
+//! Saffron's reference interpreter (Contract A) as the engine under test.
+
+use super::Engine;
+use crate::module_info::{ExportKind, ModuleInfo};
+use crate::value::{classify_trap_message, FinalState, Instantiation, Outcome, Val};
+use saffron_semantics as sem;
+
+/// Call depth limit given to Saffron. Small on purpose: deep recursion is
+/// inconclusive anyway (every engine has a different limit), and a small
+/// limit keeps a natively-recursing interpreter far from the thread's stack.
+const MAX_CALL_DEPTH: usize = 1_000;
+
+pub struct SaffronEngine {
+    live: Option<(sem::Store, sem::InstanceAddr)>,
+}
+
+impl SaffronEngine {
+    pub fn new() -> Self {
+        SaffronEngine { live: None }
+    }
+}
+
+impl Default for SaffronEngine {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+fn outcome_of_trap(trap: &sem::Trap) -> Outcome {
+    match classify_trap_message(&trap.message) {
+        Ok(kind) => Outcome::Trapped(kind),
+        Err(exhaustion) => Outcome::Exhausted(exhaustion),
+    }
+}
+
+fn ref_val(r: &sem::Ref) -> Val {
+    match r.kind() {
+        sem::RefKind::Null => match r.null_top() {
+            Some(sem::HeapTop::Func) => Val::FuncRef { null: true },
+            _ => Val::ExternRef { null: true },
+        },
+        sem::RefKind::Func(_) => Val::FuncRef { null: false },
+        _ => Val::ExternRef { null: false },
+    }
+}
+
+fn from_saffron(v: &sem::Value) -> Val {
+    match v {
+        sem::Value::I32(x) => Val::I32(*x),
+        sem::Value::I64(x) => Val::I64(*x),
+        sem::Value::F32(x) => Val::F32(*x),
+        sem::Value::F64(x) => Val::F64(*x),
+        sem::Value::V128(x) => Val::V128(*x),
+        sem::Value::Ref(r) => ref_val(r),
+    }
+}
+
+fn to_saffron(v: &Val) -> sem::Value {
+    match *v {
+        Val::I32(x) => sem::Value::I32(x),
+        Val::I64(x) => sem::Value::I64(x),
+        Val::F32(x) => sem::Value::F32(x),
+        Val::F64(x) => sem::Value::F64(x),
+        Val::V128(x) => sem::Value::V128(x),
+        // Only null references are ever generated as arguments.
+        Val::FuncRef { .. } => sem::Value::Ref(sem::Ref::null(sem::HeapTop::Func)),
+        Val::ExternRef { .. } => sem::Value::Ref(sem::Ref::null(sem::HeapTop::Extern)),
+    }
+}
+
+impl Engine for SaffronEngine {
+    fn name(&self) -> &'static str {
+        "saffron"
+    }
+
+    fn instantiate(&mut self, wasm: &[u8], _info: &ModuleInfo, fuel: u64) -> Instantiation {
+        self.live = None;
+        let module = match sem::Module::from_binary(wasm) {
+            Ok(m) => m,
+            Err(e) => return Instantiation::Rejected(e.message),
+        };
+        let config = sem::Config { max_call_depth: MAX_CALL_DEPTH, fuel: Some(fuel) };
+        let mut store = sem::Store::with_config(config);
+        match store.instantiate(&module, &[]) {
+            Ok(instance) => {
+                self.live = Some((store, instance));
+                Instantiation::Ready
+            }
+            Err(sem::InstantiationError::Trap(trap)) => Instantiation::Failed(outcome_of_trap(&trap)),
+            Err(sem::InstantiationError::Unlinkable(msg)) => Instantiation::Rejected(msg),
+        }
+    }
+
+    fn call(&mut self, name: &str, args: &[Val], fuel: u64) -> Outcome {
+        let (store, instance) = self.live.as_mut().expect("call after successful instantiate");
+        let Some(sem::Extern::Func(func)) = store.export(*instance, name) else {
+            return Outcome::Trapped(crate::value::TrapKind::Other(format!("no exported function `{name}`")));
+        };
+        store.set_fuel(Some(fuel));
+        let args: Vec<sem::Value> = args.iter().map(to_saffron).collect();
+        match store.invoke(func, &args) {
+            Ok(results) => Outcome::Returned(results.iter().map(from_saffron).collect()),
+            Err(trap) => outcome_of_trap(&trap),
+        }
+    }
+
+    fn final_state(&mut self, info: &ModuleInfo) -> FinalState {
+        let (store, instance) = self.live.as_mut().expect("state after successful instantiate");
+        let mut state = FinalState::default();
+        for export in &info.exports {
+            let name = export.name.clone();
+            match (&export.kind, store.export(*instance, &name)) {
+                (ExportKind::Memory, Some(sem::Extern::Memory(m))) => {
+                    state.memories.push((name, store.memory_data(m).to_vec()));
+                }
+                (ExportKind::Global, Some(sem::Extern::Global(g))) => {
+                    state.globals.push((name, from_saffron(&store.global_get(g))));
+                }
+                (ExportKind::Table, Some(sem::Extern::Table(t))) => {
+                    let size = store.table_size(t);
+                    let elems = (0..size)
+                        .map(|i| match store.table_get(t, i) {
+                            Some(sem::Value::Ref(r)) => ref_val(&r),
+                            _ => Val::FuncRef { null: true },
+                        })
+                        .collect();
+                    state.tables.push((name, elems));
+                }
+                _ => {}
+            }
+        }
+        state
+    }
+}

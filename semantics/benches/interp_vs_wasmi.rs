@@ -1,0 +1,135 @@
+//! Saffron's interpreter against wasmi 2 on the same WAT workloads, in one process.
+//!
+//! `cargo bench -p saffron-semantics` prints, per workload, the argument used,
+//! both times, the ratio saffron/wasmi and whether both engines returned the
+//! same result. Arguments are calibrated on wasmi so that each run takes about
+//! `SAFFRON_BENCH_SECS` seconds there (default 0.8); only the call is timed,
+//! not decoding or instantiation.
+
+use std::time::{Duration, Instant};
+
+struct Workload {
+    name: &'static str,
+    wat: &'static str,
+    /// Argument to start calibrating from.
+    start_arg: i32,
+    /// How the running time grows with the argument.
+    growth: Growth,
+}
+
+enum Growth {
+    /// Time proportional to the argument (iteration or round counts).
+    Linear,
+    /// Time multiplies by about 1.618 per unit (recursive fib).
+    Exponential,
+}
+
+const WORKLOADS: &[Workload] = &[
+    Workload { name: "fib (recursive)", wat: include_str!("wat/fib.wat"), start_arg: 20, growth: Growth::Exponential },
+    Workload { name: "sieve (1e6)", wat: include_str!("wat/sieve.wat"), start_arg: 1, growth: Growth::Linear },
+    Workload { name: "matmul f64 128^3", wat: include_str!("wat/matmul.wat"), start_arg: 1, growth: Growth::Linear },
+    Workload { name: "hash loop (i64)", wat: include_str!("wat/hash.wat"), start_arg: 100_000, growth: Growth::Linear },
+];
+
+fn main() {
+    // `cargo bench` passes `--bench`; a filter argument selects workloads by name.
+    let filter: Option<String> = std::env::args().skip(1).find(|a| !a.starts_with('-'));
+    let target = std::env::var("SAFFRON_BENCH_SECS").ok().and_then(|s| s.parse::<f64>().ok()).unwrap_or(0.8);
+
+    println!("{:<18} {:>9} {:>11} {:>11} {:>9}  result", "workload", "arg", "saffron s", "wasmi s", "ratio");
+    for workload in WORKLOADS {
+        if filter.as_ref().is_some_and(|f| !workload.name.contains(f.as_str())) {
+            continue;
+        }
+        let wasm = wat::parse_str(workload.wat).unwrap_or_else(|e| panic!("{}: {e}", workload.name));
+        let wasmi = WasmiRunner::new(&wasm);
+        let arg = calibrate(workload, target, |arg| wasmi.run(arg).1);
+        let (wasmi_result, wasmi_time) = wasmi.run(arg);
+        let (saffron_result, saffron_time) = run_saffron(&wasm, arg);
+        let verdict = match saffron_result {
+            Ok(v) if v == wasmi_result => "same".to_string(),
+            Ok(v) => format!("DIFFERENT: saffron {v:#x}, wasmi {wasmi_result:#x}"),
+            Err(e) => format!("SAFFRON FAILED: {e}"),
+        };
+        println!(
+            "{:<18} {:>9} {:>11.3} {:>11.3} {:>9.1}  {verdict}",
+            workload.name,
+            arg,
+            saffron_time.as_secs_f64(),
+            wasmi_time.as_secs_f64(),
+            saffron_time.as_secs_f64() / wasmi_time.as_secs_f64()
+        );
+    }
+}
+
+/// Finds an argument for which wasmi runs for about `target` seconds.
+fn calibrate(workload: &Workload, target: f64, time_of: impl Fn(i32) -> Duration) -> i32 {
+    let mut arg = workload.start_arg;
+    loop {
+        let secs = time_of(arg).as_secs_f64().max(1e-6);
+        if secs >= target * 0.6 {
+            return arg;
+        }
+        arg = match workload.growth {
+            Growth::Linear => {
+                let scaled = (arg as f64 * target / secs).ceil();
+                // Grow at most 100x per step: tiny timings are noisy.
+                scaled.min(arg as f64 * 100.0).min(i32::MAX as f64) as i32
+            }
+            Growth::Exponential => {
+                let steps = ((target / secs).ln() / 1.618f64.ln()).floor().max(1.0) as i32;
+                arg + steps
+            }
+        };
+    }
+}
+
+struct WasmiRunner {
+    store: std::cell::RefCell<wasmi::Store<()>>,
+    func: wasmi::TypedFunc<i32, i64>,
+}
+
+impl WasmiRunner {
+    fn new(wasm: &[u8]) -> WasmiRunner {
+        let engine = wasmi::Engine::default();
+        let module = wasmi::Module::new(&engine, wasm).expect("wasmi accepts the workload");
+        let mut store = wasmi::Store::new(&engine, ());
+        let linker = wasmi::Linker::<()>::new(&engine);
+        let instance = linker.instantiate_and_start(&mut store, &module).expect("wasmi instantiates");
+        let func = instance.get_typed_func::<i32, i64>(&store, "run").expect("export run: [i32] -> [i64]");
+        WasmiRunner { store: std::cell::RefCell::new(store), func }
+    }
+
+    fn run(&self, arg: i32) -> (i64, Duration) {
+        let mut store = self.store.borrow_mut();
+        let start = Instant::now();
+        let result = self.func.call(&mut *store, arg).expect("wasmi runs the workload");
+        (result, start.elapsed())
+    }
+}
+
+fn run_saffron(wasm: &[u8], arg: i32) -> (Result<i64, String>, Duration) {
+    use saffron_semantics::{Extern, Module, Store, Value};
+    let setup = || -> Result<(Store, saffron_semantics::FuncAddr), String> {
+        let module = Module::from_binary(wasm).map_err(|e| e.message)?;
+        let mut store = Store::new();
+        let instance = store.instantiate(&module, &[]).map_err(|e| e.to_string())?;
+        match store.export(instance, "run") {
+            Some(Extern::Func(f)) => Ok((store, f)),
+            _ => Err("no function export \"run\"".to_string()),
+        }
+    };
+    let (mut store, func) = match setup() {
+        Ok(ok) => ok,
+        Err(e) => return (Err(e), Duration::ZERO),
+    };
+    let start = Instant::now();
+    let result = store.invoke(func, &[Value::I32(arg)]);
+    let elapsed = start.elapsed();
+    let result = match result.as_deref() {
+        Ok([Value::I64(v)]) => Ok(*v),
+        Ok(other) => Err(format!("unexpected results {other:?}")),
+        Err(trap) => Err(format!("trap: {}", trap.message)),
+    };
+    (result, elapsed)
+}

@@ -1,0 +1,202 @@
+//! The compact internal form every function body is translated to once, at decode time.
+//!
+//! Branch targets are resolved to instruction indices together with how many values the
+//! branch carries (`keep`) and the stack height (relative to the frame's first local)
+//! it cuts the operand stack back to (`drop_to`), so no label bookkeeping happens at run time.
+
+use crate::numerics::NumResult;
+use crate::syntax::types::{HeapTop, RefType};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BrTarget {
+    pub pc: u32,
+    pub keep: u32,
+    pub drop_to: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CatchKind {
+    One(u32),
+    OneRef(u32),
+    All,
+    AllRef,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CatchClause {
+    pub kind: CatchKind,
+    pub target: BrTarget,
+}
+
+/// A `try_table` region: instructions with index in `start..end` are covered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Handler {
+    pub start: u32,
+    pub end: u32,
+    pub catches: Vec<CatchClause>,
+}
+
+/// Memory loads; the name says what is read and how it is extended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoadOp {
+    I32, I64, F32, F64, V128,
+    I32S8, I32U8, I32S16, I32U16,
+    I64S8, I64U8, I64S16, I64U16, I64S32, I64U32,
+    V128S8x8, V128U8x8, V128S16x4, V128U16x4, V128S32x2, V128U32x2,
+    Splat8, Splat16, Splat32, Splat64,
+    Zero32, Zero64,
+}
+
+/// Sign/zero extension when reading packed struct/array fields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ext {
+    None,
+    S8,
+    U8,
+    S16,
+    U16,
+}
+
+pub type UnFn = fn(u128) -> NumResult;
+pub type BinFn = fn(u128, u128) -> NumResult;
+pub type TernFn = fn(u128, u128, u128) -> NumResult;
+
+/// One internal instruction. Indices (`u32`) are module-level indices resolved through the
+/// current instance at run time; `pool` indices refer to `Code::imms`.
+#[derive(Debug, Clone, Copy)]
+pub enum Instr {
+    Unreachable,
+    Jump(u32),
+    /// Pops a condition; jumps when it is zero (`if` without `else` value adjustment).
+    JumpIfZero(u32),
+    Br(BrTarget),
+    BrIf(BrTarget),
+    /// Targets in `Code::br_tables[first..=first+len]`, the last one being the default.
+    BrTable { first: u32, len: u32 },
+    Return,
+    Call(u32),
+    CallIndirect { table: u32, ty: u32 },
+    CallRef,
+    ReturnCall(u32),
+    ReturnCallIndirect { table: u32, ty: u32 },
+    ReturnCallRef,
+    Throw(u32),
+    ThrowRef,
+    BrOnNull(BrTarget),
+    BrOnNonNull(BrTarget),
+    /// Target in `Code::br_tables[target]`, cast type in `Code::ref_types[rt]`.
+    BrOnCast { target: u32, rt: u32 },
+    BrOnCastFail { target: u32, rt: u32 },
+    Drop,
+    Select,
+    LocalGet(u32),
+    LocalSet(u32),
+    LocalTee(u32),
+    GlobalGet(u32),
+    GlobalSet(u32),
+    TableGet(u32),
+    TableSet(u32),
+    TableSize(u32),
+    TableGrow(u32),
+    TableFill(u32),
+    TableCopy { dst: u32, src: u32 },
+    TableInit { table: u32, elem: u32 },
+    ElemDrop(u32),
+    Load { op: LoadOp, mem: u32, offset: u64 },
+    /// Stores the low `bytes` bytes of the operand.
+    Store { bytes: u8, mem: u32, offset: u64 },
+    LoadLane { bytes: u8, lane: u8, mem: u32, offset: u64 },
+    StoreLane { bytes: u8, lane: u8, mem: u32, offset: u64 },
+    MemorySize(u32),
+    MemoryGrow(u32),
+    MemoryFill(u32),
+    MemoryCopy { dst: u32, src: u32 },
+    MemoryInit { mem: u32, data: u32 },
+    DataDrop(u32),
+    Const32(u32),
+    Const64(u64),
+    ConstPool(u32),
+    Un(UnFn),
+    Bin(BinFn),
+    // Fused forms (translation-time peephole, see `translate::Translator::emit_numeric`):
+    // operands read straight from locals (`L`) or an immediate constant (`C`) instead of
+    // being pushed first; `S` is the stack top. They cut dispatches, not semantics.
+    /// Pushes `f(local a, local b)`.
+    BinLL { f: BinFn, a: u32, b: u32 },
+    /// Pushes `f(local a, c)`.
+    BinLC { f: BinFn, a: u32, c: u64 },
+    /// Replaces the top `x` by `f(x, c)`.
+    BinSC { f: BinFn, c: u64 },
+    /// Replaces the top `x` by `f(x, local b)`.
+    BinSL { f: BinFn, b: u32 },
+    /// Pushes `f(local a)`.
+    UnL { f: UnFn, a: u32 },
+    /// `Bin(f)` then `local.set dst`.
+    BinSet { f: BinFn, dst: u32 },
+    /// `BinLL` then `local.set dst`.
+    BinLLSet { f: BinFn, a: u32, b: u32, dst: u32 },
+    /// `BinSC` then `local.set dst`.
+    BinSCSet { f: BinFn, c: u64, dst: u32 },
+    /// `BinSL` then `local.set dst`.
+    BinSLSet { f: BinFn, b: u32, dst: u32 },
+    /// `BinLC` (constant below 2^32) then `local.set dst`.
+    BinLC32Set { f: BinFn, a: u32, c: u32, dst: u32 },
+    /// `BinLL` then `br_if` to `Code::br_tables[target]`.
+    BrIfBinLL { f: BinFn, a: u32, b: u32, target: u32 },
+    /// `BinLC` (constant below 2^32) then `br_if` to `Code::br_tables[target]`.
+    BrIfBinLC32 { f: BinFn, a: u32, c: u32, target: u32 },
+    /// `BinLL` then `JumpIfZero(pc)` (an `if` on a comparison of locals).
+    JumpIfZeroBinLL { f: BinFn, a: u32, b: u32, pc: u32 },
+    /// `BinLC` (constant below 2^32) then `JumpIfZero(pc)`.
+    JumpIfZeroBinLC32 { f: BinFn, a: u32, c: u32, pc: u32 },
+    /// `Un(f)` then `JumpIfZero(pc)`.
+    JumpIfZeroUn { f: UnFn, pc: u32 },
+    /// `f` on the two topmost values, then `br_if` on its result.
+    BrIfBin { f: BinFn, t: BrTarget },
+    Tern(TernFn),
+    UnImm(fn(u128, u128) -> NumResult, u32),
+    BinImm(fn(u128, u128, u128) -> NumResult, u32),
+    RefNull(HeapTop),
+    RefIsNull,
+    RefFunc(u32),
+    RefAsNonNull,
+    RefEq,
+    StructNew(u32),
+    StructNewDefault(u32),
+    StructGet { ty: u32, field: u32, ext: Ext },
+    StructSet { ty: u32, field: u32 },
+    ArrayNew(u32),
+    ArrayNewDefault(u32),
+    ArrayNewFixed { ty: u32, len: u32 },
+    ArrayNewData { ty: u32, data: u32 },
+    ArrayNewElem { ty: u32, elem: u32 },
+    ArrayGet { ty: u32, ext: Ext },
+    ArraySet(u32),
+    ArrayLen,
+    ArrayFill(u32),
+    ArrayCopy { dst: u32, src: u32 },
+    ArrayInitData { ty: u32, data: u32 },
+    ArrayInitElem { ty: u32, elem: u32 },
+    RefI31,
+    I31Get { signed: bool },
+    RefTest(u32),
+    RefCast(u32),
+    AnyConvertExtern,
+    ExternConvertAny,
+}
+
+/// A translated function body or constant expression.
+#[derive(Debug, Clone, Default)]
+pub struct Code {
+    pub instrs: Vec<Instr>,
+    pub br_tables: Vec<BrTarget>,
+    pub imms: Vec<u128>,
+    /// Cast targets (heap type indices are module type indices).
+    pub ref_types: Vec<RefType>,
+    /// `try_table` regions, outermost first in order of their start.
+    pub handlers: Vec<Handler>,
+    pub num_params: u32,
+    pub num_results: u32,
+    /// Initial bits of the declared (non-parameter) locals.
+    pub local_defaults: Vec<u128>,
+}

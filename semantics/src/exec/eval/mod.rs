@@ -1,0 +1,651 @@
+//! Evaluation (spec §4.4), as a loop over the translated code of the current frame.
+//!
+//! Calls never recurse on the host stack: the caller's frame is pushed on `frames` and the loop
+//! continues in the callee, so deep wasm recursion ends in the "call stack exhausted" trap.
+//! The operand stack holds untyped slots; locals are the first slots of a frame (`fp`).
+//! Each `Instr` arm is the reduction rule of its instruction; the fused forms produced by the
+//! translator's peephole pass (`BinLL`, `BrIfBin`, ...) are compositions of those rules.
+
+mod data;
+#[cfg(test)]
+mod tests;
+
+use std::sync::Arc;
+
+use super::code::{BrTarget, CatchKind, Code, Instr};
+use super::memory;
+use super::store::{FuncInst, HostFunc, Store};
+use super::trap::{Trap, TrapKind};
+use super::value::*;
+use crate::syntax::types::*;
+
+/// A suspended caller.
+struct Frame<'c> {
+    code: &'c Code,
+    pc: usize,
+    fp: usize,
+    inst: usize,
+}
+
+pub(crate) struct Machine<'s> {
+    store: &'s mut Store,
+    stack: Vec<u128>,
+    /// Instructions left; `u64::MAX` when unlimited (never reached in practice).
+    fuel: u64,
+}
+
+#[inline]
+fn pop(stack: &mut Vec<u128>) -> u128 {
+    stack.pop().expect("validation guarantees operands")
+}
+
+#[inline]
+fn top(stack: &mut [u128]) -> &mut u128 {
+    stack.last_mut().expect("validation guarantees operands")
+}
+
+/// Moves the `keep` topmost values down to `fp + drop_to` (the label's stack height).
+#[inline]
+fn unwind_to(stack: &mut Vec<u128>, fp: usize, t: &BrTarget) {
+    let len = stack.len();
+    let keep = t.keep as usize;
+    let dst = fp + t.drop_to as usize;
+    if dst + keep != len {
+        if keep == 1 {
+            stack[dst] = stack[len - 1];
+        } else {
+            stack.copy_within(len - keep..len, dst);
+        }
+        stack.truncate(dst + keep);
+    }
+}
+
+fn trap(kind: TrapKind) -> Trap {
+    Trap::of(kind)
+}
+
+fn null_trap(what: &str) -> Trap {
+    Trap::new(TrapKind::NullReference, what)
+}
+
+/// Converts a host-supplied value, checking it against the parameter type.
+fn arg_bits(v: &Value, ty: ValType) -> Option<u128> {
+    let ok = matches!(
+        (v, ty),
+        (Value::I32(_), ValType::I32)
+            | (Value::I64(_), ValType::I64)
+            | (Value::F32(_), ValType::F32)
+            | (Value::F64(_), ValType::F64)
+            | (Value::V128(_), ValType::V128)
+            | (Value::Ref(_), ValType::Ref(_))
+    );
+    ok.then(|| v.to_bits())
+}
+
+pub(crate) fn invoke(store: &mut Store, func: FuncAddr, args: &[Value]) -> Result<Vec<Value>, Trap> {
+    let fty = match store.funcs.get(func.0 as usize) {
+        Some(f) => store.types.func_type(f.type_id()).clone(),
+        None => return Err(Trap::new(TrapKind::InvalidInvocation, "invalid function address")),
+    };
+    let mut stack = Vec::with_capacity(1024);
+    if args.len() != fty.params.len() {
+        return Err(Trap::new(TrapKind::InvalidInvocation, "argument count mismatch"));
+    }
+    for (a, t) in args.iter().zip(&fty.params) {
+        stack.push(arg_bits(a, *t).ok_or_else(|| Trap::new(TrapKind::InvalidInvocation, "argument type mismatch"))?);
+    }
+    let mut m = Machine::new(store, stack);
+    let result = m.call_from_host(func);
+    m.finish();
+    result?;
+    Ok(m.stack.iter().zip(&fty.results).map(|(b, t)| Value::from_bits(*b, *t)).collect())
+}
+
+/// Evaluates a constant expression in instance `inst`.
+pub(crate) fn eval_const(store: &mut Store, inst: InstanceAddr, code: &Arc<Code>) -> Result<u128, Trap> {
+    let mut m = Machine::new(store, Vec::with_capacity(8));
+    m.fuel = u64::MAX; // constant expressions are tiny and do not count against fuel
+    m.run(code, 0, inst.0 as usize)?;
+    Ok(m.stack.pop().unwrap_or(0))
+}
+
+impl<'s> Machine<'s> {
+    fn new(store: &'s mut Store, stack: Vec<u128>) -> Self {
+        let fuel = store.fuel.unwrap_or(u64::MAX);
+        Machine { store, stack, fuel }
+    }
+
+    fn finish(&mut self) {
+        if self.store.fuel.is_some() {
+            self.store.fuel = Some(self.fuel);
+        }
+    }
+
+    fn call_from_host(&mut self, func: FuncAddr) -> Result<(), Trap> {
+        match self.store.funcs[func.0 as usize].clone() {
+            FuncInst::Host { ty, host } => {
+                let mut stack = std::mem::take(&mut self.stack);
+                let r = self.call_host(&mut stack, ty, host);
+                self.stack = stack;
+                r
+            }
+            FuncInst::Wasm { instance, code, .. } => {
+                let code = self.store.codes[code as usize].clone();
+                let fp = self.stack.len() - code.num_params as usize;
+                self.stack.extend_from_slice(&code.local_defaults);
+                self.run(&code, fp, instance.0 as usize)
+            }
+        }
+    }
+
+    fn call_host(&mut self, stack: &mut Vec<u128>, ty: u32, host: HostFunc) -> Result<(), Trap> {
+        let f = self.store.types.func_type(ty);
+        match host {
+            HostFunc::Print => {
+                let n = f.params.len();
+                stack.truncate(stack.len() - n);
+            }
+        }
+        Ok(())
+    }
+
+    fn instance(&self, inst: usize) -> &super::store::Instance {
+        &self.store.instances[inst]
+    }
+
+    fn mem_index(&self, inst: usize, mem: u32) -> usize {
+        self.store.instances[inst].mems[mem as usize].0 as usize
+    }
+
+    fn table_index(&self, inst: usize, table: u32) -> usize {
+        self.store.instances[inst].tables[table as usize].0 as usize
+    }
+
+    /// Cast target of `code.ref_types[rt]` with the instance's canonical type ids.
+    fn cast_type(&self, code: &Code, inst: usize, rt: u32) -> RefType {
+        let types = &self.store.instances[inst].types;
+        super::types::map_ref(code.ref_types[rt as usize], &|i| types[i as usize])
+    }
+
+    /// Runs `code` as a new activation at `fp` until that activation returns.
+    pub(crate) fn run(&mut self, code: &Code, fp: usize, inst: usize) -> Result<(), Trap> {
+        // The stack and fuel live in locals while running so they can stay in registers.
+        let mut stack = std::mem::take(&mut self.stack);
+        let mut fuel = self.fuel;
+        let codes = self.store.codes.clone();
+        let result = self.run_loop(&codes, &mut stack, &mut fuel, code, fp, inst);
+        self.stack = stack;
+        self.fuel = fuel;
+        result
+    }
+
+    fn run_loop<'c>(
+        &mut self,
+        codes: &'c [Arc<Code>],
+        stack: &mut Vec<u128>,
+        fuel: &mut u64,
+        mut code: &'c Code,
+        mut fp: usize,
+        mut inst: usize,
+    ) -> Result<(), Trap> {
+        use Instr as I;
+        let mut pc: usize = 0;
+        let mut frames: Vec<Frame<'c>> = Vec::new();
+        let max_depth = self.store.config.max_call_depth;
+
+        // Fuel is charged where execution can repeat: backward branches and calls. Every
+        // unbounded run passes one of them, and straight-line code stays free of the check.
+        macro_rules! charge {
+            () => {{
+                if *fuel == 0 {
+                    return Err(trap(TrapKind::OutOfFuel));
+                }
+                *fuel -= 1;
+            }};
+        }
+        // Enters function `$addr`: the arguments are already on the stack.
+        macro_rules! call {
+            ($addr:expr) => {{
+                let addr: FuncAddr = $addr;
+                charge!();
+                match &self.store.funcs[addr.0 as usize] {
+                    FuncInst::Wasm { instance, code: callee, .. } => {
+                        if frames.len() + 1 >= max_depth {
+                            return Err(trap(TrapKind::CallStackExhausted));
+                        }
+                        let callee: &'c Code = &codes[*callee as usize];
+                        let new_inst = instance.0 as usize;
+                        let new_fp = stack.len() - callee.num_params as usize;
+                        stack.extend_from_slice(&callee.local_defaults);
+                        frames.push(Frame { code, pc, fp, inst });
+                        code = callee;
+                        fp = new_fp;
+                        pc = 0;
+                        inst = new_inst;
+                    }
+                    FuncInst::Host { ty, host } => {
+                        let (ty, host) = (*ty, *host);
+                        self.call_host(stack, ty, host)?;
+                    }
+                }
+            }};
+        }
+        // Leaves the current activation with its results on top of the stack.
+        macro_rules! ret {
+            () => {{
+                let n = code.num_results as usize;
+                let len = stack.len();
+                if n == 1 {
+                    stack[fp] = stack[len - 1];
+                } else {
+                    stack.copy_within(len - n..len, fp);
+                }
+                stack.truncate(fp + n);
+                let Some(f) = frames.pop() else {
+                    return Ok(());
+                };
+                code = f.code;
+                pc = f.pc;
+                fp = f.fp;
+                inst = f.inst;
+            }};
+        }
+        // Replaces the current activation by a call to `$addr` (tail call).
+        macro_rules! tail_call {
+            ($addr:expr) => {{
+                let addr: FuncAddr = $addr;
+                charge!();
+                match &self.store.funcs[addr.0 as usize] {
+                    FuncInst::Wasm { instance, code: callee, .. } => {
+                        let callee: &'c Code = &codes[*callee as usize];
+                        let n = callee.num_params as usize;
+                        let len = stack.len();
+                        stack.copy_within(len - n..len, fp);
+                        stack.truncate(fp + n);
+                        stack.extend_from_slice(&callee.local_defaults);
+                        inst = instance.0 as usize;
+                        code = callee;
+                        pc = 0;
+                    }
+                    FuncInst::Host { ty, host } => {
+                        let (ty, host) = (*ty, *host);
+                        self.call_host(stack, ty, host)?;
+                        ret!();
+                    }
+                }
+            }};
+        }
+        macro_rules! branch {
+            ($t:expr) => {{
+                let t: BrTarget = $t;
+                unwind_to(stack, fp, &t);
+                if (t.pc as usize) < pc {
+                    charge!();
+                }
+                pc = t.pc as usize;
+            }};
+        }
+        // Raises the exception `$exn`: unwinds to the innermost matching handler.
+        macro_rules! throw {
+            ($exn:expr) => {{
+                let exn: u128 = $exn;
+                'unwind: loop {
+                    let at = (pc - 1) as u32;
+                    for h in code.handlers.iter().rev().filter(|h| h.start <= at && at < h.end) {
+                        for c in &h.catches {
+                            let obj = &self.store.exns[Ref::payload_of(exn) as usize];
+                            let tag_matches = |tag: u32| self.store.instances[inst].tags[tag as usize] == obj.tag;
+                            let (fields, with_ref) = match c.kind {
+                                CatchKind::One(tag) if tag_matches(tag) => (true, false),
+                                CatchKind::OneRef(tag) if tag_matches(tag) => (true, true),
+                                CatchKind::All => (false, false),
+                                CatchKind::AllRef => (false, true),
+                                _ => continue,
+                            };
+                            let values = if fields { obj.fields.clone() } else { Vec::new() };
+                            stack.truncate(fp + c.target.drop_to as usize);
+                            stack.extend_from_slice(&values);
+                            if with_ref {
+                                stack.push(exn);
+                            }
+                            pc = c.target.pc as usize;
+                            break 'unwind;
+                        }
+                    }
+                    let Some(f) = frames.pop() else {
+                        return Err(Trap::new(TrapKind::UncaughtException, "uncaught exception"));
+                    };
+                    code = f.code;
+                    pc = f.pc;
+                    fp = f.fp;
+                    inst = f.inst;
+                }
+            }};
+        }
+
+        loop {
+            let instr = code.instrs[pc];
+            pc += 1;
+            match instr {
+                I::Unreachable => return Err(trap(TrapKind::Unreachable)),
+                I::Jump(t) => {
+                    if (t as usize) < pc {
+                        charge!();
+                    }
+                    pc = t as usize
+                }
+                I::JumpIfZero(t) => {
+                    if pop(stack) as u32 == 0 {
+                        pc = t as usize;
+                    }
+                }
+                I::Br(t) => branch!(t),
+                I::BrIf(t) => {
+                    if pop(stack) as u32 != 0 {
+                        branch!(t);
+                    }
+                }
+                I::BrTable { first, len } => {
+                    let i = (pop(stack) as u32).min(len);
+                    let t = code.br_tables[(first + i) as usize];
+                    branch!(t);
+                }
+                I::Return => ret!(),
+                I::Call(f) => call!(self.instance(inst).funcs[f as usize]),
+                I::ReturnCall(f) => tail_call!(self.instance(inst).funcs[f as usize]),
+                I::CallIndirect { table, ty } => {
+                    let f = self.indirect_target(stack, inst, table, ty)?;
+                    call!(f)
+                }
+                I::ReturnCallIndirect { table, ty } => {
+                    let f = self.indirect_target(stack, inst, table, ty)?;
+                    tail_call!(f)
+                }
+                I::CallRef => {
+                    let r = pop(stack);
+                    if Ref::is_null_bits(r) {
+                        return Err(null_trap("null function reference"));
+                    }
+                    call!(FuncAddr(Ref::payload_of(r) as u32))
+                }
+                I::ReturnCallRef => {
+                    let r = pop(stack);
+                    if Ref::is_null_bits(r) {
+                        return Err(null_trap("null function reference"));
+                    }
+                    tail_call!(FuncAddr(Ref::payload_of(r) as u32))
+                }
+                I::Throw(tag) => {
+                    let tag = self.instance(inst).tags[tag as usize];
+                    let n = self.store.types.func_type(self.store.tags[tag.0 as usize].ty).params.len();
+                    let fields = stack.split_off(stack.len() - n);
+                    let exn = self.store.alloc_exn(tag, fields);
+                    throw!(exn)
+                }
+                I::ThrowRef => {
+                    let exn = pop(stack);
+                    if Ref::is_null_bits(exn) {
+                        return Err(null_trap("null exception reference"));
+                    }
+                    throw!(exn)
+                }
+                I::BrOnNull(t) => {
+                    if Ref::is_null_bits(*top(stack)) {
+                        pop(stack);
+                        branch!(t);
+                    }
+                }
+                I::BrOnNonNull(t) => {
+                    if Ref::is_null_bits(*top(stack)) {
+                        pop(stack);
+                    } else {
+                        branch!(t);
+                    }
+                }
+                I::BrOnCast { target, rt } | I::BrOnCastFail { target, rt } => {
+                    let rt = self.cast_type(code, inst, rt);
+                    let ok = { let v = *top(stack); self.store.ref_matches(v, rt) };
+                    if ok == matches!(instr, I::BrOnCast { .. }) {
+                        branch!(code.br_tables[target as usize]);
+                    }
+                }
+                I::Drop => {
+                    pop(stack);
+                }
+                I::Select => {
+                    let c = pop(stack) as u32;
+                    let b = pop(stack);
+                    if c == 0 {
+                        *top(stack) = b;
+                    }
+                }
+                I::LocalGet(i) => {
+                    let v = stack[fp + i as usize];
+                    stack.push(v);
+                }
+                I::LocalSet(i) => {
+                    let v = pop(stack);
+                    stack[fp + i as usize] = v;
+                }
+                I::LocalTee(i) => {
+                    let v = *top(stack);
+                    stack[fp + i as usize] = v;
+                }
+                I::GlobalGet(g) => {
+                    let a = self.instance(inst).globals[g as usize];
+                    let v = self.store.globals[a.0 as usize].value;
+                    stack.push(v);
+                }
+                I::GlobalSet(g) => {
+                    let a = self.instance(inst).globals[g as usize];
+                    let v = pop(stack);
+                    self.store.globals[a.0 as usize].value = v;
+                }
+                I::Load { op, mem, offset } => {
+                    let m = self.mem_index(inst, mem);
+                    let base = *top(stack) as u64;
+                    *top(stack) = memory::load(&self.store.mems[m].data, base, offset, op)?;
+                }
+                I::Store { bytes, mem, offset } => {
+                    let m = self.mem_index(inst, mem);
+                    let v = pop(stack);
+                    let base = pop(stack) as u64;
+                    memory::store(&mut self.store.mems[m].data, base, offset, bytes as usize, v)?;
+                }
+                I::LoadLane { bytes, lane, mem, offset } => {
+                    let m = self.mem_index(inst, mem);
+                    let v = pop(stack);
+                    let base = *top(stack) as u64;
+                    *top(stack) = memory::load_lane(&self.store.mems[m].data, base, offset, bytes as usize, lane, v)?;
+                }
+                I::StoreLane { bytes, lane, mem, offset } => {
+                    let m = self.mem_index(inst, mem);
+                    let v = pop(stack);
+                    let base = pop(stack) as u64;
+                    memory::store_lane(&mut self.store.mems[m].data, base, offset, bytes as usize, lane, v)?;
+                }
+                I::Const32(v) => stack.push(v as u128),
+                I::Const64(v) => stack.push(v as u128),
+                I::ConstPool(p) => stack.push(code.imms[p as usize]),
+                I::Un(f) => {
+                    let a = *top(stack);
+                    *top(stack) = f(a)?;
+                }
+                I::Bin(f) => {
+                    let b = pop(stack);
+                    let a = *top(stack);
+                    *top(stack) = f(a, b)?;
+                }
+                I::BinLL { f, a, b } => {
+                    let v = f(stack[fp + a as usize], stack[fp + b as usize])?;
+                    stack.push(v);
+                }
+                I::BinLC { f, a, c } => {
+                    let v = f(stack[fp + a as usize], c as u128)?;
+                    stack.push(v);
+                }
+                I::BinSC { f, c } => {
+                    let a = *top(stack);
+                    *top(stack) = f(a, c as u128)?;
+                }
+                I::BinSL { f, b } => {
+                    let b = stack[fp + b as usize];
+                    let a = *top(stack);
+                    *top(stack) = f(a, b)?;
+                }
+                I::UnL { f, a } => {
+                    let v = f(stack[fp + a as usize])?;
+                    stack.push(v);
+                }
+                I::BinSet { f, dst } => {
+                    let b = pop(stack);
+                    let a = pop(stack);
+                    stack[fp + dst as usize] = f(a, b)?;
+                }
+                I::BinLLSet { f, a, b, dst } => {
+                    stack[fp + dst as usize] = f(stack[fp + a as usize], stack[fp + b as usize])?;
+                }
+                I::BinSCSet { f, c, dst } => {
+                    let a = pop(stack);
+                    stack[fp + dst as usize] = f(a, c as u128)?;
+                }
+                I::BinSLSet { f, b, dst } => {
+                    let a = pop(stack);
+                    stack[fp + dst as usize] = f(a, stack[fp + b as usize])?;
+                }
+                I::BinLC32Set { f, a, c, dst } => {
+                    stack[fp + dst as usize] = f(stack[fp + a as usize], c as u128)?;
+                }
+                I::BrIfBinLL { f, a, b, target } => {
+                    if f(stack[fp + a as usize], stack[fp + b as usize])? as u32 != 0 {
+                        branch!(code.br_tables[target as usize]);
+                    }
+                }
+                I::BrIfBinLC32 { f, a, c, target } => {
+                    if f(stack[fp + a as usize], c as u128)? as u32 != 0 {
+                        branch!(code.br_tables[target as usize]);
+                    }
+                }
+                I::JumpIfZeroBinLL { f, a, b, pc: t } => {
+                    if f(stack[fp + a as usize], stack[fp + b as usize])? as u32 == 0 {
+                        pc = t as usize;
+                    }
+                }
+                I::JumpIfZeroBinLC32 { f, a, c, pc: t } => {
+                    if f(stack[fp + a as usize], c as u128)? as u32 == 0 {
+                        pc = t as usize;
+                    }
+                }
+                I::JumpIfZeroUn { f, pc: t } => {
+                    if f(pop(stack))? as u32 == 0 {
+                        pc = t as usize;
+                    }
+                }
+                I::BrIfBin { f, t } => {
+                    let b = pop(stack);
+                    let a = pop(stack);
+                    if f(a, b)? as u32 != 0 {
+                        branch!(t);
+                    }
+                }
+                I::Tern(f) => {
+                    let c = pop(stack);
+                    let b = pop(stack);
+                    let a = *top(stack);
+                    *top(stack) = f(a, b, c)?;
+                }
+                I::UnImm(f, p) => {
+                    let a = *top(stack);
+                    *top(stack) = f(a, code.imms[p as usize])?;
+                }
+                I::BinImm(f, p) => {
+                    let b = pop(stack);
+                    let a = *top(stack);
+                    *top(stack) = f(a, b, code.imms[p as usize])?;
+                }
+                I::RefNull(top) => stack.push(Ref::null_bits(top)),
+                I::RefIsNull => {
+                    let r = *top(stack);
+                    *top(stack) = Ref::is_null_bits(r) as u128;
+                }
+                I::RefFunc(f) => {
+                    let a = self.instance(inst).funcs[f as usize];
+                    stack.push(Ref::func(a).0);
+                }
+                I::RefAsNonNull => {
+                    if Ref::is_null_bits(*top(stack)) {
+                        return Err(null_trap("null reference"));
+                    }
+                }
+                I::RefEq => {
+                    let b = pop(stack);
+                    let a = *top(stack);
+                    let eq = (Ref::is_null_bits(a) && Ref::is_null_bits(b)) || a == b;
+                    *top(stack) = eq as u128;
+                }
+                I::RefI31 => {
+                    let v = *top(stack) as u32 & 0x7fff_ffff;
+                    *top(stack) = Ref::encode(TAG_I31, v as u64);
+                }
+                I::I31Get { signed } => {
+                    let r = *top(stack);
+                    if Ref::is_null_bits(r) {
+                        return Err(null_trap("null i31 reference"));
+                    }
+                    let v = Ref::payload_of(r) as u32;
+                    *top(stack) = if signed { (((v << 1) as i32 >> 1) as u32) as u128 } else { v as u128 };
+                }
+                I::RefTest(rt) => {
+                    let rt = self.cast_type(code, inst, rt);
+                    let ok = { let v = *top(stack); self.store.ref_matches(v, rt) };
+                    *top(stack) = ok as u128;
+                }
+                I::RefCast(rt) => {
+                    let rt = self.cast_type(code, inst, rt);
+                    if !{ let v = *top(stack); self.store.ref_matches(v, rt) } {
+                        return Err(trap(TrapKind::CastFailure));
+                    }
+                }
+                I::AnyConvertExtern => {
+                    let r = *top(stack);
+                    *top(stack) = if Ref::is_null_bits(r) {
+                        Ref::null_bits(HeapTop::Any)
+                    } else {
+                        Ref::encode(Ref::tag_of(r) & !EXTERN_FLAG, Ref::payload_of(r))
+                    };
+                }
+                I::ExternConvertAny => {
+                    let r = *top(stack);
+                    *top(stack) = if Ref::is_null_bits(r) {
+                        Ref::null_bits(HeapTop::Extern)
+                    } else {
+                        Ref::encode(Ref::tag_of(r) | EXTERN_FLAG, Ref::payload_of(r))
+                    };
+                }
+                other => self.exec_bulk(stack, other, inst)?,
+            }
+        }
+    }
+
+    /// Resolves the callee of `call_indirect` (spec: undefined / uninitialized / type mismatch).
+    fn indirect_target(&mut self, stack: &mut Vec<u128>, inst: usize, table: u32, ty: u32) -> Result<FuncAddr, Trap> {
+        let t = self.table_index(inst, table);
+        let i = pop(stack) as u64;
+        let tab = &self.store.tables[t];
+        // The reference interpreter names the offending index; the suite matches by prefix.
+        let r = *tab
+            .elems
+            .get(i as usize)
+            .filter(|_| i < tab.elems.len() as u64)
+            .ok_or_else(|| Trap::new(TrapKind::UndefinedElement, &format!("undefined element {i}")))?;
+        if Ref::is_null_bits(r) {
+            return Err(Trap::new(TrapKind::UninitializedElement, &format!("uninitialized element {i}")));
+        }
+        let f = FuncAddr(Ref::payload_of(r) as u32);
+        let expected = self.instance(inst).types[ty as usize];
+        if !self.store.types.is_subtype(self.store.funcs[f.0 as usize].type_id(), expected) {
+            return Err(trap(TrapKind::IndirectCallTypeMismatch));
+        }
+        Ok(f)
+    }
+}

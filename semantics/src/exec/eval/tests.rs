@@ -1,0 +1,198 @@
+//! Unit tests of the parts the spec suite exercises only indirectly: branch resolution,
+//! call-depth exhaustion, fuel, exception unwinding across frames and tail calls.
+
+use crate::exec::code::{BrTarget, Instr};
+use crate::*;
+
+fn instance(store: &mut Store, wat: &str) -> InstanceAddr {
+    let module = Module::from_text(wat).expect("test module");
+    store.instantiate(&module, &[]).expect("instantiation")
+}
+
+fn func(store: &Store, inst: InstanceAddr, name: &str) -> FuncAddr {
+    match store.export(inst, name) {
+        Some(Extern::Func(f)) => f,
+        other => panic!("no function {name}: {other:?}"),
+    }
+}
+
+fn call(store: &mut Store, inst: InstanceAddr, name: &str, args: &[Value]) -> Result<Vec<Value>, Trap> {
+    let f = func(store, inst, name);
+    store.invoke(f, args)
+}
+
+#[test]
+fn forward_and_backward_branch_targets_are_resolved() {
+    let m = Module::from_text(
+        "(module (func (param i32) (result i32)
+            (block (result i32) (i32.const 7) (br 0))
+            (loop (br_if 0 (local.get 0)))))",
+    )
+    .unwrap();
+    let code = &m.repr.code[0].instrs;
+    // block: [const 7, br -> after block]; loop header at 2: [local.get, br_if -> 2]; return.
+    assert!(matches!(code[1], Instr::Br(BrTarget { pc: 2, keep: 1, drop_to: 1 })), "{code:?}");
+    assert!(matches!(code[3], Instr::BrIf(BrTarget { pc: 2, keep: 0, drop_to: 2 })), "{code:?}");
+    assert!(matches!(code.last(), Some(Instr::Return)));
+}
+
+#[test]
+fn br_table_carries_values_to_each_target() {
+    let mut store = Store::new();
+    let inst = instance(
+        &mut store,
+        r#"(module (func (export "f") (param i32) (result i32)
+            (block (result i32)
+              (block (result i32)
+                (i32.const 10) (local.get 0) (br_table 0 1 0))
+              (i32.const 1) (i32.add))))"#,
+    );
+    assert_eq!(call(&mut store, inst, "f", &[Value::I32(0)]).unwrap(), vec![Value::I32(11)]);
+    assert_eq!(call(&mut store, inst, "f", &[Value::I32(1)]).unwrap(), vec![Value::I32(10)]);
+    assert_eq!(call(&mut store, inst, "f", &[Value::I32(5)]).unwrap(), vec![Value::I32(11)]);
+}
+
+#[test]
+fn unbounded_recursion_ends_in_exhaustion_trap() {
+    let mut store = Store::with_config(Config { max_call_depth: 500, fuel: None });
+    let inst = instance(
+        &mut store,
+        r#"(module
+            (func $f (export "runaway") (call $f))
+            (func $d (export "depth") (param i32) (result i32)
+              (if (result i32) (local.get 0)
+                (then (i32.add (i32.const 1) (call $d (i32.sub (local.get 0) (i32.const 1)))))
+                (else (i32.const 0)))))"#,
+    );
+    let err = call(&mut store, inst, "runaway", &[]).unwrap_err();
+    assert_eq!(err.kind, TrapKind::CallStackExhausted);
+    assert_eq!(err.message, "call stack exhausted");
+    assert_eq!(call(&mut store, inst, "depth", &[Value::I32(400)]).unwrap(), vec![Value::I32(400)]);
+    assert!(call(&mut store, inst, "depth", &[Value::I32(600)]).is_err());
+}
+
+#[test]
+fn tail_calls_do_not_grow_the_frame_stack() {
+    let mut store = Store::with_config(Config { max_call_depth: 100, fuel: None });
+    let inst = instance(
+        &mut store,
+        r#"(module (func $loop (export "count") (param i64) (result i64)
+            (if (result i64) (i64.eqz (local.get 0))
+              (then (i64.const 42))
+              (else (return_call $loop (i64.sub (local.get 0) (i64.const 1)))))))"#,
+    );
+    assert_eq!(call(&mut store, inst, "count", &[Value::I64(100_000)]).unwrap(), vec![Value::I64(42)]);
+}
+
+#[test]
+fn fuel_stops_infinite_loops_and_is_accounted() {
+    let mut store = Store::with_config(Config { fuel: Some(1000), ..Config::default() });
+    let inst = instance(&mut store, r#"(module (func (export "spin") (loop (br 0))) (func (export "nop")))"#);
+    let err = call(&mut store, inst, "spin", &[]).unwrap_err();
+    assert_eq!(err.kind, TrapKind::OutOfFuel);
+    assert_eq!(store.fuel(), Some(0));
+    store.set_fuel(Some(10));
+    call(&mut store, inst, "nop", &[]).unwrap();
+    assert_eq!(store.fuel(), Some(10), "straight-line code is free; only backward branches and calls cost");
+    store.set_fuel(Some(0));
+    assert_eq!(call(&mut store, inst, "spin", &[]).unwrap_err().kind, TrapKind::OutOfFuel);
+}
+
+#[test]
+fn exceptions_unwind_across_frames_to_the_matching_handler() {
+    let mut store = Store::new();
+    let inst = instance(
+        &mut store,
+        r#"(module
+            (tag $e (param i32))
+            (tag $other)
+            (func $thrower (param i32) (throw $e (local.get 0)))
+            (func (export "catch") (param i32) (result i32)
+              (block $h (result i32)
+                (block $o
+                  (try_table (catch $other $o) (catch $e $h)
+                    (call $thrower (local.get 0)))
+                  (return (i32.const -1)))
+                (i32.const -2)))
+            (func (export "uncaught") (call $thrower (i32.const 1))))"#,
+    );
+    assert_eq!(call(&mut store, inst, "catch", &[Value::I32(5)]).unwrap(), vec![Value::I32(5)]);
+    let err = call(&mut store, inst, "uncaught", &[]).unwrap_err();
+    assert_eq!(err.kind, TrapKind::UncaughtException);
+}
+
+#[test]
+fn truncated_and_corrupted_binaries_are_rejected_without_panic() {
+    let bytes = wat::parse_str(
+        r#"(module (memory 1) (func (export "f") (param i32) (result i32)
+            (block (result i32) (local.get 0) (i32.load offset=4) (br 0))))"#,
+    )
+    .unwrap();
+    assert!(Module::from_binary(&bytes).is_ok());
+    for len in 0..bytes.len() {
+        // A prefix ending at a section boundary may itself be a valid module (8 bytes: empty).
+        let result = Module::from_binary(&bytes[..len]);
+        if len < 8 || len == bytes.len() - 1 {
+            assert!(result.is_err(), "prefix of {len} bytes accepted");
+        }
+    }
+    for i in 8..bytes.len() {
+        for flip in [0x01u8, 0x80, 0xff] {
+            let mut b = bytes.clone();
+            b[i] ^= flip;
+            let _ = Module::from_binary(&b); // must not panic
+        }
+    }
+}
+
+#[test]
+fn peephole_fusion_never_crosses_a_branch_target() {
+    let mut store = Store::new();
+    // Without the barrier, `local.set 1` before the loop and `local.get 1` at the loop header
+    // would fuse into a `local.tee` outside the loop, and the back edge would skip the read.
+    let inst = instance(
+        &mut store,
+        r#"(module (func (export "count") (param i32) (result i32) (local i32)
+            (local.set 1 (i32.const 0))
+            (loop $l
+              (local.get 1) (i32.const 1) (i32.add) (local.set 1)
+              (br_if $l (i32.lt_u (local.get 1) (local.get 0))))
+            (local.get 1)))"#,
+    );
+    let module = Module::from_text(
+        r#"(module (func (param i32) (result i32) (local i32)
+            (local.set 1 (i32.const 0))
+            (loop $l (local.get 1) (drop))
+            (local.get 1)))"#,
+    )
+    .unwrap();
+    assert!(matches!(module.repr.code[0].instrs[1], Instr::LocalSet(1)), "{:?}", module.repr.code[0].instrs);
+    for n in [0, 1, 7] {
+        assert_eq!(call(&mut store, inst, "count", &[Value::I32(n)]).unwrap(), vec![Value::I32(n.max(1))]);
+    }
+}
+
+#[test]
+fn references_cross_the_extern_boundary_and_back() {
+    let mut store = Store::new();
+    let inst = instance(
+        &mut store,
+        r#"(module
+            (type $s (struct (field i32)))
+            (func (export "roundtrip") (param externref) (result anyref)
+              (any.convert_extern (local.get 0)))
+            (func (export "wrap") (result externref)
+              (extern.convert_any (struct.new $s (i32.const 3))))
+            (func (export "is_s") (param anyref) (result i32)
+              (ref.test (ref $s) (local.get 0))))"#,
+    );
+    let host = Value::Ref(Ref::host_extern(7));
+    let back = call(&mut store, inst, "roundtrip", &[host]).unwrap();
+    assert_eq!(back, vec![Value::Ref(Ref::host(7))]);
+    let wrapped = call(&mut store, inst, "wrap", &[]).unwrap();
+    let Value::Ref(r) = wrapped[0] else { panic!() };
+    assert_eq!(store.ref_kind(&r), RefKind::Extern(None));
+    let any = call(&mut store, inst, "roundtrip", &wrapped).unwrap();
+    assert_eq!(call(&mut store, inst, "is_s", &any).unwrap(), vec![Value::I32(1)]);
+    assert_eq!(call(&mut store, inst, "is_s", &back).unwrap(), vec![Value::I32(0)]);
+}

@@ -1,0 +1,105 @@
+//! Shared driver for the `verify_*` end-to-end tests: runs rules of a
+//! Cranelift unit through the verifier library (load → expand → instantiate →
+//! solve → replay) and reports one outcome per type instance.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use saffron_verifier::expand::{expand, ExpandOptions};
+use saffron_verifier::instantiate::{instantiate, InstanceBody};
+use saffron_verifier::load::{load, LoadOptions, Program, Unit};
+use saffron_verifier::replay::ReplayStatus;
+use saffron_verifier::solve::{check, Outcome, SolveOptions};
+
+/// One type instance of one expansion and what the verifier said about it.
+#[derive(Debug, Clone)]
+pub struct InstanceResult {
+    pub rule: String,
+    pub chain: Vec<String>,
+    pub types: String,
+    /// Contract outcome word: verified, counterexample, inapplicable, ...
+    pub outcome: &'static str,
+    /// For counterexamples: whether concrete replay confirmed it.
+    pub replayed: bool,
+    pub detail: String,
+}
+
+impl InstanceResult {
+    pub fn is_replayed_counterexample(&self) -> bool {
+        self.outcome == "counterexample" && self.replayed
+    }
+}
+
+impl std::fmt::Display for InstanceResult {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let chain = if self.chain.is_empty() { String::new() } else { format!(" via {}", self.chain.join(" > ")) };
+        write!(f, "{}{} @ {}: {}", self.rule, chain, self.types, self.outcome)?;
+        if self.outcome == "counterexample" {
+            write!(f, " ({})", if self.replayed { "replayed" } else { "NOT replayed" })?;
+        }
+        if !self.detail.is_empty() {
+            write!(f, " {}", self.detail)?;
+        }
+        Ok(())
+    }
+}
+
+/// Repository root (the workspace directory).
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("crate dir has a parent").to_path_buf()
+}
+
+/// The pinned cranelift-codegen source directory the verifier uses by default.
+pub fn pinned_cranelift_dir() -> PathBuf {
+    saffron_verifier::load::cranelift_codegen_dir(None).expect("pinned cranelift-codegen sources")
+}
+
+pub fn load_unit(unit: Unit, cranelift_dir: Option<PathBuf>, extra: &[PathBuf]) -> Program {
+    let opts = LoadOptions { unit: Some(unit), cranelift_dir, extra_files: extra.to_vec(), standalone_files: vec![] };
+    load(&opts).unwrap_or_else(|e| panic!("loading {unit:?}: {e}"))
+}
+
+/// Every type instance of every expansion of the named rule.
+pub fn verify_rule(program: &Program, rule: &str, timeout: Duration) -> Vec<InstanceResult> {
+    let opts = ExpandOptions { rule: Some(rule.to_string()), ..ExpandOptions::default() };
+    let expansions = expand(program, &opts).unwrap_or_else(|e| panic!("expanding rule {rule}: {e}"));
+    let mut results = Vec::new();
+    for e in &expansions {
+        for inst in instantiate(program, e) {
+            let (outcome, replayed, detail) = match &inst.body {
+                InstanceBody::Query(q) => match check(q, &SolveOptions { timeout }) {
+                    Outcome::Counterexample(cx) => {
+                        let inputs: Vec<String> = cx.inputs.iter().map(|b| format!("{}={}", b.name, b.value)).collect();
+                        let replayed = cx.replay == ReplayStatus::Replayed;
+                        let mut detail = inputs.join(" ");
+                        if !replayed {
+                            detail.push_str(&format!(" [{:?}]", cx.replay));
+                        }
+                        ("counterexample", replayed, detail)
+                    }
+                    Outcome::Unknown(r) => ("unknown", false, r),
+                    Outcome::Unsupported(r) => ("unsupported", false, r),
+                    Outcome::Error(m) => ("error", false, m),
+                    other => (other.word(), false, String::new()),
+                },
+                InstanceBody::Unsupported { reason, span } => ("unsupported", false, format!("{span}: {reason}")),
+                InstanceBody::Error { message, span } => ("error", false, format!("{span}: {message}")),
+            };
+            results.push(InstanceResult {
+                rule: e.rule.clone(),
+                chain: e.chain.clone(),
+                types: inst.types.clone(),
+                outcome,
+                replayed,
+                detail,
+            });
+        }
+    }
+    results
+}
+
+pub fn describe(results: &[InstanceResult]) -> String {
+    results.iter().map(|r| format!("  {r}")).collect::<Vec<_>>().join("\n")
+}

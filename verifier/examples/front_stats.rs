@@ -1,0 +1,88 @@
+//! Debug entry for the verifier front end: loads a unit (or standalone ISLE
+//! files), expands and instantiates every rule, and prints how many type
+//! instances became queries versus unsupported/error, with the top reasons.
+//!
+//! `cargo run -p saffron-verifier --no-default-features --example front_stats -- opt [--default-excludes] [--rule R] [--verbose]`
+
+use saffron_verifier::expand::{expand, ExpandOptions};
+use saffron_verifier::instantiate::{instantiate, InstanceBody};
+use saffron_verifier::load::{load, LoadOptions, Unit};
+use std::collections::HashMap;
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mut lo = LoadOptions::default();
+    let mut eo = ExpandOptions::default();
+    let mut verbose = false;
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--default-excludes" => eo.default_excludes = true,
+            "--rule" => eo.rule = it.next().cloned(),
+            "--root" => eo.roots.push(it.next().cloned().unwrap_or_default()),
+            "--verbose" => verbose = true,
+            "--extra" => lo.extra_files.push(it.next().unwrap().into()),
+            u if u.parse::<Unit>().is_ok() => lo.unit = Some(u.parse().unwrap()),
+            f => lo.standalone_files.push(f.into()),
+        }
+    }
+    let t0 = std::time::Instant::now();
+    let prog = match load(&lo) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("{e}");
+            std::process::exit(2);
+        }
+    };
+    eprintln!("loaded in {:?}: {} rules, {} specs", t0.elapsed(), prog.termenv.rules.len(), prog.specs.len());
+    let exps = expand(&prog, &eo).unwrap_or_else(|e| {
+        eprintln!("{e}");
+        std::process::exit(2)
+    });
+    let (mut q, mut u, mut er) = (0usize, 0usize, 0usize);
+    let mut reasons: HashMap<String, usize> = HashMap::new();
+    let mut exp_with_query = 0;
+    for e in &exps {
+        let insts = instantiate(&prog, e);
+        let mut any = false;
+        for i in insts {
+            match i.body {
+                InstanceBody::Query(query) => {
+                    q += 1;
+                    any = true;
+                    if verbose {
+                        println!("QUERY {} {} vars={} exprs={} lhs={} rhs={} obl={}", query.rule, query.types, query.vars.len(), query.exprs.len(), query.lhs_conditions.len(), query.rhs_assumptions.len(), query.obligations.len());
+                    }
+                }
+                InstanceBody::Unsupported { reason, span } => {
+                    u += 1;
+                    if verbose {
+                        println!("UNSUPPORTED {} {}: {reason} at {span}", e.rule, i.types);
+                    }
+                    *reasons.entry(format!("unsupported: {}", shorten(&reason))).or_default() += 1;
+                }
+                InstanceBody::Error { message, span } => {
+                    er += 1;
+                    if verbose {
+                        println!("ERROR {} {}: {message} at {span}", e.rule, i.types);
+                    }
+                    *reasons.entry(format!("error: {}", shorten(&message))).or_default() += 1;
+                }
+            }
+        }
+        exp_with_query += any as usize;
+    }
+    println!("expansions: {} ({} with at least one query)", exps.len(), exp_with_query);
+    println!("instances: {} queries, {} unsupported, {} errors ({:?})", q, u, er, t0.elapsed());
+    let mut rs: Vec<_> = reasons.into_iter().collect();
+    rs.sort_by(|a, b| b.1.cmp(&a.1));
+    for (r, n) in rs.iter().take(25) {
+        println!("  {n:6}  {r}");
+    }
+}
+
+/// Collapse instance-specific details so reasons group well.
+fn shorten(s: &str) -> String {
+    let s: String = s.chars().take(110).collect();
+    s
+}

@@ -1,0 +1,612 @@
+//! `ir::Query` -> Z3 terms (z3 crate 0.22, thread-local context).
+//!
+//! Floats live in the IR as IEEE bit patterns (bitvectors of width 32/64).
+//! Arithmetic on them goes through Z3's floating-point theory: the operand
+//! bits become a float with `to_fp` (total: every NaN pattern maps to NaN),
+//! and a float result becomes bits through a fresh *witness* bitvector `w`
+//! constrained by `to_fp(w) = result` (structural equality: exact for every
+//! non-NaN value, any NaN pattern for NaN, which is how Wasm and Cranelift
+//! treat NaN payloads). Out-of-range float-to-int conversions are likewise a
+//! witness. Witnesses are keyed by canonical expression id (see [`dag`]) so
+//! replay can reuse the solver's choice.
+//!
+//! Sign manipulation (`fneg`, `fabs`) and `fmin`/`fmax` selection are plain
+//! bit operations, as IEEE 754 defines them, so they keep payloads exactly.
+
+pub mod dag;
+
+use crate::ir::{
+    BvBinOp, BvCmpOp, BvUnOp, Const, Expr, ExprId, FpBinOp, FpCmpOp, FpConstKind, FpTestOp,
+    FpUnOp, IntOp, Query, Sort, VarId,
+};
+use z3::ast::{Ast, Bool, Float, Int, RoundingMode, BV};
+
+/// An encoded expression.
+#[derive(Clone, Debug)]
+pub enum Term {
+    Bool(Bool),
+    Int(Int),
+    Bv(BV),
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("cannot encode expression {expr}: {message}")]
+pub struct EncodeError {
+    pub expr: u32,
+    pub message: String,
+}
+
+/// A query as Z3 terms, in the current thread's context.
+pub struct Encoded {
+    /// One constant per `ir::Var`, indexed by `VarId.0`.
+    pub vars: Vec<Term>,
+    pub lhs_conditions: Vec<Bool>,
+    pub rhs_assumptions: Vec<Bool>,
+    pub obligations: Vec<Bool>,
+    /// Facts about witnesses (`to_fp(w) = r`); always asserted.
+    pub side_conditions: Vec<Bool>,
+    /// (canonical expression id, witness bitvector).
+    pub witnesses: Vec<(ExprId, BV)>,
+}
+
+/// Float format of an IEEE bitvector width: (exponent bits, significand bits).
+pub fn float_format(width: u32) -> Option<(u32, u32)> {
+    match width {
+        16 => Some((5, 11)),
+        32 => Some((8, 24)),
+        64 => Some((11, 53)),
+        _ => None,
+    }
+}
+
+/// IEEE bits of a special float constant (NaN is the canonical quiet NaN).
+pub fn fp_const_bits(width: u32, kind: FpConstKind) -> Option<u128> {
+    let (e, s) = float_format(width)?;
+    let m = s - 1; // stored significand bits
+    let exp_all = ((1u128 << e) - 1) << m;
+    let sign = 1u128 << (width - 1);
+    Some(match kind {
+        FpConstKind::PosInf => exp_all,
+        FpConstKind::NegInf => sign | exp_all,
+        FpConstKind::PosZero => 0,
+        FpConstKind::NegZero => sign,
+        FpConstKind::NaN => exp_all | (1u128 << (m - 1)),
+    })
+}
+
+pub fn encode(q: &Query) -> Result<Encoded, EncodeError> {
+    let order = dag::topo_order(q).map_err(|message| EncodeError { expr: 0, message })?;
+    let canon = dag::canonical_ids(q, &order);
+    let vars: Vec<Term> = q
+        .vars
+        .iter()
+        .enumerate()
+        .map(|(i, v)| var_const(i as u32, v.sort))
+        .collect();
+    let mut enc = Encoder {
+        q,
+        canon: &canon,
+        vars: &vars,
+        terms: vec![None; q.exprs.len()],
+        side_conditions: Vec::new(),
+        witnesses: Vec::new(),
+    };
+    for &id in &order {
+        if canon[id.0 as usize] != id {
+            continue;
+        }
+        let t = enc.encode_one(id).map_err(|message| EncodeError { expr: id.0, message })?;
+        enc.terms[id.0 as usize] = Some(t);
+    }
+    let conds = |cs: &[crate::ir::Condition]| -> Result<Vec<Bool>, EncodeError> {
+        cs.iter()
+            .map(|c| {
+                enc.bool(c.expr)
+                    .map_err(|message| EncodeError { expr: c.expr.0, message })
+            })
+            .collect()
+    };
+    let lhs_conditions = conds(&q.lhs_conditions)?;
+    let rhs_assumptions = conds(&q.rhs_assumptions)?;
+    let obligations = conds(&q.obligations)?;
+    Ok(Encoded {
+        lhs_conditions,
+        rhs_assumptions,
+        obligations,
+        side_conditions: enc.side_conditions,
+        witnesses: enc.witnesses,
+        vars,
+    })
+}
+
+fn var_const(index: u32, sort: Sort) -> Term {
+    let name = format!("v{index}");
+    match sort {
+        Sort::Bool => Term::Bool(Bool::new_const(name)),
+        Sort::Int => Term::Int(Int::new_const(name)),
+        Sort::BitVec(w) => Term::Bv(BV::new_const(name, w)),
+    }
+}
+
+struct Encoder<'a> {
+    q: &'a Query,
+    canon: &'a [ExprId],
+    vars: &'a [Term],
+    terms: Vec<Option<Term>>,
+    side_conditions: Vec<Bool>,
+    witnesses: Vec<(ExprId, BV)>,
+}
+
+fn sort_name(t: &Term) -> String {
+    match t {
+        Term::Bool(_) => "Bool".into(),
+        Term::Int(_) => "Int".into(),
+        Term::Bv(b) => format!("(_ BitVec {})", b.get_size()),
+    }
+}
+
+fn bv_const(width: u32, value: u128) -> BV {
+    if width <= 64 {
+        BV::from_u64(value as u64, width)
+    } else {
+        BV::from_str(width, &value.to_string()).expect("decimal numeral")
+    }
+}
+
+fn rne() -> RoundingMode {
+    RoundingMode::round_nearest_ties_to_even()
+}
+
+/// The float denoted by IEEE bits `b` (`(_ to_fp e s)` applied to a bitvector).
+fn fp_of_bits(b: &BV) -> Result<Float, String> {
+    let (e, s) = float_format(b.get_size())
+        .ok_or_else(|| format!("no float format of width {}", b.get_size()))?;
+    let sort = z3::Sort::float(e, s);
+    let ctx = b.get_ctx();
+    unsafe {
+        let raw = z3_sys::Z3_mk_fpa_to_fp_bv(ctx.get_z3_context(), b.get_z3_ast(), sort.get_z3_sort())
+            .ok_or("Z3_mk_fpa_to_fp_bv failed")?;
+        Ok(Float::wrap(ctx, raw))
+    }
+}
+
+/// (Un)signed bitvector to float of `width` bits, rounding to nearest even.
+fn fp_of_int_bits(b: &BV, signed: bool, width: u32) -> Result<Float, String> {
+    let (e, s) = float_format(width).ok_or_else(|| format!("no float format of width {width}"))?;
+    let sort = z3::Sort::float(e, s);
+    let ctx = b.get_ctx();
+    let rm = rne();
+    unsafe {
+        let f = if signed {
+            z3_sys::Z3_mk_fpa_to_fp_signed
+        } else {
+            z3_sys::Z3_mk_fpa_to_fp_unsigned
+        };
+        let raw = f(ctx.get_z3_context(), rm.get_z3_ast(), b.get_z3_ast(), sort.get_z3_sort())
+            .ok_or("Z3 int-to-float conversion failed")?;
+        Ok(Float::wrap(ctx, raw))
+    }
+}
+
+fn is_pow2(w: u32) -> bool {
+    w.is_power_of_two()
+}
+
+/// `amount mod width`, as a bitvector of `width` bits (the rotate amount).
+fn rotate_amount(amount: &BV, width: u32) -> BV {
+    let aw = amount.get_size();
+    if is_pow2(width) {
+        let k = width.trailing_zeros(); // bits needed for 0..width-1
+        if k == 0 {
+            return BV::from_u64(0, width);
+        }
+        let low = if aw >= k { amount.extract(k - 1, 0) } else { amount.zero_ext(k - aw) };
+        let lw = low.get_size();
+        if lw < width {
+            low.zero_ext(width - lw)
+        } else {
+            low
+        }
+    } else {
+        // General case: compute the remainder at the wider of the two widths.
+        let w = aw.max(width);
+        let a = if aw < w { amount.zero_ext(w - aw) } else { amount.clone() };
+        let r = a.bvurem(&BV::from_u64(width as u64, w));
+        if w > width {
+            r.extract(width - 1, 0)
+        } else {
+            r
+        }
+    }
+}
+
+/// Shift amount at the operand's width, saturated to `width` when it does
+/// not fit (SMT-LIB shifts by >= width give 0 / all sign bits).
+fn shift_amount(amount: &BV, width: u32) -> BV {
+    let aw = amount.get_size();
+    if aw == width {
+        amount.clone()
+    } else if aw < width {
+        amount.zero_ext(width - aw)
+    } else {
+        let fits = amount.bvult(&bv_const(aw, width as u128));
+        fits.ite(&amount.extract(width - 1, 0), &bv_const(width, u128::MAX >> (128 - width.min(128))))
+    }
+}
+
+/// Number of leading zeros of `x` as a `width`-bit vector: an ite chain from
+/// the most significant bit down.
+fn clz(x: &BV) -> BV {
+    let w = x.get_size();
+    let mut acc = BV::from_u64(w as u64, w); // all zero
+    for i in 0..w {
+        // bit i set => w-1-i leading zeros (later iterations are higher bits and win)
+        let bit = x.extract(i, i).eq(BV::from_u64(1, 1));
+        acc = bit.ite(&BV::from_u64((w - 1 - i) as u64, w), &acc);
+    }
+    acc
+}
+
+fn popcnt(x: &BV) -> BV {
+    let w = x.get_size();
+    let mut sum = BV::from_u64(0, w);
+    for i in 0..w {
+        let bit = x.extract(i, i);
+        let bit = if w > 1 { bit.zero_ext(w - 1) } else { bit };
+        sum = sum.bvadd(&bit);
+    }
+    sum
+}
+
+fn bit_reverse(x: &BV) -> BV {
+    let w = x.get_size();
+    let mut out = x.extract(0, 0);
+    for i in 1..w {
+        out = out.concat(&x.extract(i, i));
+    }
+    out
+}
+
+impl<'a> Encoder<'a> {
+    fn term(&self, id: ExprId) -> Result<&Term, String> {
+        let c = self.canon[id.0 as usize];
+        self.terms[c.0 as usize]
+            .as_ref()
+            .ok_or_else(|| format!("operand {} not encoded", id.0))
+    }
+    fn bool(&self, id: ExprId) -> Result<Bool, String> {
+        match self.term(id)? {
+            Term::Bool(b) => Ok(b.clone()),
+            t => Err(format!("expected Bool, found {}", sort_name(t))),
+        }
+    }
+    fn int(&self, id: ExprId) -> Result<Int, String> {
+        match self.term(id)? {
+            Term::Int(b) => Ok(b.clone()),
+            t => Err(format!("expected Int, found {}", sort_name(t))),
+        }
+    }
+    fn bv(&self, id: ExprId) -> Result<BV, String> {
+        match self.term(id)? {
+            Term::Bv(b) => Ok(b.clone()),
+            t => Err(format!("expected a bitvector, found {}", sort_name(t))),
+        }
+    }
+    fn same_width(a: &BV, b: &BV) -> Result<(), String> {
+        if a.get_size() == b.get_size() {
+            Ok(())
+        } else {
+            Err(format!("width mismatch: {} vs {}", a.get_size(), b.get_size()))
+        }
+    }
+    fn fp(&self, id: ExprId) -> Result<Float, String> {
+        fp_of_bits(&self.bv(id)?)
+    }
+
+    /// IEEE bits of a float result: a witness `w` with `to_fp(w) = r`.
+    fn bits_of_fp(&mut self, id: ExprId, r: &Float, width: u32) -> Result<BV, String> {
+        let w = BV::new_const(format!("w{}", id.0), width);
+        let back = fp_of_bits(&w)?;
+        self.side_conditions.push(back.eq(r));
+        self.witnesses.push((id, w.clone()));
+        Ok(w)
+    }
+
+    fn encode_one(&mut self, id: ExprId) -> Result<Term, String> {
+        let e = self.q.expr(id);
+        Ok(match e {
+            Expr::Var(VarId(v)) => self.vars[*v as usize].clone(),
+            Expr::Const(Const::Bool(b)) => Term::Bool(Bool::from_bool(*b)),
+            Expr::Const(Const::Int(i)) => Term::Int(Int::from_i128(*i)),
+            Expr::Const(Const::BitVec { width, value }) => {
+                if *width == 0 {
+                    return Err("zero-width bitvector".into());
+                }
+                Term::Bv(bv_const(*width, *value))
+            }
+            Expr::Not(a) => Term::Bool(self.bool(*a)?.not()),
+            Expr::And(xs) => {
+                let xs = xs.iter().map(|x| self.bool(*x)).collect::<Result<Vec<_>, _>>()?;
+                Term::Bool(Bool::and(&xs))
+            }
+            Expr::Or(xs) => {
+                let xs = xs.iter().map(|x| self.bool(*x)).collect::<Result<Vec<_>, _>>()?;
+                Term::Bool(Bool::or(&xs))
+            }
+            Expr::Imp(a, b) => Term::Bool(self.bool(*a)?.implies(&self.bool(*b)?)),
+            Expr::Eq(a, b) => Term::Bool(match (self.term(*a)?, self.term(*b)?) {
+                (Term::Bool(x), Term::Bool(y)) => x.eq(y),
+                (Term::Int(x), Term::Int(y)) => x.eq(y),
+                (Term::Bv(x), Term::Bv(y)) => {
+                    Self::same_width(x, y)?;
+                    x.eq(y)
+                }
+                (x, y) => return Err(format!("= of {} and {}", sort_name(x), sort_name(y))),
+            }),
+            Expr::Ite(c, a, b) => {
+                let c = self.bool(*c)?;
+                match (self.term(*a)?, self.term(*b)?) {
+                    (Term::Bool(x), Term::Bool(y)) => Term::Bool(c.ite(x, y)),
+                    (Term::Int(x), Term::Int(y)) => Term::Int(c.ite(x, y)),
+                    (Term::Bv(x), Term::Bv(y)) => {
+                        Self::same_width(x, y)?;
+                        Term::Bv(c.ite(x, y))
+                    }
+                    (x, y) => return Err(format!("ite of {} and {}", sort_name(x), sort_name(y))),
+                }
+            }
+            Expr::Int(op, a, b) => {
+                let (x, y) = (self.int(*a)?, self.int(*b)?);
+                match op {
+                    IntOp::Add => Term::Int(Int::add(&[&x, &y])),
+                    IntOp::Sub => Term::Int(Int::sub(&[&x, &y])),
+                    IntOp::Mul => Term::Int(Int::mul(&[&x, &y])),
+                    IntOp::Lt => Term::Bool(x.lt(&y)),
+                    IntOp::Le => Term::Bool(x.le(&y)),
+                    IntOp::Gt => Term::Bool(x.gt(&y)),
+                    IntOp::Ge => Term::Bool(x.ge(&y)),
+                }
+            }
+            Expr::BvUn(op, a) => {
+                let x = self.bv(*a)?;
+                let w = x.get_size();
+                Term::Bv(match op {
+                    BvUnOp::Not => x.bvnot(),
+                    BvUnOp::Neg => x.bvneg(),
+                    BvUnOp::Popcnt => popcnt(&x),
+                    BvUnOp::Clz => clz(&x),
+                    // Leading bits equal to the sign bit, not counting it:
+                    // clz(x ^ (x >>s 1)) - 1.
+                    BvUnOp::Cls => {
+                        let y = x.bvxor(&x.bvashr(&BV::from_u64(1, w)));
+                        clz(&y).bvsub(&BV::from_u64(1, w))
+                    }
+                    BvUnOp::Rev => bit_reverse(&x),
+                })
+            }
+            Expr::BvBin(op, a, b) => {
+                let (x, y) = (self.bv(*a)?, self.bv(*b)?);
+                let w = x.get_size();
+                match op {
+                    BvBinOp::Shl | BvBinOp::Lshr | BvBinOp::Ashr => {
+                        let n = shift_amount(&y, w);
+                        Term::Bv(match op {
+                            BvBinOp::Shl => x.bvshl(&n),
+                            BvBinOp::Lshr => x.bvlshr(&n),
+                            _ => x.bvashr(&n),
+                        })
+                    }
+                    BvBinOp::Rotl | BvBinOp::Rotr => Term::Bv(self.rotate(&x, &y, *op == BvBinOp::Rotl)),
+                    _ => {
+                        Self::same_width(&x, &y)?;
+                        Term::Bv(match op {
+                            BvBinOp::And => x.bvand(&y),
+                            BvBinOp::Or => x.bvor(&y),
+                            BvBinOp::Xor => x.bvxor(&y),
+                            BvBinOp::Add => x.bvadd(&y),
+                            BvBinOp::Sub => x.bvsub(&y),
+                            BvBinOp::Mul => x.bvmul(&y),
+                            BvBinOp::Udiv => x.bvudiv(&y),
+                            BvBinOp::Urem => x.bvurem(&y),
+                            BvBinOp::Sdiv => x.bvsdiv(&y),
+                            BvBinOp::Srem => x.bvsrem(&y),
+                            _ => unreachable!("handled above"),
+                        })
+                    }
+                }
+            }
+            Expr::BvCmp(op, a, b) => {
+                let (x, y) = (self.bv(*a)?, self.bv(*b)?);
+                Self::same_width(&x, &y)?;
+                Term::Bool(match op {
+                    BvCmpOp::Ult => x.bvult(&y),
+                    BvCmpOp::Ule => x.bvule(&y),
+                    BvCmpOp::Ugt => x.bvugt(&y),
+                    BvCmpOp::Uge => x.bvuge(&y),
+                    BvCmpOp::Slt => x.bvslt(&y),
+                    BvCmpOp::Sle => x.bvsle(&y),
+                    BvCmpOp::Sgt => x.bvsgt(&y),
+                    BvCmpOp::Sge => x.bvsge(&y),
+                    // Sign-extend by one bit and add: overflow iff the top two bits differ.
+                    BvCmpOp::Saddo => {
+                        let w = x.get_size();
+                        let s = x.sign_ext(1).bvadd(&y.sign_ext(1));
+                        s.extract(w, w).eq(s.extract(w - 1, w - 1)).not()
+                    }
+                })
+            }
+            Expr::Extract { hi, lo, arg } => {
+                let x = self.bv(*arg)?;
+                if hi < lo || *hi >= x.get_size() {
+                    return Err(format!("extract {hi}..{lo} of a {}-bit vector", x.get_size()));
+                }
+                Term::Bv(x.extract(*hi, *lo))
+            }
+            Expr::ZeroExt { width, arg } | Expr::SignExt { width, arg } => {
+                let x = self.bv(*arg)?;
+                let w = x.get_size();
+                if *width < w {
+                    return Err(format!("extension of a {w}-bit vector to {width} bits"));
+                }
+                Term::Bv(match (e, *width - w) {
+                    (_, 0) => x,
+                    (Expr::ZeroExt { .. }, k) => x.zero_ext(k),
+                    (_, k) => x.sign_ext(k),
+                })
+            }
+            Expr::Concat(hi, lo) => Term::Bv(self.bv(*hi)?.concat(&self.bv(*lo)?)),
+            Expr::Int2Bv { width, arg } => Term::Bv(BV::from_int(&self.int(*arg)?, *width)),
+            Expr::Bv2Int(a) => Term::Int(self.bv(*a)?.to_int(false)),
+            Expr::FpConst { width, kind } => {
+                let bits = fp_const_bits(*width, *kind)
+                    .ok_or_else(|| format!("no float format of width {width}"))?;
+                Term::Bv(bv_const(*width, bits))
+            }
+            Expr::FpUn(op, a) => {
+                let x = self.bv(*a)?;
+                let w = x.get_size();
+                float_format(w).ok_or_else(|| format!("no float format of width {w}"))?;
+                let sign = bv_const(w, 1u128 << (w - 1));
+                match op {
+                    FpUnOp::Neg => Term::Bv(x.bvxor(&sign)),
+                    FpUnOp::Abs => Term::Bv(x.bvand(&sign.bvnot())),
+                    _ => {
+                        let f = fp_of_bits(&x)?;
+                        let r = match op {
+                            FpUnOp::Sqrt => f.sqrt_with_rounding_mode(&rne()),
+                            FpUnOp::Ceil => f.round_to_integral_with_rounding_mode(&RoundingMode::round_towards_positive()),
+                            FpUnOp::Floor => f.round_to_integral_with_rounding_mode(&RoundingMode::round_towards_negative()),
+                            FpUnOp::Trunc => f.round_to_integral_with_rounding_mode(&RoundingMode::round_towards_zero()),
+                            FpUnOp::Nearest => f.round_to_integral_with_rounding_mode(&rne()),
+                            FpUnOp::Neg | FpUnOp::Abs => unreachable!("bit operations above"),
+                        };
+                        Term::Bv(self.bits_of_fp(id, &r, w)?)
+                    }
+                }
+            }
+            Expr::FpBin(op, a, b) => {
+                let (xb, yb) = (self.bv(*a)?, self.bv(*b)?);
+                Self::same_width(&xb, &yb)?;
+                let w = xb.get_size();
+                let (x, y) = (fp_of_bits(&xb)?, fp_of_bits(&yb)?);
+                match op {
+                    FpBinOp::Add | FpBinOp::Sub | FpBinOp::Mul | FpBinOp::Div => {
+                        let rm = rne();
+                        let r = match op {
+                            FpBinOp::Add => x.add_with_rounding_mode(&y, &rm),
+                            FpBinOp::Sub => x.sub_with_rounding_mode(&y, &rm),
+                            FpBinOp::Mul => x.mul_with_rounding_mode(&y, &rm),
+                            _ => x.div_with_rounding_mode(&y, &rm),
+                        };
+                        Term::Bv(self.bits_of_fp(id, &r, w)?)
+                    }
+                    FpBinOp::Min | FpBinOp::Max => {
+                        // NaN if either is NaN; -0 < +0; otherwise the
+                        // smaller/larger operand's own bits.
+                        let is_min = *op == FpBinOp::Min;
+                        let w_nan = BV::new_const(format!("w{}", id.0), w);
+                        self.side_conditions.push(fp_of_bits(&w_nan)?.is_nan());
+                        self.witnesses.push((id, w_nan.clone()));
+                        let any_nan = Bool::or(&[x.is_nan(), y.is_nan()]);
+                        let both_zero = Bool::and(&[x.is_zero(), y.is_zero()]);
+                        let zeros = if is_min { xb.bvor(&yb) } else { xb.bvand(&yb) };
+                        let pick_x = if is_min { x.lt(&y) } else { x.gt(&y) };
+                        let ordered = pick_x.ite(&xb, &yb);
+                        Term::Bv(any_nan.ite(&w_nan, &both_zero.ite(&zeros, &ordered)))
+                    }
+                }
+            }
+            Expr::FpCmp(op, a, b) => {
+                let (xb, yb) = (self.bv(*a)?, self.bv(*b)?);
+                Self::same_width(&xb, &yb)?;
+                let (x, y) = (fp_of_bits(&xb)?, fp_of_bits(&yb)?);
+                Term::Bool(match op {
+                    FpCmpOp::Eq => x.eq_fpa(&y),
+                    FpCmpOp::Ne => x.eq_fpa(&y).not(),
+                    FpCmpOp::Lt => x.lt(&y),
+                    FpCmpOp::Le => x.le(&y),
+                    FpCmpOp::Gt => x.gt(&y),
+                    FpCmpOp::Ge => x.ge(&y),
+                })
+            }
+            Expr::FpTest(op, a) => {
+                let x = self.fp(*a)?;
+                Term::Bool(match op {
+                    FpTestOp::IsZero => x.is_zero(),
+                    FpTestOp::IsInfinite => x.is_infinite(),
+                    FpTestOp::IsNaN => x.is_nan(),
+                    FpTestOp::IsNegative => x.is_negative(),
+                    FpTestOp::IsPositive => x.is_positive(),
+                })
+            }
+            Expr::ToFp { width, signed, arg } => {
+                let x = self.bv(*arg)?;
+                let r = fp_of_int_bits(&x, *signed, *width)?;
+                Term::Bv(self.bits_of_fp(id, &r, *width)?)
+            }
+            Expr::FpToFp { width, arg } => {
+                let x = self.fp(*arg)?;
+                let (e, s) = float_format(*width).ok_or_else(|| format!("no float format of width {width}"))?;
+                let r = x.to_fp_with_rounding_mode(&rne(), &z3::Sort::float(e, s));
+                Term::Bv(self.bits_of_fp(id, &r, *width)?)
+            }
+            Expr::FpToBv { width, signed, arg } => {
+                let x = self.fp(*arg)?;
+                let n = *width;
+                if n == 0 || n > 128 {
+                    return Err(format!("float to {n}-bit integer"));
+                }
+                let t = x.round_to_integral_with_rounding_mode(&RoundingMode::round_towards_zero());
+                // In range iff the truncated value is representable.
+                let (lo, hi) = if *signed {
+                    (-(2f64.powi(n as i32 - 1)), 2f64.powi(n as i32 - 1))
+                } else {
+                    (-1.0, 2f64.powi(n as i32))
+                };
+                let lo_ok = if *signed { t.ge(lo) } else { t.gt(lo) };
+                let in_range = Bool::and(&[x.is_nan().not(), lo_ok, t.lt(hi)]);
+                let rtz = RoundingMode::round_towards_zero();
+                let conv = if *signed {
+                    x.to_sbv_with_rounding_mode(&rtz, n)
+                } else {
+                    x.to_ubv_with_rounding_mode(&rtz, n)
+                };
+                let w = BV::new_const(format!("w{}", id.0), n);
+                self.witnesses.push((id, w.clone()));
+                Term::Bv(in_range.ite(&conv, &w))
+            }
+        })
+    }
+
+    /// Rotation by a symbolic or constant amount of any width, as two
+    /// shifts of the normalised amount (fast in Z3 4.8.12, unlike nested
+    /// `ext_rotate_*` of mixed widths).
+    fn rotate(&self, x: &BV, amount: &BV, left: bool) -> BV {
+        let w = x.get_size();
+        let r = rotate_amount(amount, w).simplify();
+        if let Some(k) = r.as_u64() {
+            let k = k as u32 % w;
+            if k == 0 {
+                return x.clone();
+            }
+            let k = if left { k } else { w - k };
+            // rotl by k: high part is bits w-1-k..0, low part is bits w-1..w-k
+            return x.extract(w - 1 - k, 0).concat(&x.extract(w - 1, w - k));
+        }
+        // (w - r) mod w == (-r) mod w; for power-of-two widths the wrap-around
+        // of the w-bit negation is exactly mod w. Otherwise normalise again.
+        let back = r.bvneg();
+        let back = if is_pow2(w) {
+            let k = w.trailing_zeros();
+            if k == 0 {
+                return x.clone();
+            }
+            let low = back.extract(k - 1, 0);
+            if k < w { low.zero_ext(w - k) } else { low }
+        } else {
+            bv_const(w, w as u128).bvsub(&r).bvurem(&bv_const(w, w as u128))
+        };
+        let (l, rr) = if left { (r, back) } else { (back, r) };
+        x.bvshl(&l).bvor(&x.bvlshr(&rr))
+    }
+}

@@ -1,0 +1,160 @@
+//! Shape of a query's expression DAG, shared by the SMT encoder and the
+//! concrete replay evaluator so both walk exactly the same thing.
+//!
+//! - [`topo_order`] lists every reachable expression after its operands,
+//!   without recursion (expansions of big rules can be deep).
+//! - [`canonical_ids`] merges structurally identical expressions. The encoder
+//!   introduces one fresh "witness" bitvector per nondeterministic result (a
+//!   NaN's bit pattern, an out-of-range float-to-int conversion); merging
+//!   makes two occurrences of `fadd x y` share one witness, as they must, and
+//!   lets replay look the witness up under the same id.
+
+use crate::ir::{Expr, ExprId, Query};
+use std::collections::HashMap;
+
+/// The operands of an expression, in order.
+pub fn operands(e: &Expr) -> Vec<ExprId> {
+    match e {
+        Expr::Var(_) | Expr::Const(_) | Expr::FpConst { .. } => vec![],
+        Expr::Not(a)
+        | Expr::BvUn(_, a)
+        | Expr::Extract { arg: a, .. }
+        | Expr::ZeroExt { arg: a, .. }
+        | Expr::SignExt { arg: a, .. }
+        | Expr::Int2Bv { arg: a, .. }
+        | Expr::Bv2Int(a)
+        | Expr::FpUn(_, a)
+        | Expr::FpTest(_, a)
+        | Expr::ToFp { arg: a, .. }
+        | Expr::FpToFp { arg: a, .. }
+        | Expr::FpToBv { arg: a, .. } => vec![*a],
+        Expr::And(xs) | Expr::Or(xs) => xs.clone(),
+        Expr::Imp(a, b)
+        | Expr::Eq(a, b)
+        | Expr::Int(_, a, b)
+        | Expr::BvBin(_, a, b)
+        | Expr::BvCmp(_, a, b)
+        | Expr::Concat(a, b)
+        | Expr::FpBin(_, a, b)
+        | Expr::FpCmp(_, a, b) => vec![*a, *b],
+        Expr::Ite(c, a, b) => vec![*c, *a, *b],
+    }
+}
+
+/// Rebuilds `e` with every operand replaced through `f`.
+fn map_operands(e: &Expr, f: impl Fn(ExprId) -> ExprId) -> Expr {
+    let mut out = e.clone();
+    match &mut out {
+        Expr::Var(_) | Expr::Const(_) | Expr::FpConst { .. } => {}
+        Expr::Not(a)
+        | Expr::BvUn(_, a)
+        | Expr::Extract { arg: a, .. }
+        | Expr::ZeroExt { arg: a, .. }
+        | Expr::SignExt { arg: a, .. }
+        | Expr::Int2Bv { arg: a, .. }
+        | Expr::Bv2Int(a)
+        | Expr::FpUn(_, a)
+        | Expr::FpTest(_, a)
+        | Expr::ToFp { arg: a, .. }
+        | Expr::FpToFp { arg: a, .. }
+        | Expr::FpToBv { arg: a, .. } => *a = f(*a),
+        Expr::And(xs) | Expr::Or(xs) => xs.iter_mut().for_each(|x| *x = f(*x)),
+        Expr::Imp(a, b)
+        | Expr::Eq(a, b)
+        | Expr::Int(_, a, b)
+        | Expr::BvBin(_, a, b)
+        | Expr::BvCmp(_, a, b)
+        | Expr::Concat(a, b)
+        | Expr::FpBin(_, a, b)
+        | Expr::FpCmp(_, a, b) => {
+            *a = f(*a);
+            *b = f(*b);
+        }
+        Expr::Ite(c, a, b) => {
+            *c = f(*c);
+            *a = f(*a);
+            *b = f(*b);
+        }
+    }
+    out
+}
+
+/// Every condition's root expression: lhs conditions, rhs assumptions, obligations.
+pub fn roots(q: &Query) -> impl Iterator<Item = ExprId> + '_ {
+    q.lhs_conditions
+        .iter()
+        .chain(&q.rhs_assumptions)
+        .chain(&q.obligations)
+        .map(|c| c.expr)
+}
+
+/// Post-order over the expressions reachable from the conditions (operands
+/// first). Errors on dangling ids and cycles: both are front-end bugs.
+pub fn topo_order(q: &Query) -> Result<Vec<ExprId>, String> {
+    #[derive(Clone, Copy, PartialEq)]
+    enum Mark {
+        New,
+        Open,
+        Done,
+    }
+    let n = q.exprs.len();
+    let mut mark = vec![Mark::New; n];
+    let mut order = Vec::with_capacity(n);
+    let check = |id: ExprId| -> Result<(), String> {
+        if (id.0 as usize) < n {
+            Ok(())
+        } else {
+            Err(format!("expression id {} out of range ({} expressions)", id.0, n))
+        }
+    };
+    for root in roots(q) {
+        check(root)?;
+        // (expression, operands already pushed)
+        let mut stack = vec![(root, false)];
+        while let Some((id, expanded)) = stack.pop() {
+            let i = id.0 as usize;
+            if expanded {
+                mark[i] = Mark::Done;
+                order.push(id);
+                continue;
+            }
+            match mark[i] {
+                Mark::Done => continue,
+                Mark::Open => return Err(format!("expression {} is part of a cycle", id.0)),
+                Mark::New => {}
+            }
+            mark[i] = Mark::Open;
+            stack.push((id, true));
+            let e = q.expr(id);
+            if let Expr::Var(v) = e {
+                if v.0 as usize >= q.vars.len() {
+                    return Err(format!("variable id {} out of range", v.0));
+                }
+            }
+            for op in operands(e) {
+                check(op)?;
+                match mark[op.0 as usize] {
+                    Mark::Done => {}
+                    Mark::Open => return Err(format!("expression {} is part of a cycle", op.0)),
+                    Mark::New => stack.push((op, false)),
+                }
+            }
+        }
+    }
+    Ok(order)
+}
+
+/// For each expression id (indexable by `ExprId.0`), the id of its canonical
+/// representative; only entries in `order` are meaningful.
+pub fn canonical_ids(q: &Query, order: &[ExprId]) -> Vec<ExprId> {
+    let mut canon: Vec<ExprId> = (0..q.exprs.len() as u32).map(ExprId).collect();
+    // `Expr` has no `Hash`; its Debug text (with canonical operands) is a
+    // faithful structural key.
+    let mut seen: HashMap<String, ExprId> = HashMap::with_capacity(order.len());
+    for &id in order {
+        let key = format!("{:?}", map_operands(q.expr(id), |a| canon[a.0 as usize]));
+        let rep = *seen.entry(key).or_insert(id);
+        canon[id.0 as usize] = rep;
+    }
+    canon
+}

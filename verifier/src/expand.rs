@@ -1,0 +1,372 @@
+//! Rule expansion: pick the rules to verify and inline the rules of terms
+//! marked `(attr T (veri chain))` wherever such a term is applied.
+//!
+//! An expansion is a root rule plus, for every application of a chained term
+//! (in the order the instantiator walks the rule), the rule chosen for it,
+//! recursively. Terms that are not chained are described by their specs.
+
+use crate::load::{unit_default_root, Program};
+use crate::span::Span;
+use cranelift_isle::sema::{Expr, Pattern, RuleId, TermId, TermKind};
+use std::collections::{BTreeSet, HashSet};
+use std::fmt;
+use std::str::FromStr;
+use std::sync::Arc;
+
+/// Maximum nesting of chained rules; deeper chains become unsupported
+/// expansions instead of looping on recursive terms.
+const MAX_CHAIN_DEPTH: usize = 6;
+/// Maximum expansions produced from one root rule.
+const MAX_EXPANSIONS_PER_RULE: usize = 4096;
+
+/// Tags that upstream tooling does not verify by default: vector, atomics,
+/// Spectre guards, narrow floats, constant addressing modes, i128, slow
+/// instantiations, stack-category Wasm ops, and rules still marked TODO.
+pub const DEFAULT_EXCLUDED_TAGS: &[&str] = &[
+    "vector",
+    "atomics",
+    "spectre",
+    "narrowfloat",
+    "amode_const",
+    "i128",
+    "slow",
+    "wasm_category_stack",
+    "TODO",
+];
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FilterItem {
+    Tag(String),
+    Rule(String),
+    Root(String),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Filter {
+    Include(FilterItem),
+    Exclude(FilterItem),
+}
+
+impl FromStr for Filter {
+    type Err = String;
+    /// `include:tag:T`, `exclude:rule:R`, `include:root:T`, ...
+    fn from_str(s: &str) -> Result<Filter, String> {
+        let mut parts = s.splitn(3, ':');
+        let (mode, kind, value) = (parts.next(), parts.next(), parts.next());
+        let value = match value {
+            Some(v) if !v.is_empty() => v.to_string(),
+            _ => return Err(format!("bad filter `{s}`: expected include|exclude:tag|rule|root:NAME")),
+        };
+        let item = match kind {
+            Some("tag") => FilterItem::Tag(value),
+            Some("rule") => FilterItem::Rule(value),
+            Some("root") => FilterItem::Root(value),
+            _ => return Err(format!("bad filter `{s}`: kind must be tag, rule or root")),
+        };
+        match mode {
+            Some("include") => Ok(Filter::Include(item)),
+            Some("exclude") => Ok(Filter::Exclude(item)),
+            _ => Err(format!("bad filter `{s}`: must start with include: or exclude:")),
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct ExpandOptions {
+    pub roots: Vec<String>,
+    pub rule: Option<String>,
+    pub filters: Vec<Filter>,
+    pub default_excludes: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct ExpandError(pub String);
+
+impl fmt::Display for ExpandError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+impl std::error::Error for ExpandError {}
+
+/// The rule used at one chained application, with the choices made inside it.
+#[derive(Clone, Debug)]
+pub(crate) struct ChainTree {
+    pub rule: RuleId,
+    pub children: Vec<ChainTree>,
+    /// The chain went deeper than [`MAX_CHAIN_DEPTH`] below this rule.
+    pub truncated: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct Expansion {
+    /// Name (or file:line) of the root rule.
+    pub rule: String,
+    /// Names of the chained rules, outermost first.
+    pub chain: Vec<String>,
+    pub span: Span,
+    /// Tags of all terms and rules involved.
+    pub tags: BTreeSet<String>,
+    pub(crate) root_term: TermId,
+    pub(crate) tree: ChainTree,
+    /// Tags excluded in this run; tagged `instantiate`s with them are inactive.
+    pub(crate) excluded_tags: Arc<HashSet<String>>,
+}
+
+/// Applications of chained terms in a rule, in instantiation walk order.
+pub(crate) fn chained_apps(p: &Program, rule: RuleId) -> Vec<TermId> {
+    let r = &p.termenv.rules[rule.index()];
+    let mut out = Vec::new();
+    for il in &r.iflets {
+        chained_in_expr(p, &il.rhs, &mut out);
+    }
+    chained_in_expr(p, &r.rhs, &mut out);
+    out
+}
+
+/// Whether applications of `t` are expanded through its rules.
+pub(crate) fn is_chained(p: &Program, t: TermId) -> bool {
+    p.chain_terms.contains(&t) && p.termenv.rules.iter().any(|r| r.root_term == t)
+}
+
+fn chained_in_expr(p: &Program, e: &Expr, out: &mut Vec<TermId>) {
+    match e {
+        Expr::Term(_, t, args) => {
+            for a in args {
+                chained_in_expr(p, a, out);
+            }
+            if is_chained(p, *t) {
+                out.push(*t);
+            }
+        }
+        Expr::Let { bindings, body, .. } => {
+            for (_, _, b) in bindings {
+                chained_in_expr(p, b, out);
+            }
+            chained_in_expr(p, body, out);
+        }
+        _ => {}
+    }
+}
+
+fn trees(p: &Program, rule: RuleId, depth: usize, budget: &mut usize) -> Vec<ChainTree> {
+    let apps = chained_apps(p, rule);
+    if apps.is_empty() {
+        return vec![ChainTree { rule, children: vec![], truncated: false }];
+    }
+    if depth >= MAX_CHAIN_DEPTH {
+        return vec![ChainTree { rule, children: vec![], truncated: true }];
+    }
+    let mut partial: Vec<Vec<ChainTree>> = vec![vec![]];
+    for app in apps {
+        let mut options = Vec::new();
+        for r in p.rules_of(app) {
+            options.extend(trees(p, r, depth + 1, budget));
+        }
+        let mut next = Vec::new();
+        for prefix in &partial {
+            for o in &options {
+                if next.len() >= *budget {
+                    break;
+                }
+                let mut v = prefix.clone();
+                v.push(o.clone());
+                next.push(v);
+            }
+        }
+        partial = next;
+    }
+    *budget = budget.saturating_sub(partial.len());
+    partial.into_iter().map(|children| ChainTree { rule, children, truncated: false }).collect()
+}
+
+fn tree_rules(t: &ChainTree, out: &mut Vec<RuleId>) {
+    out.push(t.rule);
+    for c in &t.children {
+        tree_rules(c, out);
+    }
+}
+
+fn pattern_terms(p: &Pattern, out: &mut BTreeSet<TermId>) {
+    match p {
+        Pattern::BindPattern(_, _, sub) => pattern_terms(sub, out),
+        Pattern::Term(_, t, args) => {
+            out.insert(*t);
+            args.iter().for_each(|a| pattern_terms(a, out));
+        }
+        Pattern::And(_, ps) => ps.iter().for_each(|a| pattern_terms(a, out)),
+        _ => {}
+    }
+}
+
+fn expr_terms(e: &Expr, out: &mut BTreeSet<TermId>) {
+    match e {
+        Expr::Term(_, t, args) => {
+            out.insert(*t);
+            args.iter().for_each(|a| expr_terms(a, out));
+        }
+        Expr::Let { bindings, body, .. } => {
+            bindings.iter().for_each(|(_, _, b)| expr_terms(b, out));
+            expr_terms(body, out);
+        }
+        _ => {}
+    }
+}
+
+/// All terms a rule mentions (its root included).
+pub(crate) fn rule_terms(p: &Program, rule: RuleId) -> BTreeSet<TermId> {
+    let r = &p.termenv.rules[rule.index()];
+    let mut out = BTreeSet::new();
+    out.insert(r.root_term);
+    r.args.iter().for_each(|a| pattern_terms(a, &mut out));
+    for il in &r.iflets {
+        pattern_terms(&il.lhs, &mut out);
+        expr_terms(&il.rhs, &mut out);
+    }
+    expr_terms(&r.rhs, &mut out);
+    out
+}
+
+fn has_constructor(p: &Program, t: TermId) -> bool {
+    match &p.termenv.terms[t.index()].kind {
+        TermKind::Decl { constructor_kind, .. } => constructor_kind.is_some(),
+        _ => false,
+    }
+}
+
+pub fn expand(p: &Program, o: &ExpandOptions) -> Result<Vec<Expansion>, ExpandError> {
+    // Seeds.
+    let mut roots: Vec<TermId> = Vec::new();
+    for name in &o.roots {
+        roots.push(p.term_by_name(name).ok_or_else(|| ExpandError(format!("unknown root term `{name}`")))?);
+    }
+    if roots.is_empty() {
+        if let Some(rule) = &o.rule {
+            let r = p
+                .termenv
+                .rules
+                .iter()
+                .find(|r| r.name.map(|n| p.sym(n) == rule).unwrap_or(false))
+                .ok_or_else(|| ExpandError(format!("unknown rule `{rule}`")))?;
+            roots.push(r.root_term);
+        } else if let Some(unit) = p.unit {
+            let name = unit_default_root(unit);
+            roots.push(p.term_by_name(name).ok_or_else(|| ExpandError(format!("unknown root term `{name}`")))?);
+        } else {
+            let mut seen = HashSet::new();
+            for r in &p.termenv.rules {
+                if has_constructor(p, r.root_term) && !p.chain_terms.contains(&r.root_term) && seen.insert(r.root_term) {
+                    roots.push(r.root_term);
+                }
+            }
+        }
+    }
+
+    let mut excluded: HashSet<String> = HashSet::new();
+    if o.default_excludes {
+        excluded.extend(DEFAULT_EXCLUDED_TAGS.iter().map(|s| s.to_string()));
+    }
+    for f in &o.filters {
+        if let Filter::Exclude(FilterItem::Tag(t)) = f {
+            excluded.insert(t.clone());
+        }
+    }
+    let excluded = Arc::new(excluded);
+    let mut filters = o.filters.clone();
+    filters.extend(excluded.iter().map(|t| Filter::Exclude(FilterItem::Tag(t.clone()))));
+
+    let mut out = Vec::new();
+    for &root in &roots {
+        for rule in p.rules_of(root) {
+            let mut budget = MAX_EXPANSIONS_PER_RULE;
+            for tree in trees(p, rule, 0, &mut budget) {
+                let mut rules = Vec::new();
+                tree_rules(&tree, &mut rules);
+                let mut tags = BTreeSet::new();
+                for r in &rules {
+                    if let Some(ts) = p.rule_tags.get(r) {
+                        tags.extend(ts.iter().cloned());
+                    }
+                    for t in rule_terms(p, *r) {
+                        if let Some(ts) = p.term_tags.get(&t) {
+                            tags.extend(ts.iter().cloned());
+                        }
+                    }
+                }
+                let names: Vec<String> = rules.iter().map(|r| p.rule_name(*r)).collect();
+                if let Some(want) = &o.rule {
+                    if !names.iter().any(|n| n == want) {
+                        continue;
+                    }
+                }
+                let root_name = p.term_name(root).to_string();
+                if !keep(&filters, &tags, &names, &root_name) {
+                    continue;
+                }
+                out.push(Expansion {
+                    rule: names[0].clone(),
+                    chain: names[1..].to_vec(),
+                    span: p.span(p.termenv.rules[rule.index()].pos),
+                    tags,
+                    root_term: root,
+                    tree,
+                    excluded_tags: excluded.clone(),
+                });
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn item_matches(item: &FilterItem, tags: &BTreeSet<String>, rules: &[String], root: &str) -> bool {
+    match item {
+        FilterItem::Tag(t) => tags.contains(t),
+        FilterItem::Rule(r) => rules.iter().any(|n| n == r),
+        FilterItem::Root(t) => root == t,
+    }
+}
+
+/// Included when no include filter exists or one matches, and no exclude matches.
+fn keep(filters: &[Filter], tags: &BTreeSet<String>, rules: &[String], root: &str) -> bool {
+    let mut any_include = false;
+    let mut included = false;
+    for f in filters {
+        match f {
+            Filter::Include(i) => {
+                any_include = true;
+                included |= item_matches(i, tags, rules, root);
+            }
+            Filter::Exclude(i) => {
+                if item_matches(i, tags, rules, root) {
+                    return false;
+                }
+            }
+        }
+    }
+    !any_include || included
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn filter_parsing() {
+        assert_eq!("include:tag:foo".parse::<Filter>(), Ok(Filter::Include(FilterItem::Tag("foo".into()))));
+        assert_eq!("exclude:rule:r1".parse::<Filter>(), Ok(Filter::Exclude(FilterItem::Rule("r1".into()))));
+        assert!("exclude:bogus:x".parse::<Filter>().is_err());
+        assert!("maybe:tag:x".parse::<Filter>().is_err());
+        assert!("include:tag:".parse::<Filter>().is_err());
+    }
+
+    #[test]
+    fn keep_semantics() {
+        let tags: BTreeSet<String> = ["a".to_string()].into();
+        let inc_b = Filter::Include(FilterItem::Tag("b".into()));
+        let exc_a = Filter::Exclude(FilterItem::Tag("a".into()));
+        assert!(keep(&[], &tags, &[], "r"));
+        assert!(!keep(&[inc_b.clone()], &tags, &[], "r"));
+        assert!(!keep(&[exc_a], &tags, &[], "r"));
+        assert!(keep(&[Filter::Include(FilterItem::Root("r".into()))], &tags, &[], "r"));
+    }
+}

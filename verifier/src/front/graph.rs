@@ -1,0 +1,303 @@
+//! The untyped-then-typed graph of one expansion: every ISLE value, every
+//! spec expression (macros, `let` and `with` already resolved), the term
+//! applications, and the conditions, each node carrying a type variable.
+
+use super::types::{Info, Tv, TypeStore};
+use crate::ir::{Side, VarRole};
+use crate::span::Span;
+use cranelift_isle::ast::{ModelType, Signature, SpecOp};
+use cranelift_isle::sema::TypeId;
+
+pub(crate) type NodeId = usize;
+
+#[derive(Clone, Debug)]
+pub(crate) enum NodeKind {
+    /// A variable of the query.
+    Leaf { name: String, role: VarRole },
+    Bool(bool),
+    BitVec { width: u32, value: u128 },
+    /// An integer literal typed by context: Int, or a bitvector (two's
+    /// complement, modulo width), or Bool (non-zero).
+    Num(i128),
+    Op(SpecOp, Vec<NodeId>),
+    Field(String, NodeId),
+    IsVariant(String, NodeId),
+    VariantField { x: NodeId, variant: String, index: usize },
+    MakeStruct(Vec<(String, NodeId)>),
+    MakeEnum { variant: String, args: Vec<NodeId> },
+    Switch { on: NodeId, cases: Vec<(NodeId, NodeId)> },
+    Match { on: NodeId, arms: Vec<(String, NodeId)> },
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct Node {
+    pub kind: NodeKind,
+    pub tv: Tv,
+    pub span: Span,
+}
+
+/// Where a boolean condition goes in the query.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Dest {
+    Lhs,
+    RhsAssume,
+    Obligation,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct Cond {
+    pub node: NodeId,
+    pub span: Span,
+    pub what: String,
+    pub dest: Dest,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct App {
+    pub term: String,
+    pub side: Side,
+    pub span: Span,
+    pub args: Vec<NodeId>,
+    pub result: NodeId,
+}
+
+/// A term application whose types must follow one of the listed signatures.
+#[derive(Clone, Debug)]
+pub(crate) struct SigChoice {
+    pub term: String,
+    pub args: Vec<Tv>,
+    pub ret: Tv,
+    pub sigs: Vec<Signature>,
+}
+
+/// Width/shape constraints that wait until enough is known.
+#[derive(Clone, Debug)]
+pub(crate) enum Deferred {
+    /// width(bv) = value of the integer node.
+    WidthIs { bv: Tv, int: NodeId },
+    Concat { result: Tv, parts: Vec<Tv> },
+    Extract { result: Tv, hi: NodeId, lo: NodeId },
+    FieldOf { result: Tv, x: Tv, name: String },
+    VariantField { result: Tv, x: Tv, variant: String, index: usize },
+    HasVariant { x: Tv, variant: String },
+    /// Literal must end up Int, Bool or a bitvector.
+    Numeric { tv: Tv },
+    /// A constraint that is fully discharged.
+    Done,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct Graph {
+    pub nodes: Vec<Node>,
+    pub store: TypeStore,
+    pub deferred: Vec<Deferred>,
+    pub conds: Vec<Cond>,
+    pub apps: Vec<App>,
+    pub sig_choices: Vec<SigChoice>,
+    /// Root term's argument nodes and result node (for the type summary).
+    pub root_args: Vec<NodeId>,
+    pub root_result: Option<NodeId>,
+}
+
+impl Graph {
+    pub fn new() -> Self {
+        Graph {
+            nodes: vec![],
+            store: TypeStore::new(),
+            deferred: vec![],
+            conds: vec![],
+            apps: vec![],
+            sig_choices: vec![],
+            root_args: vec![],
+            root_result: None,
+        }
+    }
+
+    pub fn add(&mut self, kind: NodeKind, tv: Tv, span: Span) -> NodeId {
+        self.nodes.push(Node { kind, tv, span });
+        self.nodes.len() - 1
+    }
+
+    pub fn tv(&self, n: NodeId) -> Tv {
+        self.nodes[n].tv
+    }
+
+    pub fn fresh_tv(&mut self, info: Info) -> Tv {
+        self.store.fresh(info)
+    }
+
+    /// Value of an integer-valued node when it is a type-level constant
+    /// (literals, `widthof`, arithmetic and `switch` over those).
+    pub fn int_value(&self, n: NodeId) -> Option<i128> {
+        self.int_value_depth(n, 0)
+    }
+
+    fn int_value_depth(&self, n: NodeId, depth: u32) -> Option<i128> {
+        if depth > 64 {
+            return None;
+        }
+        let node = &self.nodes[n];
+        match &node.kind {
+            NodeKind::Num(v) => match self.store.info(node.tv) {
+                Info::Int | Info::Unknown => Some(*v),
+                _ => None,
+            },
+            NodeKind::Op(SpecOp::WidthOf, args) => self.store.width(self.tv(args[0])).map(|w| w as i128),
+            NodeKind::Op(op @ (SpecOp::Add | SpecOp::Sub | SpecOp::Mul), args) if !args.is_empty() => {
+                let mut acc = self.int_value_depth(args[0], depth + 1)?;
+                for a in &args[1..] {
+                    let v = self.int_value_depth(*a, depth + 1)?;
+                    acc = match op {
+                        SpecOp::Add => acc.checked_add(v)?,
+                        SpecOp::Sub => acc.checked_sub(v)?,
+                        _ => acc.checked_mul(v)?,
+                    };
+                }
+                if matches!(op, SpecOp::Sub) && args.len() == 1 {
+                    acc = -acc;
+                }
+                Some(acc)
+            }
+            NodeKind::Switch { on, cases } => {
+                let key = self.int_value_depth(*on, depth + 1)?;
+                for (k, v) in cases {
+                    if self.int_value_depth(*k, depth + 1)? == key {
+                        return self.int_value_depth(*v, depth + 1);
+                    }
+                }
+                None
+            }
+            _ => None,
+        }
+    }
+
+    /// Apply deferred constraints until nothing changes.
+    pub fn propagate(&mut self, p: &crate::load::Program) -> Result<(), String> {
+        loop {
+            let mut changed = false;
+            for i in 0..self.deferred.len() {
+                changed |= self.apply(p, i)?;
+            }
+            if !changed {
+                return Ok(());
+            }
+        }
+    }
+
+    fn apply(&mut self, p: &crate::load::Program, i: usize) -> Result<bool, String> {
+        let d = self.deferred[i].clone();
+        match d {
+            Deferred::WidthIs { bv, int } => {
+                let known = self.store.width(bv);
+                match (known, self.int_value(int)) {
+                    (Some(w), Some(v)) => {
+                        if w as i128 != v {
+                            return Err(format!("width {w} does not match required width {v}"));
+                        }
+                        self.deferred[i] = Deferred::Done;
+                        Ok(false)
+                    }
+                    (None, Some(v)) => {
+                        if v <= 0 || v > 1 << 16 {
+                            return Err(format!("invalid bitvector width {v}"));
+                        }
+                        self.store.constrain(bv, Info::Bv(Some(v as u32)))
+                    }
+                    _ => Ok(false),
+                }
+            }
+            Deferred::Concat { result, parts } => {
+                let ws: Vec<Option<u32>> = parts.iter().map(|t| self.store.width(*t)).collect();
+                let r = self.store.width(result);
+                let unknown = ws.iter().filter(|w| w.is_none()).count();
+                if unknown == 0 {
+                    let sum: u32 = ws.iter().map(|w| w.unwrap()).sum();
+                    match r {
+                        Some(r) if r != sum => Err(format!("concat width {sum} vs {r}")),
+                        Some(_) => {
+                            self.deferred[i] = Deferred::Done;
+                            Ok(false)
+                        }
+                        None => self.store.constrain(result, Info::Bv(Some(sum))),
+                    }
+                } else if unknown == 1 {
+                    if let Some(r) = r {
+                        let known: u32 = ws.iter().flatten().sum();
+                        if r <= known {
+                            return Err(format!("concat width {r} too small"));
+                        }
+                        let idx = ws.iter().position(|w| w.is_none()).unwrap();
+                        return self.store.constrain(parts[idx], Info::Bv(Some(r - known)));
+                    }
+                    Ok(false)
+                } else {
+                    Ok(false)
+                }
+            }
+            Deferred::Extract { result, hi, lo } => match (self.int_value(hi), self.int_value(lo)) {
+                (Some(h), Some(l)) if h >= l && l >= 0 => {
+                    let w = (h - l + 1) as u32;
+                    match self.store.width(result) {
+                        Some(x) if x != w => Err(format!("extract width {w} vs {x}")),
+                        Some(_) => {
+                            self.deferred[i] = Deferred::Done;
+                            Ok(false)
+                        }
+                        None => self.store.constrain(result, Info::Bv(Some(w))),
+                    }
+                }
+                (Some(h), Some(l)) => Err(format!("bad extract range {h}..{l}")),
+                _ => Ok(false),
+            },
+            Deferred::FieldOf { result, x, name } => match self.store.info(x).clone() {
+                Info::Struct(fs) => {
+                    let f = fs.iter().find(|(n, _)| *n == name).ok_or_else(|| format!("no field `{name}`"))?;
+                    self.deferred[i] = Deferred::Done;
+                    self.store.unify(result, f.1)
+                }
+                Info::Unknown => Ok(false),
+                other => Err(format!("field access `:{name}` on non-struct {other:?}")),
+            },
+            Deferred::HasVariant { x, variant } => match self.store.info(x).clone() {
+                Info::Enum(ty) => {
+                    if super::types::enum_variants(p, ty).iter().any(|v| v.0 == variant) {
+                        self.deferred[i] = Deferred::Done;
+                        Ok(false)
+                    } else {
+                        Err(format!("enum `{}` has no variant `{variant}`", p.type_name(ty)))
+                    }
+                }
+                Info::Unknown => Ok(false),
+                _ => Err(format!("variant `{variant}` of a non-enum value")),
+            },
+            Deferred::VariantField { result, x, variant, index } => match self.store.info(x).clone() {
+                Info::Enum(ty) => {
+                    let vs = super::types::enum_variants(p, ty);
+                    let v = vs
+                        .iter()
+                        .find(|v| v.0 == variant)
+                        .ok_or_else(|| format!("enum `{}` has no variant `{variant}`", p.type_name(ty)))?;
+                    let fty = *v.2.get(index).ok_or_else(|| format!("variant `{variant}` has too few fields"))?;
+                    let ftv = self.store.from_isle_type(p, fty)?;
+                    let before = self.store.info(result).clone();
+                    self.store.unify(result, ftv)?;
+                    // Remove the constraint's repeated effect: it is now an equality.
+                    self.deferred[i] = Deferred::Done;
+                    Ok(before != *self.store.info(result) || true)
+                }
+                Info::Unknown => Ok(false),
+                _ => Err(format!("variant `{variant}` of a non-enum value")),
+            },
+            Deferred::Numeric { .. } | Deferred::Done => Ok(false),
+        }
+    }
+
+    /// Model type of a signature entry.
+    pub fn sig_tv(&mut self, p: &crate::load::Program, m: &ModelType) -> Result<Tv, String> {
+        self.store.from_model(p, m)
+    }
+
+    pub fn isle_tv(&mut self, p: &crate::load::Program, ty: TypeId) -> Result<Tv, String> {
+        self.store.from_isle_type(p, ty)
+    }
+}

@@ -1,0 +1,433 @@
+//! Loading an ISLE program: locate Cranelift's sources, generate the
+//! meta-generated ISLE, parse and type-check everything, and index the
+//! verification annotations (specs, models, forms, attributes).
+
+use crate::span::Span;
+use cranelift_isle::ast;
+use cranelift_isle::error::Error as IsleError;
+use cranelift_isle::files::Files;
+use cranelift_isle::lexer::{Lexer, Pos};
+use cranelift_isle::sema::{RuleId, TermEnv, TermId, TypeEnv, TypeId};
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// An ISLE compilation unit of Cranelift.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Unit {
+    Opt,
+    Aarch64,
+    X64,
+}
+
+impl Unit {
+    /// The compilation's name in `get_isle_compilations`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Unit::Opt => "opt",
+            Unit::Aarch64 => "aarch64",
+            Unit::X64 => "x64",
+        }
+    }
+}
+
+impl std::str::FromStr for Unit {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Unit, String> {
+        match s {
+            "opt" => Ok(Unit::Opt),
+            "aarch64" => Ok(Unit::Aarch64),
+            "x64" => Ok(Unit::X64),
+            other => Err(format!("unknown unit `{other}` (expected opt, aarch64 or x64)")),
+        }
+    }
+}
+
+/// The term whose rules a unit's verification starts from.
+pub fn unit_default_root(u: Unit) -> &'static str {
+    match u {
+        Unit::Opt => "simplify",
+        Unit::Aarch64 | Unit::X64 => "lower",
+    }
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct LoadOptions {
+    pub unit: Option<Unit>,
+    pub cranelift_dir: Option<PathBuf>,
+    pub extra_files: Vec<PathBuf>,
+    pub standalone_files: Vec<PathBuf>,
+}
+
+/// A load failure. `Display` is `file:line:col: message` followed by the
+/// offending source line when there is one.
+#[derive(Debug, Clone)]
+pub struct LoadError {
+    pub span: Option<Span>,
+    pub message: String,
+    pub source_line: Option<String>,
+}
+
+impl fmt::Display for LoadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.span {
+            Some(span) => write!(f, "{span}: {}", self.message)?,
+            None => write!(f, "{}", self.message)?,
+        }
+        if let Some(line) = &self.source_line {
+            write!(f, "\n  | {line}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for LoadError {}
+
+impl LoadError {
+    fn plain(message: impl Into<String>) -> Self {
+        LoadError { span: None, message: message.into(), source_line: None }
+    }
+}
+
+/// One allowed type signature of a term (from `instantiate` or a `form`),
+/// possibly only active when a tag is not excluded.
+#[derive(Clone, Debug)]
+pub struct Instantiation {
+    pub signatures: Vec<ast::Signature>,
+    pub tags: Vec<String>,
+}
+
+/// A parsed, type-checked ISLE program with its verification annotations.
+pub struct Program {
+    pub files: Arc<Files>,
+    pub tyenv: TypeEnv,
+    pub termenv: TermEnv,
+    pub specs: HashMap<TermId, ast::Spec>,
+    pub macros: HashMap<String, ast::SpecMacro>,
+    /// Model of each ISLE type that has a `(model T (type ...))`.
+    pub type_models: HashMap<TypeId, ast::ModelType>,
+    /// Model of each ISLE constant (`(model I32 (const ...))`), by name without `$`.
+    pub const_models: HashMap<String, ast::SpecExpr>,
+    pub states: Vec<ast::State>,
+    pub instantiations: HashMap<TermId, Vec<Instantiation>>,
+    pub chain_terms: HashSet<TermId>,
+    pub term_tags: HashMap<TermId, BTreeSet<String>>,
+    pub rule_tags: HashMap<RuleId, BTreeSet<String>>,
+    pub priority_rules: HashSet<RuleId>,
+    pub unit: Option<Unit>,
+    term_ids: HashMap<String, TermId>,
+    /// Keeps the generated ISLE alive as long as spans may point into it.
+    _gen_dir: Option<Arc<tempfile::TempDir>>,
+}
+
+impl Program {
+    /// Source location of an ISLE position.
+    pub fn span(&self, pos: Pos) -> Span {
+        pos_to_span(&self.files, pos)
+    }
+
+    pub fn term_name(&self, t: TermId) -> &str {
+        &self.tyenv.syms[self.termenv.terms[t.index()].name.index()]
+    }
+
+    pub fn type_name(&self, t: TypeId) -> &str {
+        self.tyenv.types[t.index()].name(&self.tyenv)
+    }
+
+    pub fn sym(&self, s: cranelift_isle::sema::Sym) -> &str {
+        &self.tyenv.syms[s.index()]
+    }
+
+    /// Name of a rule, or `file:line` when it has none.
+    pub fn rule_name(&self, r: RuleId) -> String {
+        let rule = &self.termenv.rules[r.index()];
+        match rule.name {
+            Some(s) => self.sym(s).to_string(),
+            None => {
+                let s = self.span(rule.pos);
+                format!("{}:{}", s.file, s.line)
+            }
+        }
+    }
+
+    pub fn term_by_name(&self, name: &str) -> Option<TermId> {
+        self.term_ids.get(name).copied()
+    }
+
+    /// Rules whose root is the given term, in source order.
+    pub fn rules_of(&self, t: TermId) -> Vec<RuleId> {
+        self.termenv.rules.iter().filter(|r| r.root_term == t).map(|r| r.id).collect()
+    }
+}
+
+fn pos_to_span(files: &Files, pos: Pos) -> Span {
+    let name = files.file_name(pos.file).unwrap_or("<unknown>");
+    let (line, col) = match (files.file_line_map(pos.file), files.file_text(pos.file)) {
+        (Some(map), Some(_)) => {
+            let line = map.line(pos.offset);
+            let start = if line == 0 { 0 } else { map.get(line - 1).copied().unwrap_or(0) };
+            (line as u32 + 1, (pos.offset.saturating_sub(start)) as u32 + 1)
+        }
+        _ => (0, 0),
+    };
+    Span::new(name, line, col)
+}
+
+fn source_line(files: &Files, pos: Pos) -> Option<String> {
+    let text = files.file_text(pos.file)?;
+    let map = files.file_line_map(pos.file)?;
+    let line = map.line(pos.offset);
+    let start = if line == 0 { 0 } else { *map.get(line - 1)? };
+    let rest = text.get(start..)?;
+    Some(rest.lines().next().unwrap_or("").to_string())
+}
+
+fn isle_error(files: &Files, err: &IsleError) -> LoadError {
+    let (msg, pos) = match err {
+        IsleError::IoError { error, context } => return LoadError::plain(format!("{context}: {error}")),
+        IsleError::ParseError { msg, span }
+        | IsleError::TypeError { msg, span }
+        | IsleError::UnreachableError { msg, span }
+        | IsleError::RecursionError { msg, span } => (msg.clone(), span.from),
+        IsleError::OverlapError { msg, rules } => {
+            (msg.clone(), rules.first().map(|s| s.from).unwrap_or_default())
+        }
+        IsleError::ShadowedError { mask, .. } => ("rules are shadowed".to_string(), mask.from),
+    };
+    LoadError { span: Some(pos_to_span(files, pos)), message: msg, source_line: source_line(files, pos) }
+}
+
+/// The cranelift-codegen source directory: `--cranelift DIR`, then
+/// `SAFFRON_CRANELIFT_DIR`, then the one cargo resolved at build time.
+pub fn cranelift_codegen_dir(explicit: Option<&Path>) -> Result<PathBuf, LoadError> {
+    let candidate = if let Some(dir) = explicit {
+        dir.to_path_buf()
+    } else if let Some(dir) = std::env::var_os("SAFFRON_CRANELIFT_DIR").filter(|d| !d.is_empty()) {
+        PathBuf::from(dir)
+    } else {
+        let built = env!("SAFFRON_CRANELIFT_CODEGEN_DIR");
+        if built.is_empty() {
+            return Err(LoadError::plain(
+                "cannot locate cranelift-codegen 0.135.8 sources; pass --cranelift DIR or set SAFFRON_CRANELIFT_DIR",
+            ));
+        }
+        PathBuf::from(built)
+    };
+    if !candidate.join("src").join("prelude.isle").is_file() {
+        return Err(LoadError::plain(format!(
+            "{}: not a cranelift-codegen source directory (no src/prelude.isle)",
+            candidate.display()
+        )));
+    }
+    Ok(candidate)
+}
+
+/// ISLE input files of a unit, generating the meta-generated ISLE into `gen_dir`.
+fn unit_files(unit: Unit, codegen_dir: &Path, gen_dir: &Path) -> Result<Vec<PathBuf>, LoadError> {
+    cranelift_codegen_meta::generate_isle(gen_dir)
+        .map_err(|e| LoadError::plain(format!("generating Cranelift ISLE: {e}")))?;
+    let compilations = cranelift_codegen_meta::isle::get_isle_compilations(codegen_dir, gen_dir);
+    let comp = compilations
+        .lookup(unit.name())
+        .ok_or_else(|| LoadError::plain(format!("no ISLE compilation named {}", unit.name())))?;
+    let mut paths = comp.paths().map_err(|e| LoadError::plain(format!("ISLE inputs of {}: {e}", unit.name())))?;
+    // Directory inputs are listed in readdir order; keep runs reproducible.
+    let mut seen = HashSet::new();
+    paths.retain(|p| seen.insert(p.clone()));
+    Ok(paths)
+}
+
+/// Load a unit (plus extra files) or a standalone program.
+pub fn load(opts: &LoadOptions) -> Result<Program, LoadError> {
+    let mut gen_dir = None;
+    let mut paths = Vec::new();
+    match opts.unit {
+        Some(unit) if opts.standalone_files.is_empty() => {
+            let codegen = cranelift_codegen_dir(opts.cranelift_dir.as_deref())?;
+            let dir = tempfile::tempdir().map_err(|e| LoadError::plain(format!("temporary directory: {e}")))?;
+            paths = unit_files(unit, &codegen, dir.path())?;
+            gen_dir = Some(Arc::new(dir));
+        }
+        _ => {}
+    }
+    paths.extend(opts.standalone_files.iter().cloned());
+    paths.extend(opts.extra_files.iter().cloned());
+    if paths.is_empty() {
+        return Err(LoadError::plain("no ISLE input: give a unit or ISLE files"));
+    }
+    let mut sources = Vec::new();
+    for p in &paths {
+        let text = std::fs::read_to_string(p)
+            .map_err(|e| LoadError::plain(format!("{}: cannot read: {e}", p.display())))?;
+        sources.push((p.display().to_string(), text));
+    }
+    let unit = if opts.standalone_files.is_empty() { opts.unit } else { None };
+    let mut prog = load_sources(sources, unit)?;
+    prog._gen_dir = gen_dir;
+    Ok(prog)
+}
+
+/// Parse and type-check in-memory ISLE sources `(name, text)`.
+pub fn load_sources(sources: Vec<(String, String)>, unit: Option<Unit>) -> Result<Program, LoadError> {
+    let files = Arc::new(Files::from_names_and_contents(sources));
+    let mut defs = Vec::new();
+    for (i, text) in files.file_texts.iter().enumerate() {
+        let lexer = Lexer::new(i, text).map_err(|e| isle_error(&files, &e))?;
+        let mut d = cranelift_isle::parser::parse(lexer).map_err(|e| isle_error(&files, &e))?;
+        defs.append(&mut d);
+    }
+    let mut tyenv = TypeEnv::from_ast(&defs).map_err(|es| isle_error(&files, &es[0]))?;
+    // Keep internal extractors as terms: their specs describe them.
+    let termenv = TermEnv::from_ast(&mut tyenv, &defs, false).map_err(|es| isle_error(&files, &es[0]))?;
+    index_program(files, defs, tyenv, termenv, unit)
+}
+
+fn index_program(
+    files: Arc<Files>,
+    defs: Vec<ast::Def>,
+    tyenv: TypeEnv,
+    termenv: TermEnv,
+    unit: Option<Unit>,
+) -> Result<Program, LoadError> {
+    let err_at = |pos: Pos, msg: String| LoadError {
+        span: Some(pos_to_span(&files, pos)),
+        message: msg,
+        source_line: source_line(&files, pos),
+    };
+    let term_ids: HashMap<String, TermId> =
+        termenv.terms.iter().map(|t| (tyenv.syms[t.name.index()].clone(), t.id)).collect();
+    let term_of = |id: &ast::Ident| -> Option<TermId> { term_ids.get(&id.0).copied() };
+    let mut forms: HashMap<String, Vec<ast::Signature>> = HashMap::new();
+    for def in &defs {
+        if let ast::Def::Form(f) = def {
+            forms.insert(f.name.0.clone(), f.signatures.clone());
+        }
+    }
+    let mut prog = Program {
+        files: files.clone(),
+        specs: HashMap::new(),
+        macros: HashMap::new(),
+        type_models: HashMap::new(),
+        const_models: HashMap::new(),
+        states: Vec::new(),
+        instantiations: HashMap::new(),
+        chain_terms: HashSet::new(),
+        term_tags: HashMap::new(),
+        rule_tags: HashMap::new(),
+        priority_rules: HashSet::new(),
+        unit,
+        term_ids: term_ids.clone(),
+        _gen_dir: None,
+        tyenv: TypeEnv::default(),
+        termenv: termenv.clone(),
+    };
+    let mut rule_by_name: HashMap<String, RuleId> = HashMap::new();
+    for r in &termenv.rules {
+        if let Some(n) = r.name {
+            rule_by_name.insert(tyenv.syms[n.index()].clone(), r.id);
+        }
+    }
+    for def in &defs {
+        match def {
+            ast::Def::Spec(s) => {
+                let t = term_of(&s.term).ok_or_else(|| err_at(s.pos, format!("spec for unknown term `{}`", s.term.0)))?;
+                if prog.specs.insert(t, s.clone()).is_some() {
+                    return Err(err_at(s.pos, format!("duplicate spec for term `{}`", s.term.0)));
+                }
+            }
+            ast::Def::SpecMacro(m) => {
+                prog.macros.insert(m.name.0.clone(), m.clone());
+            }
+            ast::Def::Model(m) => match &m.val {
+                ast::ModelValue::TypeValue(ty) => {
+                    let tid = tyenv
+                        .get_type_by_name(&m.name)
+                        .ok_or_else(|| err_at(m.name.1, format!("model for unknown type `{}`", m.name.0)))?;
+                    prog.type_models.insert(tid, ty.clone());
+                }
+                ast::ModelValue::ConstValue(e) => {
+                    let name = m.name.0.trim_start_matches('$').to_string();
+                    prog.const_models.insert(name, e.clone());
+                }
+            },
+            ast::Def::State(s) => prog.states.push(s.clone()),
+            ast::Def::Instantiation(i) => {
+                let t = term_of(&i.term)
+                    .ok_or_else(|| err_at(i.pos, format!("instantiate for unknown term `{}`", i.term.0)))?;
+                let signatures = match &i.form {
+                    Some(form) => forms
+                        .get(&form.0)
+                        .cloned()
+                        .ok_or_else(|| err_at(form.1, format!("unknown form `{}`", form.0)))?,
+                    None => i.signatures.clone(),
+                };
+                let tags = i.tags.iter().map(|t| t.0.clone()).collect();
+                prog.instantiations.entry(t).or_default().push(Instantiation { signatures, tags });
+            }
+            ast::Def::Attr(a) => {
+                for kind in &a.kinds {
+                    match (&a.target, kind) {
+                        (ast::AttrTarget::Term(id), _) => {
+                            let t = term_of(id)
+                                .ok_or_else(|| err_at(a.pos, format!("attribute for unknown term `{}`", id.0)))?;
+                            match kind {
+                                ast::AttrKind::Chain => {
+                                    prog.chain_terms.insert(t);
+                                }
+                                ast::AttrKind::Tag(tag) => {
+                                    prog.term_tags.entry(t).or_default().insert(tag.0.clone());
+                                }
+                                ast::AttrKind::Priority => {
+                                    return Err(err_at(a.pos, "`priority` applies to rules, not terms".into()))
+                                }
+                            }
+                        }
+                        (ast::AttrTarget::Rule(id), _) => {
+                            let r = *rule_by_name
+                                .get(&id.0)
+                                .ok_or_else(|| err_at(a.pos, format!("attribute for unknown rule `{}`", id.0)))?;
+                            match kind {
+                                ast::AttrKind::Priority => {
+                                    prog.priority_rules.insert(r);
+                                }
+                                ast::AttrKind::Tag(tag) => {
+                                    prog.rule_tags.entry(r).or_default().insert(tag.0.clone());
+                                }
+                                ast::AttrKind::Chain => {
+                                    return Err(err_at(a.pos, "`chain` applies to terms, not rules".into()))
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    prog.tyenv = tyenv;
+    Ok(prog)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parse_error_has_location_and_line() {
+        let err = load_sources(vec![("a.isle".into(), "(type u8 (primitive u8))\n(decl f (u8) u8\n".into())], None)
+            .err()
+            .expect("must fail");
+        let text = err.to_string();
+        assert!(text.starts_with("a.isle:"), "{text}");
+    }
+
+    #[test]
+    fn type_error_reports_file_line_col() {
+        let src = "(type u8 (primitive u8))\n(decl f (u8) u8)\n(rule (f x) y)\n";
+        let err = load_sources(vec![("b.isle".into(), src.into())], None).err().expect("must fail");
+        let text = err.to_string();
+        assert!(text.starts_with("b.isle:3:"), "{text}");
+        assert!(text.contains("| (rule (f x) y)"), "{text}");
+    }
+}

@@ -1,0 +1,167 @@
+//! load -> expand -> instantiate -> (encode -> solve -> replay) -> report,
+//! in parallel.
+//!
+//! Instantiation runs as a rayon parallel iterator. Solving runs on the same
+//! pool, but every worker pulls the next query from one shared queue sorted
+//! most-expensive-first, so a few slow queries started early do not leave
+//! the other workers idle at the end (longest-processing-time-first). Each
+//! worker thread has its own Z3 context (z3 0.22's thread-local context).
+
+use crate::expand::{expand, ExpandError, ExpandOptions};
+use crate::instantiate::{instantiate, Instance, InstanceBody};
+use crate::ir::{BvBinOp, Expr, Query};
+use crate::load::{load, LoadError, LoadOptions};
+use crate::report::{InstanceResult, UnitReport};
+use crate::solve::{self, Outcome, SolveOptions};
+use crate::span::Span;
+use indicatif::{ProgressBar, ProgressStyle};
+use rayon::prelude::*;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+use std::time::Instant;
+
+#[derive(Clone, Debug)]
+pub struct VerifyOptions {
+    pub load: LoadOptions,
+    pub expand: ExpandOptions,
+    pub solve: SolveOptions,
+    /// Worker threads; 0 = one per available core.
+    pub jobs: usize,
+    /// Draw a progress bar on stderr.
+    pub progress: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum PipelineError {
+    #[error("{0}")]
+    Load(#[from] LoadError),
+    #[error("{0}")]
+    Expand(#[from] ExpandError),
+    #[error("cannot start worker threads: {0}")]
+    Threads(String),
+}
+
+/// One type instance waiting to be checked, with what the report needs.
+pub struct WorkItem {
+    pub rule: String,
+    pub chain: Vec<String>,
+    pub span: Span,
+    pub instance: Instance,
+}
+
+/// Runs the whole pipeline for one unit or standalone program.
+pub fn verify(unit_name: &str, opts: &VerifyOptions) -> Result<UnitReport, PipelineError> {
+    let start = Instant::now();
+    let program = load(&opts.load)?;
+    let expansions = expand(&program, &opts.expand)?;
+    let pool = pool(opts.jobs)?;
+    let items: Vec<WorkItem> = pool.install(|| {
+        expansions
+            .par_iter()
+            .flat_map_iter(|e| {
+                instantiate(&program, e).into_iter().map(move |instance| WorkItem {
+                    rule: e.rule.clone(),
+                    chain: e.chain.clone(),
+                    span: e.span.clone(),
+                    instance,
+                })
+            })
+            .collect()
+    });
+    let results = check_all(&pool, items, &opts.solve, opts.progress);
+    Ok(UnitReport::new(unit_name.to_string(), expansions.len(), results, start.elapsed().as_millis() as u64))
+}
+
+fn pool(jobs: usize) -> Result<rayon::ThreadPool, PipelineError> {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs)
+        // Deep expansions make deep expression trees; Z3 recursion likes stack.
+        .stack_size(256 << 20)
+        .thread_name(|i| format!("saffron-verify-{i}"))
+        .build()
+        .map_err(|e| PipelineError::Threads(e.to_string()))
+}
+
+/// A rough cost of solving `q`: non-linear bitvector and floating-point
+/// operations dominate bit-blasting time.
+pub fn estimated_cost(q: &Query) -> u64 {
+    q.exprs
+        .iter()
+        .map(|e| match e {
+            Expr::BvBin(BvBinOp::Mul | BvBinOp::Udiv | BvBinOp::Urem | BvBinOp::Sdiv | BvBinOp::Srem, ..) => 50,
+            Expr::FpBin(..) | Expr::FpUn(..) | Expr::ToFp { .. } | Expr::FpToFp { .. } | Expr::FpToBv { .. } => 100,
+            Expr::BvBin(BvBinOp::Rotl | BvBinOp::Rotr | BvBinOp::Shl | BvBinOp::Lshr | BvBinOp::Ashr, ..) => 5,
+            _ => 1,
+        })
+        .sum()
+}
+
+/// Checks every item on `pool`, most expensive first; results in input order.
+pub fn check_all(pool: &rayon::ThreadPool, items: Vec<WorkItem>, opts: &SolveOptions, progress: bool) -> Vec<InstanceResult> {
+    let mut order: Vec<(u64, usize)> = items
+        .iter()
+        .enumerate()
+        .map(|(i, it)| match &it.instance.body {
+            InstanceBody::Query(q) => (estimated_cost(q), i),
+            _ => (0, i),
+        })
+        .collect();
+    order.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+
+    let bar = if progress {
+        let b = ProgressBar::new(items.len() as u64);
+        if let Ok(style) = ProgressStyle::with_template("{elapsed_precise} [{bar:40}] {pos}/{len} {msg}") {
+            b.set_style(style.progress_chars("=> "));
+        }
+        b
+    } else {
+        ProgressBar::hidden()
+    };
+    let next = AtomicUsize::new(0);
+    let slots: Mutex<Vec<Option<InstanceResult>>> = Mutex::new((0..items.len()).map(|_| None).collect());
+    pool.broadcast(|_| loop {
+        let k = next.fetch_add(1, Ordering::Relaxed);
+        let Some(&(_, i)) = order.get(k) else { break };
+        let r = check_item(&items[i], opts);
+        if r.failed() {
+            bar.println(format!("{}: {} [{}]: {}", r.span, r.rule, r.types, r.outcome));
+        }
+        slots.lock().expect("no worker panics while holding the lock")[i] = Some(r);
+        bar.inc(1);
+    });
+    bar.finish_and_clear();
+    slots
+        .into_inner()
+        .expect("workers done")
+        .into_iter()
+        .map(|r| r.expect("every item checked"))
+        .collect()
+}
+
+/// Checks one item; a panic anywhere below becomes an `error` outcome rather
+/// than taking the whole run down.
+pub fn check_item(item: &WorkItem, opts: &SolveOptions) -> InstanceResult {
+    let start = Instant::now();
+    let outcome = match &item.instance.body {
+        InstanceBody::Query(q) => {
+            match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| solve::check(q, opts))) {
+                Ok(o) => o,
+                Err(p) => {
+                    let msg = p
+                        .downcast_ref::<String>()
+                        .cloned()
+                        .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
+                        .unwrap_or_else(|| "unknown panic".into());
+                    Outcome::Error(format!("internal error while checking: {msg}"))
+                }
+            }
+        }
+        InstanceBody::Unsupported { reason, span } => Outcome::Unsupported(format!("{reason} (at {span})")),
+        InstanceBody::Error { message, span } => Outcome::Error(format!("{message} (at {span})")),
+    };
+    let (rule, chain, span) = match &item.instance.body {
+        InstanceBody::Query(q) => (q.rule.clone(), q.chain.clone(), q.span.clone()),
+        _ => (item.rule.clone(), item.chain.clone(), item.span.clone()),
+    };
+    InstanceResult::new(rule, chain, item.instance.types.clone(), span, outcome, start.elapsed().as_millis() as u64)
+}

@@ -1,0 +1,188 @@
+//! Deciding one query with Z3: applicability, then correctness.
+//!
+//! All Z3 objects live in the calling thread's context (z3 0.22 keeps one
+//! per thread), so worker threads never share anything.
+//!
+//! "verified" is returned only when the full query
+//! `lhs ∧ rhs_assumptions ∧ ¬(∧ obligations)` is unsat.
+
+pub mod build;
+#[cfg(test)]
+mod tests;
+
+use crate::encode::{self, Encoded, Term};
+use crate::ir::{ExprId, Query};
+use crate::replay::{self, Bits, Counterexample, Model, Value};
+use std::ffi::CStr;
+use std::time::{Duration, Instant};
+use z3::ast::{Ast, Bool, BV};
+use z3::{Params, SatResult, Solver};
+
+/// The result of checking one query.
+#[derive(Clone, Debug)]
+pub enum Outcome {
+    Verified,
+    Counterexample(Box<Counterexample>),
+    /// The left-hand side can never match at this type instance.
+    Inapplicable,
+    Timeout,
+    /// Z3 gave up for another reason (its own words).
+    Unknown(String),
+    /// The front end could not express something (never reaches the solver).
+    Unsupported(String),
+    /// A bug or bad input: an ill-formed query.
+    Error(String),
+}
+
+impl Outcome {
+    /// The contract's outcome word.
+    pub fn word(&self) -> &'static str {
+        match self {
+            Outcome::Verified => "verified",
+            Outcome::Counterexample(_) => "counterexample",
+            Outcome::Inapplicable => "inapplicable",
+            Outcome::Timeout => "timeout",
+            Outcome::Unknown(_) => "unknown",
+            Outcome::Unsupported(_) => "unsupported",
+            Outcome::Error(_) => "error",
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct SolveOptions {
+    /// Budget for both solver calls of one query together.
+    pub timeout: Duration,
+    /// Z3's deterministic resource limit per solver call (`rlimit`), if any:
+    /// unlike wall-clock timeouts it gives the same answer on every machine.
+    pub rlimit: Option<u32>,
+}
+
+impl Default for SolveOptions {
+    fn default() -> Self {
+        SolveOptions { timeout: Duration::from_secs(10), rlimit: None }
+    }
+}
+
+/// Applicability, then correctness, of `q`.
+pub fn check(q: &Query, opts: &SolveOptions) -> Outcome {
+    let start = Instant::now();
+    let enc = match encode::encode(q) {
+        Ok(e) => e,
+        Err(e) => return Outcome::Error(e.to_string()),
+    };
+    let remaining = || opts.timeout.saturating_sub(start.elapsed());
+
+    // The cheap query first: most inapplicable instances are rejected here.
+    let applicability = new_solver(remaining(), opts.rlimit);
+    assert_all(&applicability, &enc.side_conditions);
+    assert_all(&applicability, &enc.lhs_conditions);
+    match applicability.check() {
+        SatResult::Unsat => return Outcome::Inapplicable,
+        SatResult::Unknown => return unknown(&applicability, start, opts.timeout),
+        SatResult::Sat => {}
+    }
+    drop(applicability);
+
+    // A separate one-shot solver: Z3 keeps its fast non-incremental
+    // (bit-blasting) strategy for solvers used once.
+    let left = remaining();
+    if left.is_zero() {
+        return Outcome::Timeout;
+    }
+    let correctness = new_solver(left, opts.rlimit);
+    assert_all(&correctness, &enc.side_conditions);
+    assert_all(&correctness, &enc.lhs_conditions);
+    assert_all(&correctness, &enc.rhs_assumptions);
+    correctness.assert(Bool::and(&enc.obligations).not());
+    match correctness.check() {
+        SatResult::Unsat => Outcome::Verified,
+        SatResult::Unknown => unknown(&correctness, start, opts.timeout),
+        SatResult::Sat => match correctness.get_model() {
+            None => Outcome::Error("solver reported sat without a model".into()),
+            Some(model) => match concrete_model(&enc, &model) {
+                Ok(m) => Outcome::Counterexample(Box::new(replay::counterexample(q, m))),
+                Err(e) => Outcome::Counterexample(Box::new(Counterexample::unreadable(q, e))),
+            },
+        },
+    }
+}
+
+fn new_solver(timeout: Duration, rlimit: Option<u32>) -> Solver {
+    let solver = Solver::new();
+    let mut p = Params::new();
+    let ms = timeout.as_millis().clamp(1, u32::MAX as u128) as u32;
+    p.set_u32("timeout", ms);
+    if let Some(r) = rlimit {
+        p.set_u32("rlimit", r);
+    }
+    solver.set_params(&p);
+    solver
+}
+
+fn assert_all(s: &Solver, bs: &[Bool]) {
+    for b in bs {
+        s.assert(b);
+    }
+}
+
+fn unknown(s: &Solver, start: Instant, timeout: Duration) -> Outcome {
+    let reason = s.get_reason_unknown().unwrap_or_else(|| "no reason given".into());
+    let timed_out = start.elapsed() >= timeout
+        || reason.contains("timeout")
+        || reason.contains("canceled");
+    if timed_out {
+        Outcome::Timeout
+    } else {
+        Outcome::Unknown(reason)
+    }
+}
+
+/// Reads the values of every variable and witness out of a Z3 model.
+fn concrete_model(enc: &Encoded, model: &z3::Model) -> Result<Model, String> {
+    let mut vars = Vec::with_capacity(enc.vars.len());
+    for (i, t) in enc.vars.iter().enumerate() {
+        let v = match t {
+            Term::Bool(b) => Value::Bool(
+                model.eval(b, true).and_then(|v| v.as_bool()).ok_or(format!("no value for variable {i}"))?,
+            ),
+            Term::Int(x) => Value::Int(
+                model
+                    .eval(x, true)
+                    .and_then(|v| v.as_i128())
+                    .ok_or(format!("value of variable {i} does not fit in i128"))?,
+            ),
+            Term::Bv(x) => Value::Bv(bv_value(model, x).ok_or(format!("no value for variable {i}"))?),
+        };
+        vars.push(v);
+    }
+    let mut witnesses = std::collections::HashMap::new();
+    for (id, w) in &enc.witnesses {
+        let v = bv_value(model, w).ok_or(format!("no value for witness {}", id.0))?;
+        witnesses.insert(ExprId(id.0), v);
+    }
+    Ok(Model { vars, witnesses })
+}
+
+fn bv_value(model: &z3::Model, x: &BV) -> Option<Bits> {
+    let v = model.eval(x, true)?;
+    let width = x.get_size();
+    if width <= 64 {
+        if let Some(u) = v.as_u64() {
+            return Some(Bits::new(width, u as u128));
+        }
+    }
+    // Wider: read Z3's decimal numeral.
+    let ctx = v.get_ctx().get_z3_context();
+    unsafe {
+        if !z3_sys::Z3_is_numeral_ast(ctx, v.get_z3_ast()) {
+            return None;
+        }
+        let s = z3_sys::Z3_get_numeral_string(ctx, v.get_z3_ast());
+        if s.is_null() {
+            return None;
+        }
+        let text = CStr::from_ptr(s).to_string_lossy().into_owned();
+        Bits::from_decimal(width, &text)
+    }
+}

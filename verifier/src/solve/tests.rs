@@ -1,0 +1,253 @@
+//! Back-end tests on hand-written queries: one per outcome, plus floats,
+//! rotates and replay of witnesses.
+
+use super::build::QueryBuilder;
+use super::{check, Outcome, SolveOptions};
+use crate::ir::{BvBinOp, BvCmpOp, BvUnOp, Expr, FpBinOp, FpUnOp, Side, Sort};
+use crate::replay::ReplayStatus;
+use std::time::Duration;
+
+fn opts() -> SolveOptions {
+    SolveOptions { timeout: Duration::from_secs(20), rlimit: None }
+}
+
+const BV32: Sort = Sort::BitVec(32);
+
+/// `lhs(x) => rhs(x)` with result equality as the obligation.
+fn rewrite(name: &str, lhs: impl Fn(&mut QueryBuilder, crate::ir::ExprId) -> crate::ir::ExprId,
+           rhs: impl Fn(&mut QueryBuilder, crate::ir::ExprId) -> crate::ir::ExprId, sort: Sort) -> crate::ir::Query {
+    let mut b = QueryBuilder::new(name, "bv 32 -> bv 32");
+    let (xv, x) = b.var("x", sort, crate::ir::VarRole::Input);
+    let l = lhs(&mut b, x);
+    let lr = b.term("lhs_op", Side::Lhs, &[xv], l, sort);
+    b.at_line(2);
+    let r = rhs(&mut b, x);
+    let rr = b.term("rhs_op", Side::Rhs, &[xv], r, sort);
+    let eq = b.e(Expr::Eq(lr, rr));
+    b.obligation(eq, "result equality");
+    b.build()
+}
+
+#[test]
+fn shift_by_one_is_doubling_verified() {
+    let q = rewrite(
+        "shl1",
+        |b, x| { let one = b.bv(32, 1); b.e(Expr::BvBin(BvBinOp::Shl, x, one)) },
+        |b, x| b.e(Expr::BvBin(BvBinOp::Add, x, x)),
+        BV32,
+    );
+    assert!(matches!(check(&q, &opts()), Outcome::Verified));
+}
+
+#[test]
+fn wrong_shift_gives_replayed_counterexample() {
+    let q = rewrite(
+        "shl2_is_not_double",
+        |b, x| { let two = b.bv(32, 2); b.e(Expr::BvBin(BvBinOp::Shl, x, two)) },
+        |b, x| b.e(Expr::BvBin(BvBinOp::Add, x, x)),
+        BV32,
+    );
+    match check(&q, &opts()) {
+        Outcome::Counterexample(cx) => {
+            assert_eq!(cx.replay, ReplayStatus::Replayed);
+            assert_eq!(cx.failed.len(), 1);
+            assert_eq!(cx.failed[0].what, "result equality");
+            assert_eq!(cx.inputs[0].name, "x");
+            assert_eq!(cx.terms.len(), 2);
+            assert_eq!(cx.terms[0].side, Side::Lhs);
+        }
+        other => panic!("expected a counterexample, got {other:?}"),
+    }
+}
+
+#[test]
+fn impossible_match_is_inapplicable() {
+    let mut q = rewrite("never", |_, x| x, |b, x| b.e(Expr::BvUn(BvUnOp::Not, x)), BV32);
+    // x <u 0 never holds.
+    let x = crate::ir::ExprId(0);
+    let zero = crate::ir::ExprId(q.exprs.len() as u32);
+    q.exprs.push(Expr::Const(crate::ir::Const::BitVec { width: 32, value: 0 }));
+    q.exprs.push(Expr::BvCmp(BvCmpOp::Ult, x, zero));
+    q.lhs_conditions.push(crate::ir::Condition {
+        expr: crate::ir::ExprId(zero.0 + 1),
+        span: q.span.clone(),
+        what: "match condition".into(),
+    });
+    assert!(matches!(check(&q, &opts()), Outcome::Inapplicable));
+}
+
+/// "P has no factors below 2^32", for P a product of two 32-bit primes:
+/// false, but finding the factors is hard for bit-blasting.
+fn hard_query() -> crate::ir::Query {
+    let mut b = QueryBuilder::new("factor", "bv 64");
+    let s = Sort::BitVec(64);
+    let (x, y) = (b.input("x", s), b.input("y", s));
+    let one = b.bv(64, 1);
+    let limit = b.bv(64, 1 << 32);
+    for v in [x, y] {
+        let gt = b.e(Expr::BvCmp(BvCmpOp::Ugt, v, one));
+        let lt = b.e(Expr::BvCmp(BvCmpOp::Ult, v, limit));
+        b.lhs(gt, "factor > 1").lhs(lt, "factor < 2^32");
+    }
+    let p = b.bv(64, 4294967291u128 * 4294967279u128);
+    let xy = b.e(Expr::BvBin(BvBinOp::Mul, x, y));
+    let eq = b.e(Expr::Eq(xy, p));
+    let ne = b.e(Expr::Not(eq));
+    b.obligation(ne, "not a factorisation");
+    b.build()
+}
+
+#[test]
+fn tiny_timeout_on_hard_query_is_timeout() {
+    let o = SolveOptions { timeout: Duration::from_millis(50), rlimit: None };
+    let t = std::time::Instant::now();
+    assert!(matches!(check(&hard_query(), &o), Outcome::Timeout));
+    assert!(t.elapsed() < Duration::from_secs(5));
+}
+
+#[test]
+fn exhausted_resource_limit_is_unknown() {
+    let o = SolveOptions { timeout: Duration::from_secs(60), rlimit: Some(2000) };
+    match check(&hard_query(), &o) {
+        Outcome::Unknown(reason) => assert!(reason.contains("resource"), "{reason}"),
+        other => panic!("expected unknown, got {other:?}"),
+    }
+}
+
+#[test]
+fn ill_sorted_query_is_error() {
+    let mut b = QueryBuilder::new("bad", "bv 32");
+    let x = b.input("x", BV32);
+    let y = b.input("y", Sort::BitVec(8));
+    let eq = b.e(Expr::Eq(x, y));
+    b.obligation(eq, "result equality");
+    assert!(matches!(check(&b.build(), &opts()), Outcome::Error(_)));
+}
+
+#[test]
+fn rotates_of_mixed_widths() {
+    // rotl(x, n) = rotr(x, 32 - n mod 32) with an 8-bit amount.
+    let mut b = QueryBuilder::new("rot", "bv 32, bv 8");
+    let x = b.input("x", BV32);
+    let n = b.input("n", Sort::BitVec(8));
+    let l = b.e(Expr::BvBin(BvBinOp::Rotl, x, n));
+    let thirty_two = b.bv(8, 32);
+    let m = b.e(Expr::BvBin(BvBinOp::Sub, thirty_two, n));
+    let r = b.e(Expr::BvBin(BvBinOp::Rotr, x, m));
+    let eq = b.e(Expr::Eq(l, r));
+    b.obligation(eq, "result equality");
+    assert!(matches!(check(&b.build(), &opts()), Outcome::Verified));
+
+    // rotl(x, n) = x << n is false; the counterexample must replay.
+    let mut b = QueryBuilder::new("rot_bad", "bv 32, bv 8");
+    let x = b.input("x", BV32);
+    let n = b.input("n", Sort::BitVec(8));
+    let l = b.e(Expr::BvBin(BvBinOp::Rotl, x, n));
+    let r = b.e(Expr::BvBin(BvBinOp::Shl, x, n));
+    let eq = b.e(Expr::Eq(l, r));
+    b.obligation(eq, "result equality");
+    match check(&b.build(), &opts()) {
+        Outcome::Counterexample(cx) => assert_eq!(cx.replay, ReplayStatus::Replayed),
+        other => panic!("expected a counterexample, got {other:?}"),
+    }
+}
+
+#[test]
+fn bit_counts_agree_with_replay() {
+    // popcnt(x) = 32 - clz(x) is false (e.g. x = 5); cls and rev in the mix.
+    let mut b = QueryBuilder::new("counts", "bv 32");
+    let x = b.input("x", BV32);
+    let p = b.e(Expr::BvUn(BvUnOp::Popcnt, x));
+    let c = b.e(Expr::BvUn(BvUnOp::Clz, x));
+    let k = b.bv(32, 32);
+    let d = b.e(Expr::BvBin(BvBinOp::Sub, k, c));
+    let rv = b.e(Expr::BvUn(BvUnOp::Rev, x));
+    let cl = b.e(Expr::BvUn(BvUnOp::Cls, rv));
+    let s = b.e(Expr::BvBin(BvBinOp::Add, p, cl));
+    let s2 = b.e(Expr::BvBin(BvBinOp::Add, d, cl));
+    let eq = b.e(Expr::Eq(s, s2));
+    b.obligation(eq, "result equality");
+    match check(&b.build(), &opts()) {
+        Outcome::Counterexample(cx) => assert_eq!(cx.replay, ReplayStatus::Replayed, "{cx:?}"),
+        other => panic!("expected a counterexample, got {other:?}"),
+    }
+}
+
+#[test]
+fn float_negation_and_identical_sums_verified() {
+    let f32s = BV32;
+    let mut b = QueryBuilder::new("fneg_fneg", "f32");
+    let x = b.input("x", f32s);
+    let y = b.input("y", f32s);
+    let n = b.e(Expr::FpUn(FpUnOp::Neg, x));
+    let nn = b.e(Expr::FpUn(FpUnOp::Neg, n));
+    let eq = b.e(Expr::Eq(nn, x));
+    b.obligation(eq, "double negation");
+    // Two occurrences of the same sum share their NaN witness.
+    let s1 = b.e(Expr::FpBin(FpBinOp::Add, x, y));
+    let s2 = b.e(Expr::FpBin(FpBinOp::Add, x, y));
+    let eq = b.e(Expr::Eq(s1, s2));
+    b.obligation(eq, "same sum");
+    assert!(matches!(check(&b.build(), &opts()), Outcome::Verified));
+}
+
+#[test]
+fn float_commutation_differs_only_in_nan_bits() {
+    // x + y = y + x holds as floats but not as bits: NaN payloads are free.
+    let mut b = QueryBuilder::new("fadd_comm", "f64");
+    let s = Sort::BitVec(64);
+    let x = b.input("x", s);
+    let y = b.input("y", s);
+    let l = b.e(Expr::FpBin(FpBinOp::Add, x, y));
+    let r = b.e(Expr::FpBin(FpBinOp::Add, y, x));
+    let eq = b.e(Expr::Eq(l, r));
+    b.obligation(eq, "result equality");
+    match check(&b.build(), &opts()) {
+        Outcome::Counterexample(cx) => assert_eq!(cx.replay, ReplayStatus::Replayed, "{cx:?}"),
+        other => panic!("expected a counterexample, got {other:?}"),
+    }
+}
+
+#[test]
+fn float_to_int_and_back() {
+    // trunc(x) as i32 as f32 = ftrunc(x) whenever |x| < 2^24: verified.
+    let mut b = QueryBuilder::new("fcvt", "f32");
+    let x = b.input("x", BV32);
+    let a = b.e(Expr::FpUn(FpUnOp::Abs, x));
+    let lim = b.bv(32, 0x4b80_0000); // 2^24
+    let small = b.e(Expr::FpCmp(crate::ir::FpCmpOp::Lt, a, lim));
+    b.lhs(small, "in range");
+    let i = b.e(Expr::FpToBv { width: 32, signed: true, arg: x });
+    let back = b.e(Expr::ToFp { width: 32, signed: true, arg: i });
+    let t = b.e(Expr::FpUn(FpUnOp::Trunc, x));
+    let eq = b.e(Expr::FpCmp(crate::ir::FpCmpOp::Eq, back, t));
+    b.obligation(eq, "same value");
+    assert!(matches!(check(&b.build(), &opts()), Outcome::Verified));
+
+    // Without the range condition the conversion is unspecified: a
+    // counterexample whose witness replay accepts.
+    let mut q = b.build();
+    q.lhs_conditions.clear();
+    match check(&q, &opts()) {
+        Outcome::Counterexample(cx) => assert_eq!(cx.replay, ReplayStatus::Replayed, "{cx:?}"),
+        other => panic!("expected a counterexample, got {other:?}"),
+    }
+}
+
+#[test]
+fn replay_flags_a_model_that_is_no_counterexample() {
+    use crate::replay::{counterexample, Bits, Model, Value};
+    let q = rewrite(
+        "shl1",
+        |b, x| { let one = b.bv(32, 1); b.e(Expr::BvBin(BvBinOp::Shl, x, one)) },
+        |b, x| b.e(Expr::BvBin(BvBinOp::Add, x, x)),
+        BV32,
+    );
+    // A consistent model of a correct rule: replay must call it a mismatch.
+    let m = Model {
+        vars: vec![Value::Bv(Bits::new(32, 3)), Value::Bv(Bits::new(32, 6)), Value::Bv(Bits::new(32, 6))],
+        witnesses: Default::default(),
+    };
+    let cx = counterexample(&q, m);
+    assert!(matches!(cx.replay, ReplayStatus::Mismatch(ref s) if s.contains("every obligation holds")), "{cx:?}");
+}

@@ -1,0 +1,199 @@
+//! Tests as data: every ISLE program under `tests/filetests/<outcome>/` goes
+//! through the verifier library in standalone mode (load → expand →
+//! instantiate → solve → replay) and every type instance's outcome must agree
+//! with the folder it lives in:
+//!
+//! - `verified/`: every instance of every rule is verified;
+//! - `counterexample/`: at least one instance is a counterexample whose replay
+//!   confirms it, and no instance errors out;
+//! - `inapplicable/`: every instance is inapplicable;
+//! - `unsupported/`: every instance is reported unsupported.
+//!
+//! A table of all outcomes is printed (run with `--nocapture` to see it even
+//! when everything passes).
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use saffron_verifier::expand::{expand, ExpandOptions};
+use saffron_verifier::instantiate::{instantiate, InstanceBody};
+use saffron_verifier::load::{load, LoadOptions};
+
+/// Per-query solver budget; the filetests are small, so this is generous.
+const TIMEOUT: Duration = Duration::from_secs(60);
+
+/// The root term every filetest defines its rules on.
+const ROOT: &str = "test";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Expected {
+    Verified,
+    Counterexample,
+    Inapplicable,
+    Unsupported,
+}
+
+impl Expected {
+    fn folder(self) -> &'static str {
+        match self {
+            Expected::Verified => "verified",
+            Expected::Counterexample => "counterexample",
+            Expected::Inapplicable => "inapplicable",
+            Expected::Unsupported => "unsupported",
+        }
+    }
+}
+
+/// What the verifier said about one type instance.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Observed {
+    Verified,
+    /// `replayed`: concrete re-evaluation of the model confirmed the failure.
+    Counterexample { replayed: bool, detail: String },
+    Inapplicable,
+    Timeout,
+    Unknown(String),
+    Unsupported(String),
+    Error(String),
+}
+
+impl Observed {
+    fn word(&self) -> String {
+        match self {
+            Observed::Verified => "verified".into(),
+            Observed::Counterexample { replayed: true, detail } => format!("counterexample (replayed) {detail}"),
+            Observed::Counterexample { replayed: false, detail } => format!("counterexample (NOT replayed) {detail}"),
+            Observed::Inapplicable => "inapplicable".into(),
+            Observed::Timeout => "timeout".into(),
+            Observed::Unknown(r) => format!("unknown: {r}"),
+            Observed::Unsupported(r) => format!("unsupported: {r}"),
+            Observed::Error(m) => format!("error: {m}"),
+        }
+    }
+}
+
+struct Row {
+    file: String,
+    rule: String,
+    types: String,
+    observed: Observed,
+}
+
+#[path = "common/backend.rs"]
+mod backend;
+
+fn filetests_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/filetests")
+}
+
+fn files_in(expected: Expected) -> Vec<PathBuf> {
+    let dir = filetests_dir().join(expected.folder());
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .map(|entries| entries.map(|e| e.expect("readable directory entry").path()).collect())
+        .unwrap_or_default();
+    files.retain(|p| p.extension().is_some_and(|e| e == "isle"));
+    files.sort();
+    files
+}
+
+/// Runs one filetest; a failure before instantiation becomes a single row.
+fn run_file(path: &Path) -> Vec<Row> {
+    let file = format!(
+        "{}/{}",
+        path.parent().and_then(|p| p.file_name()).unwrap_or_default().to_string_lossy(),
+        path.file_name().unwrap_or_default().to_string_lossy()
+    );
+    let whole_file = |observed: Observed| vec![Row { file: file.clone(), rule: "-".into(), types: "-".into(), observed }];
+    let opts = LoadOptions { standalone_files: vec![path.to_path_buf()], ..LoadOptions::default() };
+    let program = match load(&opts) {
+        Ok(p) => p,
+        Err(e) => return whole_file(Observed::Error(format!("load: {e}"))),
+    };
+    let expand_opts = ExpandOptions { roots: vec![ROOT.to_string()], ..ExpandOptions::default() };
+    let expansions = match expand(&program, &expand_opts) {
+        Ok(e) => e,
+        Err(e) => return whole_file(Observed::Error(format!("expand: {e}"))),
+    };
+    if expansions.is_empty() {
+        return whole_file(Observed::Error("no expansion of the root term".into()));
+    }
+    let mut rows = Vec::new();
+    for expansion in &expansions {
+        let rule = if expansion.chain.is_empty() {
+            expansion.rule.clone()
+        } else {
+            format!("{} via {}", expansion.rule, expansion.chain.join(" > "))
+        };
+        for instance in instantiate(&program, expansion) {
+            let observed = match &instance.body {
+                InstanceBody::Query(q) => {
+                    // Debugging aid: SAFFRON_FILETEST_DUMP=<file name part> prints the queries.
+                    if std::env::var("SAFFRON_FILETEST_DUMP").is_ok_and(|f| !f.is_empty() && file.contains(&f)) {
+                        println!("{q:#?}");
+                    }
+                    backend::check(q, TIMEOUT)
+                }
+                InstanceBody::Unsupported { reason, span } => Observed::Unsupported(format!("{span}: {reason}")),
+                InstanceBody::Error { message, span } => Observed::Error(format!("{span}: {message}")),
+            };
+            rows.push(Row { file: file.clone(), rule: rule.clone(), types: instance.types.clone(), observed });
+        }
+    }
+    rows
+}
+
+/// Why the rows of one file disagree with its folder, if they do.
+fn disagreement(expected: Expected, rows: &[Row]) -> Option<String> {
+    let all = |pred: &dyn Fn(&Observed) -> bool| rows.iter().all(|r| pred(&r.observed));
+    let ok = match expected {
+        Expected::Verified => all(&|o| *o == Observed::Verified),
+        Expected::Inapplicable => all(&|o| *o == Observed::Inapplicable),
+        Expected::Unsupported => all(&|o| matches!(o, Observed::Unsupported(_))),
+        Expected::Counterexample => {
+            let confirmed = rows.iter().any(|r| matches!(r.observed, Observed::Counterexample { replayed: true, .. }));
+            // Other instances may legitimately verify or not apply, but the
+            // verifier must not fail on any of them.
+            let clean = all(&|o| {
+                matches!(o, Observed::Verified | Observed::Inapplicable | Observed::Counterexample { .. })
+            });
+            confirmed && clean
+        }
+    };
+    if ok {
+        return None;
+    }
+    let got: Vec<String> = rows.iter().map(|r| format!("[{} @ {}] {}", r.rule, r.types, r.observed.word())).collect();
+    Some(format!("{}: expected {}, got {}", rows[0].file, expected.folder(), got.join("; ")))
+}
+
+fn print_table(rows: &[Row]) {
+    let w_file = rows.iter().map(|r| r.file.len()).max().unwrap_or(4).max(4);
+    let w_rule = rows.iter().map(|r| r.rule.len()).max().unwrap_or(4).max(4);
+    let w_types = rows.iter().map(|r| r.types.len()).max().unwrap_or(5).max(5);
+    println!("{:w_file$}  {:w_rule$}  {:w_types$}  outcome", "file", "rule", "types");
+    for r in rows {
+        println!("{:w_file$}  {:w_rule$}  {:w_types$}  {}", r.file, r.rule, r.types, r.observed.word());
+    }
+}
+
+#[test]
+fn filetests_match_their_folders() {
+    let kinds = [Expected::Verified, Expected::Counterexample, Expected::Inapplicable, Expected::Unsupported];
+    let mut all_rows = Vec::new();
+    let mut failures = Vec::new();
+    let mut files_total = 0;
+    for expected in kinds {
+        for path in files_in(expected) {
+            files_total += 1;
+            let rows = run_file(&path);
+            if let Some(why) = disagreement(expected, &rows) {
+                failures.push(why);
+            }
+            all_rows.extend(rows);
+        }
+    }
+    print_table(&all_rows);
+    println!("{files_total} files, {} instances, {} file(s) disagree", all_rows.len(), failures.len());
+    assert!(files_total >= 30, "expected at least 30 filetests, found {files_total}");
+    assert!(failures.is_empty(), "{} filetest(s) disagree with their folder:\n{}", failures.len(), failures.join("\n"));
+}
