@@ -24,6 +24,10 @@ const TIMEOUT: Duration = Duration::from_secs(120);
 
 #[test]
 fn every_known_bug_gives_a_replayed_counterexample() {
+    verify_support::with_big_stack(every_known_bug_gives_a_replayed_counterexample_body);
+}
+
+fn every_known_bug_gives_a_replayed_counterexample_body() {
     let bugs_dir = repo_root().join("isle-rules/bugs");
     let on_disk = std::fs::read_dir(&bugs_dir)
         .expect("isle-rules/bugs exists")

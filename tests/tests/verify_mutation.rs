@@ -115,6 +115,10 @@ fn mutated_copy(mutations: &[Mutation]) -> tempfile::TempDir {
 
 #[test]
 fn opt_mutants_are_told_apart() {
+    verify_support::with_big_stack(opt_mutants_are_told_apart_body);
+}
+
+fn opt_mutants_are_told_apart_body() {
     let dir = mutated_copy(OPT_MUTATIONS);
     let program = load_unit(Unit::Opt, Some(dir.path().to_path_buf()), &[]);
     let swapped = verify_rule(&program, "mutant_iadd_ineg_swapped", TIMEOUT);
@@ -128,6 +132,10 @@ fn opt_mutants_are_told_apart() {
 
 #[test]
 fn aarch64_condition_code_mutants_are_told_apart() {
+    verify_support::with_big_stack(aarch64_condition_code_mutants_are_told_apart_body);
+}
+
+fn aarch64_condition_code_mutants_are_told_apart_body() {
     let dir = mutated_copy(AARCH64_MUTATIONS);
     let program = load_unit(Unit::Aarch64, Some(dir.path().to_path_buf()), &[]);
     let umin = verify_rule(&program, "umin", TIMEOUT);

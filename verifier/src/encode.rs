@@ -19,6 +19,8 @@ use crate::ir::{
     BvBinOp, BvCmpOp, BvUnOp, Const, Expr, ExprId, FpBinOp, FpCmpOp, FpConstKind, FpTestOp,
     FpUnOp, IntOp, Query, Sort, VarId,
 };
+use crate::replay::{self, Bits, Value};
+use std::collections::HashMap;
 use z3::ast::{Ast, Bool, Float, Int, RoundingMode, BV};
 
 /// An encoded expression.
@@ -77,11 +79,15 @@ pub fn fp_const_bits(width: u32, kind: FpConstKind) -> Option<u128> {
 pub fn encode(q: &Query) -> Result<Encoded, EncodeError> {
     let order = dag::topo_order(q).map_err(|message| EncodeError { expr: 0, message })?;
     let canon = dag::canonical_ids(q, &order);
+    let known = determined_vars(q, &order, &canon);
     let vars: Vec<Term> = q
         .vars
         .iter()
         .enumerate()
-        .map(|(i, v)| var_const(i as u32, v.sort))
+        .map(|(i, v)| match known.get(&VarId(i as u32)) {
+            Some(value) => const_term(value),
+            None => var_const(i as u32, v.sort),
+        })
         .collect();
     let mut enc = Encoder {
         q,
@@ -117,6 +123,78 @@ pub fn encode(q: &Query) -> Result<Encoded, EncodeError> {
         witnesses: enc.witnesses,
         vars,
     })
+}
+
+/// Variables whose value the left-hand side fixes: top-level conjuncts
+/// `v = e` and `bv2nat(v) = e` with `e` determined by constants and already
+/// fixed variables, to a fixpoint. Z3 substitutes `v = constant` itself, but
+/// not through `bv2nat`, which otherwise leaves e.g. the divisor of
+/// `(udiv x (iconst 2))` symbolic and makes Z3 bit-blast a full divider.
+///
+/// Sound because the defining conjuncts stay asserted: the substituted
+/// query is equisatisfiable, and the model still assigns every variable.
+fn determined_vars(q: &Query, order: &[ExprId], canon: &[ExprId]) -> HashMap<VarId, Value> {
+    let mut conjuncts = Vec::new();
+    let mut stack: Vec<ExprId> = q.lhs_conditions.iter().map(|c| c.expr).collect();
+    while let Some(e) = stack.pop() {
+        match q.expr(e) {
+            Expr::And(xs) => stack.extend(xs.iter().copied()),
+            Expr::Eq(a, b) => conjuncts.push((*a, *b)),
+            _ => {}
+        }
+    }
+    let mut known: HashMap<VarId, Value> = HashMap::new();
+    if conjuncts.is_empty() {
+        return known;
+    }
+    for _round in 0..8 {
+        let values = replay::partial_values(q, order, canon, &known);
+        let val = |e: ExprId| values[canon[e.0 as usize].0 as usize].clone();
+        let before = known.len();
+        for &(a, b) in &conjuncts {
+            for (target, other) in [(a, b), (b, a)] {
+                let Some(v) = val(other) else { continue };
+                match (q.expr(target), v) {
+                    (Expr::Var(x), v) if !known.contains_key(x) && sort_of(&v) == q.var(*x).sort => {
+                        known.insert(*x, v);
+                    }
+                    (Expr::Bv2Int(inner), Value::Int(k)) => {
+                        if let Expr::Var(x) = q.expr(*inner) {
+                            if let (false, Sort::BitVec(w)) = (known.contains_key(x), q.var(*x).sort) {
+                                if k >= 0 && (w >= 127 || k < 1i128 << w) {
+                                    known.insert(*x, Value::Bv(Bits::new(w, k as u128)));
+                                }
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        if known.len() == before {
+            break;
+        }
+    }
+    known
+}
+
+fn sort_of(v: &Value) -> Sort {
+    match v {
+        Value::Bool(_) => Sort::Bool,
+        Value::Int(_) => Sort::Int,
+        Value::Bv(b) => Sort::BitVec(b.width()),
+    }
+}
+
+fn const_term(v: &Value) -> Term {
+    match v {
+        Value::Bool(b) => Term::Bool(Bool::from_bool(*b)),
+        Value::Int(i) => Term::Int(Int::from_i128(*i)),
+        Value::Bv(b) => Term::Bv(match b.to_u128() {
+            Some(x) => bv_const(b.width(), x),
+            None => BV::from_str(b.width(), &b.to_decimal()).expect("decimal numeral"),
+        }),
+    }
 }
 
 fn var_const(index: u32, sort: Sort) -> Term {
@@ -247,15 +325,33 @@ fn clz(x: &BV) -> BV {
     acc
 }
 
+/// Population count as a balanced adder tree whose partial sums are only as
+/// wide as they need to be (log2 of the bits they count), zero-extended at
+/// the end: far fewer adder bits than summing `w` full-width terms.
 fn popcnt(x: &BV) -> BV {
-    let w = x.get_size();
-    let mut sum = BV::from_u64(0, w);
-    for i in 0..w {
-        let bit = x.extract(i, i);
-        let bit = if w > 1 { bit.zero_ext(w - 1) } else { bit };
-        sum = sum.bvadd(&bit);
+    fn count(x: &BV, lo: u32, hi: u32) -> BV {
+        // Counts bits lo..hi (exclusive); result width = bits to hold hi-lo.
+        let n = hi - lo;
+        if n == 1 {
+            return x.extract(lo, lo);
+        }
+        let mid = lo + n / 2;
+        let (a, b) = (count(x, lo, mid), count(x, mid, hi));
+        let width = 32 - n.leading_zeros(); // bits to represent n
+        let ext = |v: BV| {
+            let vw = v.get_size();
+            if vw < width { v.zero_ext(width - vw) } else { v }
+        };
+        ext(a).bvadd(&ext(b))
     }
-    sum
+    let w = x.get_size();
+    let c = count(x, 0, w);
+    let cw = c.get_size();
+    if cw < w {
+        c.zero_ext(w - cw)
+    } else {
+        c
+    }
 }
 
 fn bit_reverse(x: &BV) -> BV {

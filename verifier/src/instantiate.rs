@@ -139,3 +139,161 @@ fn apply_sig(
     g.store.unify(choice.ret, t)?;
     g.propagate(p)
 }
+
+/// The pipeline instantiates expansions on worker threads.
+#[allow(dead_code)]
+fn assert_thread_safe() {
+    fn check<T: Send + Sync>() {}
+    check::<Program>();
+    check::<Expansion>();
+    check::<Instance>();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::expand::{expand, ExpandOptions};
+    use crate::ir::{Expr, Sort};
+    use crate::load::load_sources;
+
+    const PRELUDE: &str = r#"
+(type u8 (primitive u8))
+(model u8 (type (bv 8)))
+(type Value (primitive Value))
+(model Value (type (bv)))
+(decl simplify (Value) Value)
+(spec (simplify x) (provide (= result x)))
+(instantiate simplify ((args (bv 8)) (ret (bv 8))) ((args (bv 32)) (ret (bv 32))))
+(decl iadd (Value Value) Value)
+(extern extractor iadd iadd)
+(extern constructor iadd iadd)
+(spec (iadd x y) (provide (= result (bvadd x y))))
+"#;
+
+    fn run(extra: &str) -> Vec<Instance> {
+        let src = format!("{PRELUDE}{extra}");
+        let p = load_sources(vec![("t.isle".into(), src)], None).unwrap_or_else(|e| panic!("{e}"));
+        let exps = expand(&p, &ExpandOptions::default()).unwrap();
+        exps.iter().flat_map(|e| instantiate(&p, e)).collect()
+    }
+
+    fn queries(insts: &[Instance]) -> Vec<&ir::Query> {
+        insts.iter().filter_map(|i| if let InstanceBody::Query(q) = &i.body { Some(q) } else { None }).collect()
+    }
+
+    #[test]
+    fn one_query_per_signature() {
+        let insts = run("(rule comm (simplify (iadd x y)) (iadd y x))");
+        let qs = queries(&insts);
+        assert_eq!(qs.len(), 2, "{insts:?}");
+        let mut types: Vec<&str> = qs.iter().map(|q| q.types.as_str()).collect();
+        types.sort();
+        assert_eq!(types, vec!["(bv 32) -> bv 32", "(bv 8) -> bv 8"]);
+        for q in qs {
+            assert_eq!(q.rule, "comm");
+            // The root contract is the only obligation; LHS iadd provide is a condition.
+            assert_eq!(q.obligations.len(), 1);
+            assert!(q.lhs_conditions.iter().any(|c| c.what.contains("iadd")));
+            assert!(q.rhs_assumptions.iter().any(|c| c.what.contains("iadd")));
+            let sides: Vec<_> = q.terms.iter().map(|t| (t.term.as_str(), t.side)).collect();
+            assert!(sides.contains(&("iadd", ir::Side::Lhs)) && sides.contains(&("iadd", ir::Side::Rhs)));
+            let w = if q.types.contains("32") { 32 } else { 8 };
+            assert!(q.vars.iter().filter(|v| v.name == "x" || v.name == "y").all(|v| v.sort == Sort::BitVec(w)));
+        }
+    }
+
+    #[test]
+    fn widths_flow_through_zero_ext() {
+        let insts = run(
+            r#"
+(decl uext (Value) Value)
+(extern extractor uext uext)
+(extern constructor uext uext)
+(spec (uext x) (provide (= result (zero_ext 32 x))))
+(instantiate uext ((args (bv 8)) (ret (bv 32))) ((args (bv 16)) (ret (bv 32))))
+(rule keep (simplify (uext x)) (uext x))
+"#,
+        );
+        let qs = queries(&insts);
+        // bv 8 root signature is inconsistent with a 32-bit uext result.
+        assert_eq!(qs.len(), 2, "{insts:?}");
+        for q in &qs {
+            assert_eq!(q.types, "(bv 32) -> bv 32");
+            assert!(q.exprs.iter().any(|e| matches!(e, Expr::ZeroExt { width: 32, .. })));
+        }
+    }
+
+    #[test]
+    fn underconstrained_width_is_unsupported() {
+        let insts = run(
+            r#"
+(decl opaque (Value) Value)
+(extern constructor opaque opaque)
+(spec (opaque x) (provide (= result (zero_ext 32 x))))
+(rule (simplify x) (opaque (iadd x x)))
+"#,
+        );
+        // 8-bit root cannot hold a 32-bit result; the 32-bit one leaves x's
+        // width free.
+        assert!(queries(&insts).is_empty());
+        assert!(insts.iter().any(|i| matches!(&i.body, InstanceBody::Unsupported { .. })), "{insts:?}");
+    }
+
+    #[test]
+    fn enum_match_lowers_to_tag_tests() {
+        let insts = run(
+            r#"
+(type CC (enum (Eq) (Ne)))
+(decl cmp (CC Value Value) Value)
+(extern extractor cmp cmp)
+(extern constructor cmp cmp)
+(spec (cmp c x y)
+    (provide (= result (if (match c ((Eq) (= x y)) ((Ne) (not (= x y)))) #x01 #x00))))
+(instantiate cmp ((args (named CC) (bv 8) (bv 8)) (ret (bv 8))))
+(rule swap (simplify (cmp (CC.Eq) x y)) (cmp (CC.Eq) y x))
+"#,
+        );
+        let qs = queries(&insts);
+        assert_eq!(qs.len(), 1, "{insts:?}");
+        let q = qs[0];
+        assert_eq!(q.types, "(bv 8) -> bv 8");
+        assert!(q.vars.iter().any(|v| v.name.ends_with(".tag") && v.sort == Sort::BitVec(1)));
+        assert!(q.exprs.iter().any(|e| matches!(e, Expr::Ite(..))));
+        assert!(q.lhs_conditions.iter().any(|c| c.what.contains("match `CC.Eq`")));
+    }
+
+    #[test]
+    fn missing_spec_is_reported_not_dropped() {
+        let insts = run(
+            r#"
+(decl nospec (Value) Value)
+(extern constructor nospec nospec)
+(rule (simplify x) (nospec x))
+"#,
+        );
+        assert_eq!(insts.len(), 1);
+        match &insts[0].body {
+            InstanceBody::Unsupported { reason, span } => {
+                assert!(reason.contains("nospec"), "{reason}");
+                assert_eq!(span.file.as_ref(), "t.isle");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn chained_rules_are_inlined() {
+        let insts = run(
+            r#"
+(decl double (Value) Value)
+(attr double (veri chain))
+(rule d1 (double x) (iadd x x))
+(rule top (simplify x) (double x))
+"#,
+        );
+        let qs = queries(&insts);
+        assert_eq!(qs.len(), 2, "{insts:?}");
+        assert!(qs.iter().all(|q| q.chain == vec!["d1".to_string()]));
+        assert!(qs.iter().all(|q| q.terms.iter().any(|t| t.term == "double")));
+    }
+}

@@ -118,6 +118,34 @@ pub fn evaluate(q: &Query, m: &Model) -> Result<Evaluation, ReplayError> {
     })
 }
 
+/// Values of the expressions that are determined by `known` variable values
+/// alone (`None` elsewhere, including nondeterministic float results).
+/// Indexed by `ExprId.0`; meaningful for the ids in `order`.
+pub fn partial_values(
+    q: &Query,
+    order: &[ExprId],
+    canon: &[ExprId],
+    known: &HashMap<crate::ir::VarId, Value>,
+) -> Vec<Option<Value>> {
+    let empty = Model::default();
+    let mut ev = Evaluator { q, m: &empty, canon, values: vec![None; q.exprs.len()] };
+    for &id in order {
+        let v = match q.expr(id) {
+            Expr::Var(v) => known.get(v).cloned(),
+            e => {
+                let ready = dag::operands(e).iter().all(|a| ev.values[canon[a.0 as usize].0 as usize].is_some());
+                if ready {
+                    ev.eval_one(id).ok()
+                } else {
+                    None
+                }
+            }
+        };
+        ev.values[id.0 as usize] = v;
+    }
+    ev.values
+}
+
 struct Evaluator<'a> {
     q: &'a Query,
     m: &'a Model,
@@ -186,7 +214,6 @@ impl<'a> Evaluator<'a> {
     fn value(&self, id: ExprId) -> &Value {
         self.values[self.canon[id.0 as usize].0 as usize]
             .as_ref()
-            .or(self.values[id.0 as usize].as_ref())
             .expect("operands evaluated first")
     }
     fn bool(&self, id: ExprId) -> Result<bool, ReplayError> {

@@ -9,6 +9,10 @@
 //! - `inapplicable/`: every instance is inapplicable;
 //! - `unsupported/`: every instance is reported unsupported.
 //!
+//! A file may pin down single rules further with header lines
+//! `;; expect-rule <rule> <verified|counterexample|inapplicable|unsupported>`:
+//! every instance of that rule must then have that outcome.
+//!
 //! A table of all outcomes is printed (run with `--nocapture` to see it even
 //! when everything passes).
 
@@ -142,6 +146,48 @@ fn run_file(path: &Path) -> Vec<Row> {
     rows
 }
 
+/// The `;; expect-rule <rule> <outcome>` lines of a filetest.
+fn rule_expectations(path: &Path) -> Vec<(String, String)> {
+    let text = std::fs::read_to_string(path).expect("readable filetest");
+    text.lines()
+        .filter_map(|l| l.trim().strip_prefix(";; expect-rule "))
+        .filter_map(|rest| {
+            let mut words = rest.split_whitespace();
+            Some((words.next()?.to_string(), words.next()?.to_string()))
+        })
+        .collect()
+}
+
+/// Outcome word of an observation, without details.
+fn outcome_word(o: &Observed) -> &'static str {
+    match o {
+        Observed::Verified => "verified",
+        Observed::Counterexample { .. } => "counterexample",
+        Observed::Inapplicable => "inapplicable",
+        Observed::Timeout => "timeout",
+        Observed::Unknown(_) => "unknown",
+        Observed::Unsupported(_) => "unsupported",
+        Observed::Error(_) => "error",
+    }
+}
+
+/// Why the rows of a file disagree with its `expect-rule` lines, if they do.
+fn rule_disagreement(path: &Path, rows: &[Row]) -> Option<String> {
+    let mut problems = Vec::new();
+    for (rule, want) in rule_expectations(path) {
+        let of_rule: Vec<&Row> = rows.iter().filter(|r| r.rule == rule || r.rule.starts_with(&format!("{rule} via "))).collect();
+        if of_rule.is_empty() {
+            problems.push(format!("rule {rule}: no instance"));
+        }
+        for r in of_rule {
+            if outcome_word(&r.observed) != want {
+                problems.push(format!("rule {rule} @ {}: expected {want}, got {}", r.types, r.observed.word()));
+            }
+        }
+    }
+    (!problems.is_empty()).then(|| format!("{}: {}", rows[0].file, problems.join("; ")))
+}
+
 /// Why the rows of one file disagree with its folder, if they do.
 fn disagreement(expected: Expected, rows: &[Row]) -> Option<String> {
     let all = |pred: &dyn Fn(&Observed) -> bool| rows.iter().all(|r| pred(&r.observed));
@@ -187,6 +233,9 @@ fn filetests_match_their_folders() {
             files_total += 1;
             let rows = run_file(&path);
             if let Some(why) = disagreement(expected, &rows) {
+                failures.push(why);
+            }
+            if let Some(why) = rule_disagreement(&path, &rows) {
                 failures.push(why);
             }
             all_rows.extend(rows);

@@ -103,8 +103,14 @@ pub enum Instr {
     TableInit { table: u32, elem: u32 },
     ElemDrop(u32),
     Load { op: LoadOp, mem: u32, offset: u64 },
+    /// `local.get addr` then `Load` (addresses held in locals are the common case).
+    LoadL { op: LoadOp, mem: u32, offset: u64, addr: u32 },
     /// Stores the low `bytes` bytes of the operand.
     Store { bytes: u8, mem: u32, offset: u64 },
+    /// `local.get addr; local.get val` then `Store`.
+    StoreLL { bytes: u8, mem: u32, offset: u64, addr: u32, val: u32 },
+    /// `local.get addr; const c` (c below 2^32) then `Store`.
+    StoreLC { bytes: u8, mem: u32, offset: u64, addr: u32, c: u32 },
     LoadLane { bytes: u8, lane: u8, mem: u32, offset: u64 },
     StoreLane { bytes: u8, lane: u8, mem: u32, offset: u64 },
     MemorySize(u32),

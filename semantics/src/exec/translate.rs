@@ -339,12 +339,26 @@ impl<'m> Translator<'m> {
 
     fn load(&mut self, op: LoadOp, memarg: &MemArg) {
         let (mem, offset) = mem(memarg);
-        self.emit(Instr::Load { op, mem, offset });
+        match self.fusable(1) {
+            Some(Instr::LocalGet(addr)) => self.replace_last(Instr::LoadL { op, mem, offset, addr }),
+            _ => self.emit(Instr::Load { op, mem, offset }),
+        }
     }
 
     fn store(&mut self, bytes: u8, memarg: &MemArg) {
         let (mem, offset) = mem(memarg);
-        self.emit(Instr::Store { bytes, mem, offset });
+        let fused = match (self.fusable(2), self.fusable(1)) {
+            (Some(Instr::LocalGet(addr)), Some(Instr::LocalGet(val))) => Some(Instr::StoreLL { bytes, mem, offset, addr, val }),
+            (Some(Instr::LocalGet(addr)), Some(Instr::Const32(c))) => Some(Instr::StoreLC { bytes, mem, offset, addr, c }),
+            _ => None,
+        };
+        match fused {
+            Some(i) => {
+                self.pop_instrs(2);
+                self.emit(i)
+            }
+            None => self.emit(Instr::Store { bytes, mem, offset }),
+        }
     }
 
     fn op(&mut self, op: Operator, offset: usize, fv: Option<&mut Validator>) -> Result<(), DecodeError> {

@@ -15,26 +15,38 @@ pub struct TruncBounds {
 
 // For f32 sources the float just below -2^31 (-2^63) is -2^31 - 256 (-2^63 - 2^40): no f32 lies
 // strictly between it and -2^31, so `lo < a` accepts exactly -2^31 (the test suite's -2147483904).
-pub const I32_F32_S: TruncBounds =
-    TruncBounds { lo: f32::to_bits(-2147483904.0) as u64, hi: f32::to_bits(2147483648.0) as u64 };
-pub const I32_F32_U: TruncBounds =
-    TruncBounds { lo: f32::to_bits(-1.0) as u64, hi: f32::to_bits(4294967296.0) as u64 };
-pub const I32_F64_S: TruncBounds =
-    TruncBounds { lo: f64::to_bits(-2147483649.0), hi: f64::to_bits(2147483648.0) };
-pub const I32_F64_U: TruncBounds =
-    TruncBounds { lo: f64::to_bits(-1.0), hi: f64::to_bits(4294967296.0) };
+pub const I32_F32_S: TruncBounds = TruncBounds {
+    lo: f32::to_bits(-2147483904.0) as u64,
+    hi: f32::to_bits(2147483648.0) as u64,
+};
+pub const I32_F32_U: TruncBounds = TruncBounds {
+    lo: f32::to_bits(-1.0) as u64,
+    hi: f32::to_bits(4294967296.0) as u64,
+};
+pub const I32_F64_S: TruncBounds = TruncBounds {
+    lo: f64::to_bits(-2147483649.0),
+    hi: f64::to_bits(2147483648.0),
+};
+pub const I32_F64_U: TruncBounds = TruncBounds {
+    lo: f64::to_bits(-1.0),
+    hi: f64::to_bits(4294967296.0),
+};
 pub const I64_F32_S: TruncBounds = TruncBounds {
     lo: f32::to_bits(-9223373136366403584.0) as u64,
     hi: f32::to_bits(9223372036854775808.0) as u64,
 };
-pub const I64_F32_U: TruncBounds =
-    TruncBounds { lo: f32::to_bits(-1.0) as u64, hi: f32::to_bits(18446744073709551616.0) as u64 };
+pub const I64_F32_U: TruncBounds = TruncBounds {
+    lo: f32::to_bits(-1.0) as u64,
+    hi: f32::to_bits(18446744073709551616.0) as u64,
+};
 pub const I64_F64_S: TruncBounds = TruncBounds {
     lo: f64::to_bits(-9223372036854777856.0),
     hi: f64::to_bits(9223372036854775808.0),
 };
-pub const I64_F64_U: TruncBounds =
-    TruncBounds { lo: f64::to_bits(-1.0), hi: f64::to_bits(18446744073709551616.0) };
+pub const I64_F64_U: TruncBounds = TruncBounds {
+    lo: f64::to_bits(-1.0),
+    hi: f64::to_bits(18446744073709551616.0),
+};
 
 #[inline]
 fn in_range<D: FloatOps<F>, F>(d: &D, a: &F, bounds: TruncBounds) -> D::Bool {
@@ -105,7 +117,11 @@ fn saturate<D: FloatOps<F> + IntOps<I>, I, F>(
 ) -> I {
     let below = d.fle(a, &d.flit(bounds.lo));
     let above = d.fle(&d.flit(bounds.hi), a);
-    let clamped = d.select(&below, &d.lit(min), &d.select(&above, &d.lit(max), &truncated));
+    let clamped = d.select(
+        &below,
+        &d.lit(min),
+        &d.select(&above, &d.lit(max), &truncated),
+    );
     d.select(&d.fis_nan(a), &d.lit(0), &clamped)
 }
 

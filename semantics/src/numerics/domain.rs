@@ -96,6 +96,8 @@ pub trait FloatOps<F>: BoolOps {
     const MANT_BITS: u32;
 
     fn to_bits(&self, a: &F) -> Self::Bits;
+    // `&self`: a solver domain needs its context to build the term.
+    #[allow(clippy::wrong_self_convention)]
     fn from_bits(&self, a: &Self::Bits) -> F;
     /// The float whose IEEE encoding is `bits` (truncated to `WIDTH`).
     fn flit(&self, bits: u64) -> F;

@@ -39,7 +39,10 @@ pub fn imul<D: IntOps<B>, B>(d: &D, a: &B, b: &B) -> B {
 /// `idiv_u`: traps on a zero divisor.
 #[inline]
 pub fn idiv_u<D: IntOps<B>, B>(d: &D, a: &B, b: &B) -> Guarded<D::Bool, B, 1> {
-    Guarded { value: d.udiv(a, b), traps: [(d.eq(b, &d.lit(0)), NumTrap::DivideByZero)] }
+    Guarded {
+        value: d.udiv(a, b),
+        traps: [(d.eq(b, &d.lit(0)), NumTrap::DivideByZero)],
+    }
 }
 
 /// `idiv_s`: traps on a zero divisor, and on `MIN / -1` whose quotient is not representable.
@@ -48,20 +51,29 @@ pub fn idiv_s<D: IntOps<B>, B>(d: &D, a: &B, b: &B) -> Guarded<D::Bool, B, 2> {
     let overflow = d.band(&d.eq(a, &signed_min(d)), &d.eq(b, &d.lit(u64::MAX)));
     Guarded {
         value: d.sdiv(a, b),
-        traps: [(d.eq(b, &d.lit(0)), NumTrap::DivideByZero), (overflow, NumTrap::Overflow)],
+        traps: [
+            (d.eq(b, &d.lit(0)), NumTrap::DivideByZero),
+            (overflow, NumTrap::Overflow),
+        ],
     }
 }
 
 /// `irem_u`: traps on a zero divisor.
 #[inline]
 pub fn irem_u<D: IntOps<B>, B>(d: &D, a: &B, b: &B) -> Guarded<D::Bool, B, 1> {
-    Guarded { value: d.urem(a, b), traps: [(d.eq(b, &d.lit(0)), NumTrap::DivideByZero)] }
+    Guarded {
+        value: d.urem(a, b),
+        traps: [(d.eq(b, &d.lit(0)), NumTrap::DivideByZero)],
+    }
 }
 
 /// `irem_s`: traps on a zero divisor only; `MIN rem -1` is 0, the sign follows the dividend.
 #[inline]
 pub fn irem_s<D: IntOps<B>, B>(d: &D, a: &B, b: &B) -> Guarded<D::Bool, B, 1> {
-    Guarded { value: d.srem(a, b), traps: [(d.eq(b, &d.lit(0)), NumTrap::DivideByZero)] }
+    Guarded {
+        value: d.srem(a, b),
+        traps: [(d.eq(b, &d.lit(0)), NumTrap::DivideByZero)],
+    }
 }
 
 #[inline]

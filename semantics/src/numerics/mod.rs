@@ -9,10 +9,12 @@
 //! * [`concrete`]: the bit-exact domain [`Concrete`](concrete::Concrete) and typed functions per
 //!   type (`concrete::i32::add`, `concrete::f64::nearest`, `concrete::convert::i64_trunc_f32_u`),
 //!   for the interpreter's hot paths and lane-wise SIMD; floats are passed as IEEE bits.
+//! * [`instr`]: instruction to spec operation over any domain ([`instr::apply`]), the mapping a
+//!   symbolic domain uses.
 //! * [`lookup`]: instruction to raw-bits function ([`NumericFn`]); scalar here, SIMD in [`simd`].
 //!
 //! Raw bits: i32 in the low 32 bits of a `u128` (upper bits zero), i64 in the low 64,
-//! f32/f64 as IEEE bits, v128 all 128 bits. Booleans results are i32 0/1.
+//! f32/f64 as IEEE bits, v128 all 128 bits. Boolean results are i32 0/1.
 //!
 //! ```
 //! use saffron_semantics::numerics::{concrete, domain::Guarded, int, lookup, NumTrap, NumericFn};
@@ -39,6 +41,7 @@ pub mod concrete;
 pub mod convert;
 pub mod domain;
 pub mod float;
+pub mod instr;
 pub mod int;
 pub mod simd;
 

@@ -48,11 +48,13 @@ pub fn run_script_files(
     let worker = || loop {
         let i = next.fetch_add(1, Ordering::Relaxed);
         let Some(file) = files.get(i) else { break };
+        super::panics::set_script_thread(true);
         let report = run_script_file(file, options);
+        super::panics::set_script_thread(false);
         on_done(&report);
         *slots[i].lock().unwrap_or_else(|e| e.into_inner()) = Some(report);
     };
-    std::thread::scope(|scope| {
+    super::panics::with_recording_hook(|| std::thread::scope(|scope| {
         let handles: Vec<_> = (0..jobs.clamp(1, files.len().max(1)))
             .map(|_| std::thread::Builder::new().stack_size(WORKER_STACK_BYTES).spawn_scoped(scope, worker))
             .collect();
@@ -65,7 +67,7 @@ pub fn run_script_files(
                 Err(_) => worker(),
             }
         }
-    });
+    }));
     slots
         .into_iter()
         .zip(files)

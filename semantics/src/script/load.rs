@@ -67,7 +67,9 @@ fn text_to_binary(path: &Path, bytes: &[u8]) -> Result<Vec<u8>, LoadError> {
         text_error(e.valid_up_to(), &lossy, "not valid UTF-8".to_string())
     })?;
     let error = |e: wast::Error| text_error(e.span().offset(), text, e.message());
-    let buffer = wast::parser::ParseBuffer::new(text).map_err(error)?;
+    let mut lexer = wast::lexer::Lexer::new(text);
+    lexer.allow_confusing_unicode(true);
+    let buffer = wast::parser::ParseBuffer::new_with_lexer(lexer).map_err(error)?;
     let mut wat = wast::parser::parse::<wast::Wat>(&buffer).map_err(error)?;
     wat.encode().map_err(error)
 }

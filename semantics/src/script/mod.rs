@@ -16,6 +16,7 @@ mod files;
 mod imports;
 mod lines;
 mod load;
+mod panics;
 mod values;
 
 pub use files::{collect_wast_files, run_script_files};

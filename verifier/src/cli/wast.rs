@@ -1,6 +1,6 @@
 //! `saffron wast`: run WebAssembly script files against Saffron's interpreter.
 use saffron_semantics::script::{self, ScriptOptions, ScriptReport};
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -61,10 +61,17 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
 
     let totals = Totals::of(&reports);
-    if args.json {
-        println!("{}", serde_json::to_string_pretty(&json_report(&reports, &totals))?);
+    let printed = if args.json {
+        serde_json::to_string_pretty(&json_report(&reports, &totals))
+            .map_err(std::io::Error::other)
+            .and_then(|text| writeln!(std::io::stdout().lock(), "{text}"))
     } else {
-        print_table(&reports, &totals, args.failures);
+        print_table(&mut std::io::stdout().lock(), &reports, &totals, args.failures)
+    };
+    // A closed pipe (`saffron wast ... | head`) is not an error of the run.
+    match printed {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => return Err(e.into()),
+        _ => {}
     }
     Ok(if totals.failed == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }
@@ -89,24 +96,24 @@ impl Totals {
     }
 }
 
-fn print_table(reports: &[ScriptReport], totals: &Totals, show_failures: bool) {
+fn print_table(
+    out: &mut impl Write,
+    reports: &[ScriptReport],
+    totals: &Totals,
+    show_failures: bool,
+) -> std::io::Result<()> {
     let width = reports.iter().map(|r| r.path.display().to_string().len()).max().unwrap_or(4).max(4);
-    println!("{:<width$}  {:>7}  {:>7}  {:>7}", "path", "passed", "failed", "skipped");
+    writeln!(out, "{:<width$}  {:>7}  {:>7}  {:>7}", "path", "passed", "failed", "skipped")?;
     for report in reports {
-        println!(
-            "{:<width$}  {:>7}  {:>7}  {:>7}",
-            report.path.display().to_string(),
-            report.passed,
-            report.failed,
-            report.skipped
-        );
+        let path = report.path.display().to_string();
+        writeln!(out, "{path:<width$}  {:>7}  {:>7}  {:>7}", report.passed, report.failed, report.skipped)?;
         if show_failures {
             for failure in &report.failures {
-                println!("    {}:{}: {}", report.path.display(), failure.line, failure.message);
+                writeln!(out, "    {path}:{}: {}", failure.line, failure.message)?;
             }
         }
     }
-    println!("{} passed, {} failed, {} skipped", totals.passed, totals.failed, totals.skipped);
+    writeln!(out, "{} passed, {} failed, {} skipped", totals.passed, totals.failed, totals.skipped)
 }
 
 fn json_report(reports: &[ScriptReport], totals: &Totals) -> serde_json::Value {

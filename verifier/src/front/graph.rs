@@ -97,6 +97,9 @@ pub(crate) struct Graph {
     /// Root term's argument nodes and result node (for the type summary).
     pub root_args: Vec<NodeId>,
     pub root_result: Option<NodeId>,
+    /// Integer equalities asserted at top level; they carry type-level
+    /// integer values (widths) between expressions.
+    pub int_eqs: Vec<(NodeId, NodeId)>,
 }
 
 impl Graph {
@@ -110,6 +113,7 @@ impl Graph {
             sig_choices: vec![],
             root_args: vec![],
             root_result: None,
+            int_eqs: vec![],
         }
     }
 
@@ -132,10 +136,43 @@ impl Graph {
         self.int_value_depth(n, 0)
     }
 
+    /// A name for the value of `n` that is the same for every syntactic
+    /// occurrence: variables and field paths of variables.
+    pub fn value_key(&self, n: NodeId) -> String {
+        match &self.nodes[n].kind {
+            NodeKind::Leaf { .. } => format!("v{n}"),
+            NodeKind::Field(f, x) => format!("{}.{f}", self.value_key(*x)),
+            _ => format!("n{n}"),
+        }
+    }
+
+    /// Record the equalities under top-level conjunctions of `cond`.
+    pub fn collect_int_eqs(&mut self, cond: NodeId) {
+        match &self.nodes[cond].kind {
+            NodeKind::Op(SpecOp::And, args) => {
+                for a in args.clone() {
+                    self.collect_int_eqs(a);
+                }
+            }
+            NodeKind::Op(SpecOp::Eq, args) if args.len() == 2 => self.int_eqs.push((args[0], args[1])),
+            _ => {}
+        }
+    }
+
     fn int_value_depth(&self, n: NodeId, depth: u32) -> Option<i128> {
         if depth > 64 {
             return None;
         }
+        if let Some(v) = self.int_value_structural(n, depth) {
+            return Some(v);
+        }
+        if self.store.int_facts.is_empty() {
+            return None;
+        }
+        self.store.int_facts.get(&self.value_key(n)).copied()
+    }
+
+    fn int_value_structural(&self, n: NodeId, depth: u32) -> Option<i128> {
         let node = &self.nodes[n];
         match &node.kind {
             NodeKind::Num(v) => match self.store.info(node.tv) {
@@ -178,9 +215,33 @@ impl Graph {
             for i in 0..self.deferred.len() {
                 changed |= self.apply(p, i)?;
             }
+            for k in 0..self.int_eqs.len() {
+                changed |= self.apply_int_eq(k)?;
+            }
             if !changed {
                 return Ok(());
             }
+        }
+    }
+
+    /// Carry a known integer value across an asserted equality.
+    fn apply_int_eq(&mut self, k: usize) -> Result<bool, String> {
+        let (a, b) = self.int_eqs[k];
+        if *self.store.info(self.tv(a)) != Info::Int {
+            return Ok(false);
+        }
+        let (va, vb) = (self.int_value(a), self.int_value(b));
+        match (va, vb) {
+            (Some(x), Some(y)) if x != y => Err(format!("integer {x} cannot equal {y}")),
+            (Some(x), None) => {
+                self.store.int_facts.insert(self.value_key(b), x);
+                Ok(true)
+            }
+            (None, Some(y)) => {
+                self.store.int_facts.insert(self.value_key(a), y);
+                Ok(true)
+            }
+            _ => Ok(false),
         }
     }
 

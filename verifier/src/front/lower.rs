@@ -59,7 +59,13 @@ impl<'a> Lowerer<'a> {
         self.g
             .store
             .resolve(node.tv)
-            .ok_or_else(|| Stop::Unsupported("type inference left a type underconstrained".into(), node.span.clone()))
+            .ok_or_else(|| {
+                let what = match &node.kind {
+                    NodeKind::Leaf { name, .. } => format!("`{}`", name.split('#').next().unwrap_or(name)),
+                    _ => "an expression".to_string(),
+                };
+                Stop::Unsupported(format!("type inference: type of {what} is underconstrained"), node.span.clone())
+            })
     }
 
     fn var(&mut self, name: String, sort: Sort, role: VarRole, span: &Span) -> ExprId {

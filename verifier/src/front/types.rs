@@ -56,13 +56,16 @@ impl RTy {
 pub(crate) struct TypeStore {
     parent: Vec<Tv>,
     info: Vec<Info>,
+    /// Integer values known for value keys (see `Graph::value_key`), learnt
+    /// from top-level equalities such as `(= (:bits ty) (widthof result))`.
+    pub int_facts: std::collections::HashMap<String, i128>,
 }
 
 pub(crate) type TyResult<T> = Result<T, String>;
 
 impl TypeStore {
     pub fn new() -> Self {
-        TypeStore { parent: vec![], info: vec![] }
+        TypeStore { parent: vec![], info: vec![], int_facts: Default::default() }
     }
 
     pub fn fresh(&mut self, info: Info) -> Tv {

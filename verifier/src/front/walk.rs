@@ -23,6 +23,13 @@ pub(crate) enum Stop {
 
 type R<T> = Result<T, Stop>;
 
+/// Term kind used for any term with a spec: applied through its spec.
+static DECL_KIND: TermKind = TermKind::Decl {
+    flags: sema::TermFlags { pure: false, multi: false, partial: false, rec: false },
+    constructor_kind: None,
+    extractor_kind: None,
+};
+
 #[derive(Clone)]
 enum Binding {
     Node(NodeId),
@@ -150,12 +157,50 @@ impl<'a> Walker<'a> {
         for (pat, &v) in rule.args.iter().zip(args) {
             self.pattern(pat, v, &mut vars, rule.pos, rule)?;
         }
+        self.negate_priority_rules(rule, args)?;
         let mut children = tree.children.iter();
         for il in &rule.iflets {
             let v = self.expr(&il.rhs, &mut vars, Side::Lhs, &mut children, rule.pos)?;
             self.pattern(&il.lhs, v, &mut vars, rule.pos, rule)?;
         }
         self.expr(&rule.rhs, &mut vars, expr_side, &mut children, rule.pos)
+    }
+
+    /// `(attr rule R (veri priority))`: a lower-priority rule of the same
+    /// term may assume that R did not match. R's match conditions (patterns,
+    /// extractor specs, if-lets) are built on the same arguments and their
+    /// conjunction is negated.
+    fn negate_priority_rules(&mut self, rule: &sema::Rule, args: &[NodeId]) -> R<()> {
+        let p = self.p;
+        let higher: Vec<&sema::Rule> = p
+            .termenv
+            .rules
+            .iter()
+            .filter(|r| r.root_term == rule.root_term && r.prio > rule.prio && p.priority_rules.contains(&r.id))
+            .collect();
+        for other in higher {
+            if !crate::expand::chained_apps(p, other.id).is_empty() {
+                return Err(self.unsup(other.pos, "priority rule that applies chained terms"));
+            }
+            let mark = self.g.conds.len();
+            let mut vars: HashMap<VarId, NodeId> = HashMap::new();
+            for (pat, &v) in other.args.iter().zip(args) {
+                self.pattern(pat, v, &mut vars, other.pos, other)?;
+            }
+            let mut none = [].iter();
+            for il in &other.iflets {
+                let v = self.expr(&il.rhs, &mut vars, Side::Lhs, &mut none, other.pos)?;
+                self.pattern(&il.lhs, v, &mut vars, other.pos, other)?;
+            }
+            let conds: Vec<NodeId> = self.g.conds.split_off(mark).into_iter().map(|c| c.node).collect();
+            let bt = self.g.fresh_tv(Info::Bool);
+            let all = self.node(NodeKind::Op(SpecOp::And, conds), bt, other.pos);
+            let bt = self.g.fresh_tv(Info::Bool);
+            let not = self.node(NodeKind::Op(SpecOp::Not, vec![all]), bt, other.pos);
+            let what = format!("higher-priority rule `{}` does not match", p.rule_name(other.id));
+            self.cond(not, other.pos, what, Dest::Lhs);
+        }
+        Ok(())
     }
 
     fn var_name(&self, rule: &sema::Rule, v: VarId) -> String {
@@ -219,9 +264,12 @@ impl<'a> Walker<'a> {
             Pattern::Term(_, t, subs) => {
                 let term = &p.termenv.terms[t.index()];
                 let name = p.term_name(*t).to_string();
-                match &term.kind {
+                // Variants of enums whose model is not an enum carry specs.
+                let spec_kind = if p.specs.contains_key(t) { &DECL_KIND } else { &term.kind };
+                match spec_kind {
                     TermKind::EnumVariant { variant } => {
                         let ty = term.ret_ty;
+                        self.require_enum_model(ty, &name, pos)?;
                         let vs = enum_variants(p, ty);
                         let (vname, _, ftys) = vs[variant.index()].clone();
                         let btv = self.g.fresh_tv(Info::Bool);
@@ -310,9 +358,11 @@ impl<'a> Walker<'a> {
                 }
                 let term = &p.termenv.terms[t.index()];
                 let name = p.term_name(*t).to_string();
-                match &term.kind {
+                let spec_kind = if p.specs.contains_key(t) { &DECL_KIND } else { &term.kind };
+                match spec_kind {
                     TermKind::EnumVariant { variant } => {
                         let ty = term.ret_ty;
+                        self.require_enum_model(ty, &name, pos)?;
                         let vs = enum_variants(p, ty);
                         let (vname, _, ftys) = vs[variant.index()].clone();
                         for (&v, fty) in vals.iter().zip(ftys) {
@@ -357,6 +407,17 @@ impl<'a> Walker<'a> {
                 }
             }
         }
+    }
+
+    /// Enum variant terms without specs need the enum to be modelled as one.
+    fn require_enum_model(&self, ty: TypeId, term: &str, pos: Pos) -> R<()> {
+        if self.p.type_models.contains_key(&ty) {
+            return Err(self.unsup(
+                pos,
+                format!("no spec for variant `{term}` of `{}`, whose model is not an enum", self.p.type_name(ty)),
+            ));
+        }
+        Ok(())
     }
 
     fn const_prim(&mut self, name: &str, pos: Pos) -> R<NodeId> {
@@ -816,5 +877,8 @@ pub(crate) fn build(p: &Program, exp: &Expansion) -> Result<Graph, Stop> {
         w.cond(cond, s.pos, format!("default of state `{}`", s.name.0), dest);
     }
     drop(env);
+    for c in w.g.conds.clone() {
+        w.g.collect_int_eqs(c.node);
+    }
     Ok(w.g)
 }

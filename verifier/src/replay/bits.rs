@@ -73,6 +73,26 @@ impl Bits {
         }
     }
 
+    /// Unsigned decimal numeral.
+    pub fn to_decimal(&self) -> String {
+        let mut limbs = self.limbs.clone();
+        let mut digits = Vec::new();
+        loop {
+            let mut rem = 0u128;
+            for l in limbs.iter_mut().rev() {
+                let cur = (rem << 64) | *l as u128;
+                *l = (cur / 10) as u64;
+                rem = cur % 10;
+            }
+            digits.push(b'0' + rem as u8);
+            if limbs.iter().all(|&l| l == 0) {
+                break;
+            }
+        }
+        digits.reverse();
+        String::from_utf8(digits).expect("ascii digits")
+    }
+
     pub fn width(&self) -> u32 {
         self.width
     }
@@ -328,6 +348,7 @@ mod tests {
         assert_eq!(c.to_string().len(), 2 + 48);
         let d = Bits::from_decimal(192, "6277101735386680763835789423207666416102355444464034512895").unwrap();
         assert_eq!(d, Bits::ones(192));
+        assert_eq!(Bits::from_decimal(192, &c.to_decimal()).unwrap(), c);
     }
 
     #[test]

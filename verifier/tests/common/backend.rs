@@ -6,7 +6,7 @@ use saffron_verifier::solve::{check as solve, Outcome, SolveOptions};
 use std::time::Duration;
 
 pub fn check(q: &Query, timeout: Duration) -> Observed {
-    match solve(q, &SolveOptions { timeout }) {
+    match solve(q, &SolveOptions { timeout, ..SolveOptions::default() }) {
         Outcome::Verified => Observed::Verified,
         Outcome::Counterexample(cx) => {
             let detail = cx.inputs.iter().map(|b| format!("{}={}", b.name, b.value)).collect::<Vec<_>>().join(" ");

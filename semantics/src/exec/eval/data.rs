@@ -46,6 +46,7 @@ impl<'s> Machine<'s> {
         self.store.instances[inst].types[ty as usize]
     }
 
+    #[inline(never)]
     pub(super) fn exec_bulk(&mut self, stack: &mut Vec<u128>, instr: Instr, inst: usize) -> Result<(), Trap> {
         use Instr as I;
         match instr {

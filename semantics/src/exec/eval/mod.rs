@@ -19,6 +19,21 @@ use super::trap::{Trap, TrapKind};
 use super::value::*;
 use crate::syntax::types::*;
 
+/// Operand-stack slots (locals included) beyond which a call traps as exhausted: frames with
+/// many locals would otherwise exhaust host memory well before `max_call_depth`.
+const MAX_STACK_SLOTS: usize = 1 << 24;
+
+struct StackGuard<'h> {
+    slots: Vec<u128>,
+    home: &'h mut Vec<u128>,
+}
+
+impl Drop for StackGuard<'_> {
+    fn drop(&mut self) {
+        std::mem::swap(self.home, &mut self.slots);
+    }
+}
+
 /// A suspended caller.
 struct Frame<'c> {
     code: &'c Code,
@@ -138,6 +153,7 @@ impl<'s> Machine<'s> {
         }
     }
 
+    #[inline(never)]
     fn call_host(&mut self, stack: &mut Vec<u128>, ty: u32, host: HostFunc) -> Result<(), Trap> {
         let f = self.store.types.func_type(ty);
         match host {
@@ -182,7 +198,7 @@ impl<'s> Machine<'s> {
     fn run_loop<'c>(
         &mut self,
         codes: &'c [Arc<Code>],
-        stack: &mut Vec<u128>,
+        home: &mut Vec<u128>,
         fuel: &mut u64,
         mut code: &'c Code,
         mut fp: usize,
@@ -191,6 +207,10 @@ impl<'s> Machine<'s> {
         use Instr as I;
         let mut pc: usize = 0;
         let mut frames: Vec<Frame<'c>> = Vec::new();
+        // Work on a stack owned by this frame (one indirection less per access); the guard
+        // hands it back on every exit, including traps.
+        let mut guard = StackGuard { slots: std::mem::take(home), home };
+        let stack = &mut guard.slots;
         let max_depth = self.store.config.max_call_depth;
 
         // Fuel is charged where execution can repeat: backward branches and calls. Every
@@ -210,10 +230,10 @@ impl<'s> Machine<'s> {
                 charge!();
                 match &self.store.funcs[addr.0 as usize] {
                     FuncInst::Wasm { instance, code: callee, .. } => {
-                        if frames.len() + 1 >= max_depth {
+                        let callee: &'c Code = &codes[*callee as usize];
+                        if frames.len() + 1 >= max_depth || stack.len() + callee.local_defaults.len() > MAX_STACK_SLOTS {
                             return Err(trap(TrapKind::CallStackExhausted));
                         }
-                        let callee: &'c Code = &codes[*callee as usize];
                         let new_inst = instance.0 as usize;
                         let new_fp = stack.len() - callee.num_params as usize;
                         stack.extend_from_slice(&callee.local_defaults);
@@ -285,41 +305,14 @@ impl<'s> Machine<'s> {
                 pc = t.pc as usize;
             }};
         }
-        // Raises the exception `$exn`: unwinds to the innermost matching handler.
+        // Raises the exception `$exn`: continues at the innermost matching handler.
         macro_rules! throw {
             ($exn:expr) => {{
-                let exn: u128 = $exn;
-                'unwind: loop {
-                    let at = (pc - 1) as u32;
-                    for h in code.handlers.iter().rev().filter(|h| h.start <= at && at < h.end) {
-                        for c in &h.catches {
-                            let obj = &self.store.exns[Ref::payload_of(exn) as usize];
-                            let tag_matches = |tag: u32| self.store.instances[inst].tags[tag as usize] == obj.tag;
-                            let (fields, with_ref) = match c.kind {
-                                CatchKind::One(tag) if tag_matches(tag) => (true, false),
-                                CatchKind::OneRef(tag) if tag_matches(tag) => (true, true),
-                                CatchKind::All => (false, false),
-                                CatchKind::AllRef => (false, true),
-                                _ => continue,
-                            };
-                            let values = if fields { obj.fields.clone() } else { Vec::new() };
-                            stack.truncate(fp + c.target.drop_to as usize);
-                            stack.extend_from_slice(&values);
-                            if with_ref {
-                                stack.push(exn);
-                            }
-                            pc = c.target.pc as usize;
-                            break 'unwind;
-                        }
-                    }
-                    let Some(f) = frames.pop() else {
-                        return Err(Trap::new(TrapKind::UncaughtException, "uncaught exception"));
-                    };
-                    code = f.code;
-                    pc = f.pc;
-                    fp = f.fp;
-                    inst = f.inst;
-                }
+                let resume = self.unwind(&mut frames, stack, $exn, Frame { code, pc, fp, inst })?;
+                code = resume.code;
+                pc = resume.pc;
+                fp = resume.fp;
+                inst = resume.inst;
             }};
         }
 
@@ -445,6 +438,22 @@ impl<'s> Machine<'s> {
                     let m = self.mem_index(inst, mem);
                     let base = *top(stack) as u64;
                     *top(stack) = memory::load(&self.store.mems[m].data, base, offset, op)?;
+                }
+                I::LoadL { op, mem, offset, addr } => {
+                    let m = self.mem_index(inst, mem);
+                    let base = stack[fp + addr as usize] as u64;
+                    let v = memory::load(&self.store.mems[m].data, base, offset, op)?;
+                    stack.push(v);
+                }
+                I::StoreLL { bytes, mem, offset, addr, val } => {
+                    let m = self.mem_index(inst, mem);
+                    let (base, v) = (stack[fp + addr as usize] as u64, stack[fp + val as usize]);
+                    memory::store(&mut self.store.mems[m].data, base, offset, bytes as usize, v)?;
+                }
+                I::StoreLC { bytes, mem, offset, addr, c } => {
+                    let m = self.mem_index(inst, mem);
+                    let base = stack[fp + addr as usize] as u64;
+                    memory::store(&mut self.store.mems[m].data, base, offset, bytes as usize, c as u128)?;
                 }
                 I::Store { bytes, mem, offset } => {
                     let m = self.mem_index(inst, mem);
@@ -627,7 +636,42 @@ impl<'s> Machine<'s> {
         }
     }
 
+    /// Unwinds from activation `at` (and then its callers) to the innermost handler whose
+    /// catch clause matches `exn`, leaving the clause's values on the stack; returns the
+    /// activation to resume, or the "uncaught exception" trap when no handler matches.
+    #[inline(never)]
+    fn unwind<'c>(&self, frames: &mut Vec<Frame<'c>>, stack: &mut Vec<u128>, exn: u128, mut at: Frame<'c>) -> Result<Frame<'c>, Trap> {
+        let obj = &self.store.exns[Ref::payload_of(exn) as usize];
+        loop {
+            // `pc` is past the throwing instruction (or the call that led to the throw).
+            let thrown_at = (at.pc - 1) as u32;
+            let tags = &self.store.instances[at.inst].tags;
+            for h in at.code.handlers.iter().rev().filter(|h| h.start <= thrown_at && thrown_at < h.end) {
+                for c in &h.catches {
+                    let (fields, with_ref) = match c.kind {
+                        CatchKind::One(tag) if tags[tag as usize] == obj.tag => (true, false),
+                        CatchKind::OneRef(tag) if tags[tag as usize] == obj.tag => (true, true),
+                        CatchKind::All => (false, false),
+                        CatchKind::AllRef => (false, true),
+                        _ => continue,
+                    };
+                    stack.truncate(at.fp + c.target.drop_to as usize);
+                    if fields {
+                        stack.extend_from_slice(&obj.fields);
+                    }
+                    if with_ref {
+                        stack.push(exn);
+                    }
+                    at.pc = c.target.pc as usize;
+                    return Ok(at);
+                }
+            }
+            at = frames.pop().ok_or_else(|| Trap::new(TrapKind::UncaughtException, "uncaught exception"))?;
+        }
+    }
+
     /// Resolves the callee of `call_indirect` (spec: undefined / uninitialized / type mismatch).
+    #[inline(never)]
     fn indirect_target(&mut self, stack: &mut Vec<u128>, inst: usize, table: u32, ty: u32) -> Result<FuncAddr, Trap> {
         let t = self.table_index(inst, table);
         let i = pop(stack) as u64;

@@ -1,0 +1,56 @@
+//! The campaign driver: finds, minimises and writes a planted mismatch.
+
+use saffron_fuzz::campaign::{self, CampaignOptions};
+use saffron_fuzz::{Mismatch, Verdict};
+use std::time::Duration;
+
+/// "Mismatches" whenever the input contains the byte 0xAB.
+fn planted(data: &[u8]) -> Verdict {
+    if data.contains(&0xAB) {
+        Verdict::Mismatch(Mismatch {
+            engines: vec!["planted".into()],
+            signature: "planted:ab".into(),
+            detail: format!("{} bytes", data.len()),
+            wasm: data.to_vec(),
+            arg_bytes: Vec::new(),
+        })
+    } else {
+        Verdict::Agree
+    }
+}
+
+fn never(_: &[u8]) -> Verdict {
+    Verdict::Agree
+}
+
+#[test]
+fn planted_mismatch_is_minimised_and_written() {
+    let out = std::env::temp_dir().join(format!("saffron-fuzz-campaign-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&out);
+    let mut opts = CampaignOptions::new("planted", 0.5, 42);
+    opts.out_dir = out.clone();
+    opts.progress = false;
+    opts.minimize_budget = Duration::from_secs(5);
+    let report = campaign::run(planted, &opts).unwrap();
+    assert!(report.execs > 0);
+    assert_eq!(report.mismatches.len(), 1, "one distinct signature");
+    let wasm_path = std::path::PathBuf::from(&report.mismatches[0].path);
+    // Minimised down to the single offending byte.
+    assert_eq!(std::fs::read(&wasm_path).unwrap(), vec![0xAB]);
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(wasm_path.with_extension("json")).unwrap()).unwrap();
+    assert_eq!(json["signature"], "planted:ab");
+    assert!(wasm_path.with_extension("wat").exists());
+    let _ = std::fs::remove_dir_all(&out);
+}
+
+#[test]
+fn same_seed_same_execution_count_shape() {
+    let mut opts = CampaignOptions::new("never", 0.2, 7);
+    opts.progress = false;
+    opts.out_dir = std::env::temp_dir().join("saffron-fuzz-never");
+    let report = campaign::run(never, &opts).unwrap();
+    assert!(report.execs > 0);
+    assert!(report.mismatches.is_empty());
+    assert_eq!(report.agreed, report.execs);
+}
