@@ -25,23 +25,53 @@ enum Growth {
 }
 
 const WORKLOADS: &[Workload] = &[
-    Workload { name: "fib (recursive)", wat: include_str!("wat/fib.wat"), start_arg: 20, growth: Growth::Exponential },
-    Workload { name: "sieve (1e6)", wat: include_str!("wat/sieve.wat"), start_arg: 1, growth: Growth::Linear },
-    Workload { name: "matmul f64 128^3", wat: include_str!("wat/matmul.wat"), start_arg: 1, growth: Growth::Linear },
-    Workload { name: "hash loop (i64)", wat: include_str!("wat/hash.wat"), start_arg: 100_000, growth: Growth::Linear },
+    Workload {
+        name: "fib (recursive)",
+        wat: include_str!("wat/fib.wat"),
+        start_arg: 20,
+        growth: Growth::Exponential,
+    },
+    Workload {
+        name: "sieve (1e6)",
+        wat: include_str!("wat/sieve.wat"),
+        start_arg: 1,
+        growth: Growth::Linear,
+    },
+    Workload {
+        name: "matmul f64 128^3",
+        wat: include_str!("wat/matmul.wat"),
+        start_arg: 1,
+        growth: Growth::Linear,
+    },
+    Workload {
+        name: "hash loop (i64)",
+        wat: include_str!("wat/hash.wat"),
+        start_arg: 100_000,
+        growth: Growth::Linear,
+    },
 ];
 
 fn main() {
     // `cargo bench` passes `--bench`; a filter argument selects workloads by name.
     let filter: Option<String> = std::env::args().skip(1).find(|a| !a.starts_with('-'));
-    let target = std::env::var("SAFFRON_BENCH_SECS").ok().and_then(|s| s.parse::<f64>().ok()).unwrap_or(0.8);
+    let target = std::env::var("SAFFRON_BENCH_SECS")
+        .ok()
+        .and_then(|s| s.parse::<f64>().ok())
+        .unwrap_or(0.8);
 
-    println!("{:<18} {:>9} {:>11} {:>11} {:>9}  result", "workload", "arg", "saffron s", "wasmi s", "ratio");
+    println!(
+        "{:<18} {:>9} {:>11} {:>11} {:>9}  result",
+        "workload", "arg", "saffron s", "wasmi s", "ratio"
+    );
     for workload in WORKLOADS {
-        if filter.as_ref().is_some_and(|f| !workload.name.contains(f.as_str())) {
+        if filter
+            .as_ref()
+            .is_some_and(|f| !workload.name.contains(f.as_str()))
+        {
             continue;
         }
-        let wasm = wat::parse_str(workload.wat).unwrap_or_else(|e| panic!("{}: {e}", workload.name));
+        let wasm =
+            wat::parse_str(workload.wat).unwrap_or_else(|e| panic!("{}: {e}", workload.name));
         let wasmi = WasmiRunner::new(&wasm);
         let arg = calibrate(workload, target, |arg| wasmi.run(arg).1);
         let (wasmi_result, wasmi_time) = wasmi.run(arg);
@@ -95,15 +125,25 @@ impl WasmiRunner {
         let module = wasmi::Module::new(&engine, wasm).expect("wasmi accepts the workload");
         let mut store = wasmi::Store::new(&engine, ());
         let linker = wasmi::Linker::<()>::new(&engine);
-        let instance = linker.instantiate_and_start(&mut store, &module).expect("wasmi instantiates");
-        let func = instance.get_typed_func::<i32, i64>(&store, "run").expect("export run: [i32] -> [i64]");
-        WasmiRunner { store: std::cell::RefCell::new(store), func }
+        let instance = linker
+            .instantiate_and_start(&mut store, &module)
+            .expect("wasmi instantiates");
+        let func = instance
+            .get_typed_func::<i32, i64>(&store, "run")
+            .expect("export run: [i32] -> [i64]");
+        WasmiRunner {
+            store: std::cell::RefCell::new(store),
+            func,
+        }
     }
 
     fn run(&self, arg: i32) -> (i64, Duration) {
         let mut store = self.store.borrow_mut();
         let start = Instant::now();
-        let result = self.func.call(&mut *store, arg).expect("wasmi runs the workload");
+        let result = self
+            .func
+            .call(&mut *store, arg)
+            .expect("wasmi runs the workload");
         (result, start.elapsed())
     }
 }

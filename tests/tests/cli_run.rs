@@ -18,11 +18,21 @@ fn invoke_prints_one_result_per_line() {
     let dir = tempfile::tempdir().unwrap();
     let path = write_file(dir.path(), "m.wat", MODULE.as_bytes());
     let output = saffron(&["run", &path, "--invoke", "add", "40", "0x2"]);
-    assert_eq!(output.status.code(), Some(0), "stderr:\n{}", stderr(&output));
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "stderr:\n{}",
+        stderr(&output)
+    );
     assert_eq!(stdout(&output), "42\n");
 
     let output = saffron(&["run", &path, "--invoke", "half", "3"]);
-    assert_eq!(output.status.code(), Some(0), "stderr:\n{}", stderr(&output));
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "stderr:\n{}",
+        stderr(&output)
+    );
     assert_eq!(stdout(&output), "1.5\n1.5\n");
 
     let output = saffron(&["run", &path, "--invoke", "add", "-1", "-2"]);
@@ -35,14 +45,22 @@ fn trap_goes_to_stderr_with_exit_one() {
     let path = write_file(dir.path(), "m.wat", MODULE.as_bytes());
     let output = saffron(&["run", &path, "--invoke", "div", "1", "0"]);
     assert_eq!(output.status.code(), Some(1));
-    assert!(stderr(&output).contains("integer divide by zero"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("integer divide by zero"),
+        "{}",
+        stderr(&output)
+    );
     assert!(stdout(&output).is_empty());
 }
 
 #[test]
 fn malformed_text_names_file_and_line() {
     let dir = tempfile::tempdir().unwrap();
-    let path = write_file(dir.path(), "bad.wat", b"(module\n  (func (result i32)\n    (i32.const)))\n");
+    let path = write_file(
+        dir.path(),
+        "bad.wat",
+        b"(module\n  (func (result i32)\n    (i32.const)))\n",
+    );
     let output = saffron(&["run", &path]);
     assert_eq!(output.status.code(), Some(2));
     let err = stderr(&output);

@@ -28,8 +28,17 @@ fn clean_script_exits_zero_with_summary_line() {
     let path = write_file(dir.path(), "ok.wast", PASSING.as_bytes());
     let output = saffron(&["wast", &path]);
     let out = stdout(&output);
-    assert_eq!(output.status.code(), Some(0), "stdout:\n{out}\nstderr:\n{}", stderr(&output));
-    assert_eq!(out.lines().last(), Some("3 passed, 0 failed, 0 skipped"), "stdout:\n{out}");
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "stdout:\n{out}\nstderr:\n{}",
+        stderr(&output)
+    );
+    assert_eq!(
+        out.lines().last(),
+        Some("3 passed, 0 failed, 0 skipped"),
+        "stdout:\n{out}"
+    );
     assert!(out.contains("ok.wast"));
 }
 
@@ -38,7 +47,12 @@ fn failing_script_exits_one_and_json_names_the_line() {
     let dir = tempfile::tempdir().unwrap();
     let path = write_file(dir.path(), "bad.wast", FAILING.as_bytes());
     let output = saffron(&["wast", "--json", &path]);
-    assert_eq!(output.status.code(), Some(1), "stderr:\n{}", stderr(&output));
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "stderr:\n{}",
+        stderr(&output)
+    );
     let json: serde_json::Value = serde_json::from_str(&stdout(&output)).expect("stdout is JSON");
     assert_eq!(json["passed"], 2);
     assert_eq!(json["failed"], 1);
@@ -51,7 +65,14 @@ fn failing_script_exits_one_and_json_names_the_line() {
     let failures = files[0]["failures"].as_array().expect("failures array");
     assert_eq!(failures.len(), 1);
     assert_eq!(failures[0]["line"], 4);
-    assert!(failures[0]["message"].as_str().unwrap().contains("i32.const 5"), "{}", failures[0]);
+    assert!(
+        failures[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("i32.const 5"),
+        "{}",
+        failures[0]
+    );
 }
 
 #[test]
@@ -59,13 +80,24 @@ fn unparsable_script_is_one_failure_at_its_line() {
     let dir = tempfile::tempdir().unwrap();
     let path = write_file(dir.path(), "broken.wast", UNPARSABLE.as_bytes());
     let output = saffron(&["wast", "--json", &path]);
-    assert_eq!(output.status.code(), Some(1), "stderr:\n{}", stderr(&output));
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "stderr:\n{}",
+        stderr(&output)
+    );
     let json: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
     assert_eq!(json["failed"], 1);
     assert_eq!(json["passed"], 0);
     let failure = &json["files"][0]["failures"][0];
     assert!(failure["line"].as_u64().unwrap() >= 2, "{failure}");
-    assert!(failure["message"].as_str().unwrap().contains("does not parse"), "{failure}");
+    assert!(
+        failure["message"]
+            .as_str()
+            .unwrap()
+            .contains("does not parse"),
+        "{failure}"
+    );
 }
 
 #[test]

@@ -5,7 +5,9 @@
 //! (b) that the total number of passed directives does not fall below the
 //! ratchet in `tests/testsuite-baseline.json` (raise it when things improve).
 
-use saffron_semantics::script::{collect_wast_files, run_script_files, ScriptOptions, ScriptReport};
+use saffron_semantics::script::{
+    collect_wast_files, run_script_files, ScriptOptions, ScriptReport,
+};
 use std::path::{Path, PathBuf};
 
 const SUITE_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/wasm-testsuite");
@@ -14,11 +16,44 @@ const BASELINE: &str = include_str!("../testsuite-baseline.json");
 /// Scripts that must pass completely, as name patterns (`*` = any characters)
 /// matched against file stems in the suite directory.
 const MUST_BE_CLEAN: &[&str] = &[
-    "i32", "i64", "f32", "f64", "*_cmp", "*_bitwise", "conversions", "float_*", "int_*",
-    "memory*", "address*", "load*", "store*", "align*", "endianness*",
-    "block", "loop", "if", "br", "br_if", "br_table", "return", "call", "call_indirect",
-    "select", "local_*", "global", "traps", "simd_*", "bulk", "table_*", "elem", "data",
-    "binary*", "names", "utf8-*", "exports", "start",
+    "i32",
+    "i64",
+    "f32",
+    "f64",
+    "*_cmp",
+    "*_bitwise",
+    "conversions",
+    "float_*",
+    "int_*",
+    "memory*",
+    "address*",
+    "load*",
+    "store*",
+    "align*",
+    "endianness*",
+    "block",
+    "loop",
+    "if",
+    "br",
+    "br_if",
+    "br_table",
+    "return",
+    "call",
+    "call_indirect",
+    "select",
+    "local_*",
+    "global",
+    "traps",
+    "simd_*",
+    "bulk",
+    "table_*",
+    "elem",
+    "data",
+    "binary*",
+    "names",
+    "utf8-*",
+    "exports",
+    "start",
 ];
 
 /// Minimal glob: `*` matches any (possibly empty) run of characters.
@@ -42,12 +77,17 @@ fn glob_matches(pattern: &str, name: &str) -> bool {
 }
 
 fn stem(path: &Path) -> String {
-    path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default()
+    path.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }
 
 fn baseline_min_passed() -> u64 {
-    let json: serde_json::Value = serde_json::from_str(BASELINE).expect("testsuite-baseline.json is JSON");
-    json["min_passed"].as_u64().expect("testsuite-baseline.json has a numeric \"min_passed\"")
+    let json: serde_json::Value =
+        serde_json::from_str(BASELINE).expect("testsuite-baseline.json is JSON");
+    json["min_passed"]
+        .as_u64()
+        .expect("testsuite-baseline.json has a numeric \"min_passed\"")
 }
 
 fn print_failures(reports: &[ScriptReport]) {
@@ -64,7 +104,10 @@ fn print_failures(reports: &[ScriptReport]) {
             eprintln!("    line {}: {}", failure.line, failure.message);
         }
         if report.failures.len() > SHOWN_PER_FILE {
-            eprintln!("    ... and {} more", report.failures.len() - SHOWN_PER_FILE);
+            eprintln!(
+                "    ... and {} more",
+                report.failures.len() - SHOWN_PER_FILE
+            );
         }
     }
 }
@@ -83,9 +126,14 @@ fn glob_patterns_expand_as_intended() {
 
 #[test]
 fn official_test_suite() {
-    let files = collect_wast_files(&[PathBuf::from(SUITE_DIR)])
-        .unwrap_or_else(|(path, e)| panic!("cannot read the test suite at {}: {e}", path.display()));
-    assert!(files.len() > 200, "expected the full suite (257 scripts), found {}", files.len());
+    let files = collect_wast_files(&[PathBuf::from(SUITE_DIR)]).unwrap_or_else(|(path, e)| {
+        panic!("cannot read the test suite at {}: {e}", path.display())
+    });
+    assert!(
+        files.len() > 200,
+        "expected the full suite (257 scripts), found {}",
+        files.len()
+    );
 
     let jobs = std::thread::available_parallelism().map_or(1, |n| n.get());
     let reports = run_script_files(&files, &ScriptOptions::default(), jobs, &|_| {});
@@ -99,12 +147,23 @@ fn official_test_suite() {
     // (a) every pattern names at least one script, and all those scripts are clean.
     let mut unclean = Vec::new();
     for pattern in MUST_BE_CLEAN {
-        let matching: Vec<&ScriptReport> =
-            reports.iter().filter(|r| glob_matches(pattern, &stem(&r.path))).collect();
-        assert!(!matching.is_empty(), "pattern {pattern:?} matches no script in {SUITE_DIR}");
+        let matching: Vec<&ScriptReport> = reports
+            .iter()
+            .filter(|r| glob_matches(pattern, &stem(&r.path)))
+            .collect();
+        assert!(
+            !matching.is_empty(),
+            "pattern {pattern:?} matches no script in {SUITE_DIR}"
+        );
         unclean.extend(matching.into_iter().filter(|r| !r.is_clean()).map(|r| {
             let first = &r.failures[0];
-            format!("{} ({} failed; first at line {}: {})", stem(&r.path), r.failed, first.line, first.message)
+            format!(
+                "{} ({} failed; first at line {}: {})",
+                stem(&r.path),
+                r.failed,
+                first.line,
+                first.message
+            )
         }));
     }
     unclean.sort();

@@ -52,6 +52,16 @@ fn main() {
                     any = true;
                     if verbose {
                         println!("QUERY {} {} vars={} exprs={} lhs={} rhs={} obl={}", query.rule, query.types, query.vars.len(), query.exprs.len(), query.lhs_conditions.len(), query.rhs_assumptions.len(), query.obligations.len());
+                        if eo.rule.is_some() {
+                            for (k, cs) in [("lhs", &query.lhs_conditions), ("rhs", &query.rhs_assumptions), ("obl", &query.obligations)] {
+                                for c in cs.iter() {
+                                    println!("  {k}: {} @ {}", c.what, c.span);
+                                }
+                            }
+                            for t in &query.terms {
+                                println!("  term {} {:?}", t.term, t.side);
+                            }
+                        }
                     }
                 }
                 InstanceBody::Unsupported { reason, span } => {

@@ -49,6 +49,19 @@ pub struct Encoded {
     pub side_conditions: Vec<Bool>,
     /// (canonical expression id, witness bitvector).
     pub witnesses: Vec<(ExprId, BV)>,
+    /// After substitution and folding, only bitvector and Boolean terms
+    /// remain: Z3's dedicated QF_BV strategy applies.
+    pub pure_bv: bool,
+}
+
+/// Which asserted facts may fix variables before encoding.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Facts {
+    /// Only `lhs_conditions`: for the applicability query.
+    Lhs,
+    /// `lhs_conditions` and `rhs_assumptions`: for the correctness query,
+    /// which asserts both.
+    LhsAndRhs,
 }
 
 /// Float format of an IEEE bitvector width: (exponent bits, significand bits).
@@ -76,10 +89,18 @@ pub fn fp_const_bits(width: u32, kind: FpConstKind) -> Option<u128> {
     })
 }
 
+/// Encodes `q` for the correctness query.
 pub fn encode(q: &Query) -> Result<Encoded, EncodeError> {
+    encode_with(q, Facts::LhsAndRhs)
+}
+
+/// Encodes `q`, fixing variables from `facts` (see [`determined_vars`]) and
+/// folding every expression they and constants determine.
+pub fn encode_with(q: &Query, facts: Facts) -> Result<Encoded, EncodeError> {
     let order = dag::topo_order(q).map_err(|message| EncodeError { expr: 0, message })?;
     let canon = dag::canonical_ids(q, &order);
-    let known = determined_vars(q, &order, &canon);
+    let known = determined_vars(q, &order, &canon, facts);
+    let folded = replay::partial_values(q, &order, &canon, &known);
     let vars: Vec<Term> = q
         .vars
         .iter()
@@ -97,9 +118,17 @@ pub fn encode(q: &Query) -> Result<Encoded, EncodeError> {
         side_conditions: Vec::new(),
         witnesses: Vec::new(),
     };
+    let mut pure_bv = true;
     for &id in &order {
         if canon[id.0 as usize] != id {
             continue;
+        }
+        if let Some(v) = &folded[id.0 as usize] {
+            enc.terms[id.0 as usize] = Some(const_term(v));
+            continue;
+        }
+        if needs_int_or_fp(q, id) {
+            pure_bv = false;
         }
         let t = enc.encode_one(id).map_err(|message| EncodeError { expr: id.0, message })?;
         enc.terms[id.0 as usize] = Some(t);
@@ -121,6 +150,7 @@ pub fn encode(q: &Query) -> Result<Encoded, EncodeError> {
         obligations,
         side_conditions: enc.side_conditions,
         witnesses: enc.witnesses,
+        pure_bv,
         vars,
     })
 }
@@ -133,9 +163,12 @@ pub fn encode(q: &Query) -> Result<Encoded, EncodeError> {
 ///
 /// Sound because the defining conjuncts stay asserted: the substituted
 /// query is equisatisfiable, and the model still assigns every variable.
-fn determined_vars(q: &Query, order: &[ExprId], canon: &[ExprId]) -> HashMap<VarId, Value> {
+fn determined_vars(q: &Query, order: &[ExprId], canon: &[ExprId], facts: Facts) -> HashMap<VarId, Value> {
     let mut conjuncts = Vec::new();
     let mut stack: Vec<ExprId> = q.lhs_conditions.iter().map(|c| c.expr).collect();
+    if facts == Facts::LhsAndRhs {
+        stack.extend(q.rhs_assumptions.iter().map(|c| c.expr));
+    }
     while let Some(e) = stack.pop() {
         match q.expr(e) {
             Expr::And(xs) => stack.extend(xs.iter().copied()),
@@ -176,6 +209,25 @@ fn determined_vars(q: &Query, order: &[ExprId], canon: &[ExprId]) -> HashMap<Var
         }
     }
     known
+}
+
+/// Whether encoding `id` (not folded) involves the Int or floating-point theories.
+fn needs_int_or_fp(q: &Query, id: ExprId) -> bool {
+    match q.expr(id) {
+        Expr::Var(v) => q.var(*v).sort == Sort::Int,
+        Expr::Const(Const::Int(_))
+        | Expr::Int(..)
+        | Expr::Int2Bv { .. }
+        | Expr::Bv2Int(_)
+        | Expr::FpBin(..)
+        | Expr::FpCmp(..)
+        | Expr::FpTest(..)
+        | Expr::ToFp { .. }
+        | Expr::FpToFp { .. }
+        | Expr::FpToBv { .. } => true,
+        Expr::FpUn(op, _) => !matches!(op, FpUnOp::Neg | FpUnOp::Abs),
+        _ => false,
+    }
 }
 
 fn sort_of(v: &Value) -> Sort {

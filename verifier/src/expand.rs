@@ -129,7 +129,7 @@ pub(crate) fn is_chained(p: &Program, t: TermId) -> bool {
     p.chain_terms.contains(&t) && p.termenv.rules.iter().any(|r| r.root_term == t)
 }
 
-fn chained_in_expr(p: &Program, e: &Expr, out: &mut Vec<TermId>) {
+pub(crate) fn chained_in_expr(p: &Program, e: &Expr, out: &mut Vec<TermId>) {
     match e {
         Expr::Term(_, t, args) => {
             for a in args {

@@ -415,7 +415,7 @@ mod tests {
 
     #[test]
     fn parse_error_has_location_and_line() {
-        let err = load_sources(vec![("a.isle".into(), "(type u8 (primitive u8))\n(decl f (u8) u8\n".into())], None)
+        let err = load_sources(vec![("a.isle".into(), "(type T (primitive T))\n(decl f (T) T\n".into())], None)
             .err()
             .expect("must fail");
         let text = err.to_string();
@@ -424,7 +424,7 @@ mod tests {
 
     #[test]
     fn type_error_reports_file_line_col() {
-        let src = "(type u8 (primitive u8))\n(decl f (u8) u8)\n(rule (f x) y)\n";
+        let src = "(type T (primitive T))\n(decl f (T) T)\n(rule (f x) y)\n";
         let err = load_sources(vec![("b.isle".into(), src.into())], None).err().expect("must fail");
         let text = err.to_string();
         assert!(text.starts_with("b.isle:3:"), "{text}");

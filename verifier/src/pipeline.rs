@@ -117,12 +117,20 @@ pub fn check_all(pool: &rayon::ThreadPool, items: Vec<WorkItem>, opts: &SolveOpt
     } else {
         ProgressBar::hidden()
     };
+    // SAFFRON_VERIFY_TRACE=1: one line per finished instance on stderr, for
+    // watching long runs whose stderr is not a terminal.
+    let trace = std::env::var_os("SAFFRON_VERIFY_TRACE").is_some();
+    let done = AtomicUsize::new(0);
     let next = AtomicUsize::new(0);
     let slots: Mutex<Vec<Option<InstanceResult>>> = Mutex::new((0..items.len()).map(|_| None).collect());
     pool.broadcast(|_| loop {
         let k = next.fetch_add(1, Ordering::Relaxed);
         let Some(&(_, i)) = order.get(k) else { break };
         let r = check_item(&items[i], opts);
+        if trace {
+            let n = done.fetch_add(1, Ordering::Relaxed) + 1;
+            eprintln!("[{n}/{}] {} ms {} {} [{}]", items.len(), r.millis, r.outcome, r.rule, r.types);
+        }
         if r.failed() {
             bar.println(format!("{}: {} [{}]: {}", r.span, r.rule, r.types, r.outcome));
         }
@@ -164,4 +172,54 @@ pub fn check_item(item: &WorkItem, opts: &SolveOptions) -> InstanceResult {
         _ => (item.rule.clone(), item.chain.clone(), item.span.clone()),
     };
     InstanceResult::new(rule, chain, item.instance.types.clone(), span, outcome, start.elapsed().as_millis() as u64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::replay::ReplayStatus;
+
+    /// A self-contained program with one right and one wrong rule.
+    const PROGRAM: &str = r#"
+(type Value (primitive Value))
+(model Value (type (bv)))
+(decl test (Value) Value)
+(spec (test x) (provide (= result x)))
+(instantiate test ((args (bv 8)) (ret (bv 8))) ((args (bv 32)) (ret (bv 32))))
+(decl ishl_one (Value) Value)
+(extern extractor ishl_one ishl_one)
+(spec (ishl_one x) (provide (= result (bvshl x (zero_ext (widthof x) #b1)))))
+(decl iadd (Value Value) Value)
+(extern constructor iadd iadd)
+(spec (iadd a b) (provide (= result (bvadd a b))))
+(decl imul (Value Value) Value)
+(extern extractor imul imul)
+(spec (imul a b) (provide (= result (bvmul a b))))
+(rule shl_one_is_double (test (ishl_one x)) (iadd x x))
+(rule square_is_double (test (imul x x)) (iadd x x))
+"#;
+
+    #[test]
+    fn standalone_program_through_the_pipeline() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("prog.isle");
+        std::fs::write(&file, PROGRAM).unwrap();
+        let opts = VerifyOptions {
+            load: LoadOptions { standalone_files: vec![file], ..Default::default() },
+            expand: ExpandOptions::default(),
+            solve: SolveOptions::default(),
+            jobs: 2,
+            progress: false,
+        };
+        let r = verify("prog", &opts).expect("loads");
+        let by_rule = |name: &str| r.instantiations.iter().filter(|i| i.rule == name).map(|i| i.outcome).collect::<Vec<_>>();
+        assert_eq!(by_rule("shl_one_is_double"), ["verified", "verified"], "{r:#?}");
+        assert_eq!(by_rule("square_is_double"), ["counterexample", "counterexample"], "{r:#?}");
+        for i in &r.instantiations {
+            if let Some(cx) = &i.counterexample {
+                assert_eq!(cx.replay, ReplayStatus::Replayed);
+            }
+        }
+        assert_eq!(r.summary.line(), "2 verified, 2 failed, 0 inapplicable, 0 timeout, 0 unknown, 0 unsupported");
+    }
 }

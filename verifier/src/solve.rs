@@ -67,22 +67,29 @@ impl Default for SolveOptions {
 /// Applicability, then correctness, of `q`.
 pub fn check(q: &Query, opts: &SolveOptions) -> Outcome {
     let start = Instant::now();
-    let enc = match encode::encode(q) {
+    let lhs_enc = match encode::encode_with(q, encode::Facts::Lhs) {
         Ok(e) => e,
         Err(e) => return Outcome::Error(e.to_string()),
     };
     let remaining = || opts.timeout.saturating_sub(start.elapsed());
 
     // The cheap query first: most inapplicable instances are rejected here.
-    let applicability = new_solver(remaining(), opts.rlimit);
-    assert_all(&applicability, &enc.side_conditions);
-    assert_all(&applicability, &enc.lhs_conditions);
+    let applicability = new_solver(remaining(), opts.rlimit, lhs_enc.pure_bv);
+    assert_all(&applicability, &lhs_enc.side_conditions);
+    assert_all(&applicability, &lhs_enc.lhs_conditions);
     match applicability.check() {
         SatResult::Unsat => return Outcome::Inapplicable,
         SatResult::Unknown => return unknown(&applicability, start, opts.timeout),
         SatResult::Sat => {}
     }
     drop(applicability);
+    drop(lhs_enc);
+    // Re-encoded with the right-hand side's facts as well, which may fix
+    // more variables (both sets are asserted in this query).
+    let enc = match encode::encode_with(q, encode::Facts::LhsAndRhs) {
+        Ok(e) => e,
+        Err(e) => return Outcome::Error(e.to_string()),
+    };
 
     // A separate one-shot solver: Z3 keeps its fast non-incremental
     // (bit-blasting) strategy for solvers used once.
@@ -90,11 +97,12 @@ pub fn check(q: &Query, opts: &SolveOptions) -> Outcome {
     if left.is_zero() {
         return Outcome::Timeout;
     }
-    let correctness = new_solver(left, opts.rlimit);
+    let correctness = new_solver(left, opts.rlimit, enc.pure_bv);
     assert_all(&correctness, &enc.side_conditions);
     assert_all(&correctness, &enc.lhs_conditions);
     assert_all(&correctness, &enc.rhs_assumptions);
     correctness.assert(Bool::and(&enc.obligations).not());
+    dump(q, &correctness);
     match correctness.check() {
         SatResult::Unsat => Outcome::Verified,
         SatResult::Unknown => unknown(&correctness, start, opts.timeout),
@@ -108,8 +116,23 @@ pub fn check(q: &Query, opts: &SolveOptions) -> Outcome {
     }
 }
 
-fn new_solver(timeout: Duration, rlimit: Option<u32>) -> Solver {
-    let solver = Solver::new();
+/// SAFFRON_VERIFY_DUMP=DIR: write each correctness query (IR and SMT-LIB)
+/// to DIR, for debugging the front and back ends.
+fn dump(q: &Query, s: &Solver) {
+    let Some(dir) = std::env::var_os("SAFFRON_VERIFY_DUMP") else { return };
+    let name: String = format!("{}-{}-{}", q.span, q.types, q.chain.join("-"))
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect();
+    let name = &name[name.len().saturating_sub(120)..];
+    let path = std::path::Path::new(&dir).join(format!("{name}.txt"));
+    let _ = std::fs::write(path, format!("{q:#?}\n\n{}", s.to_smt2()));
+}
+
+fn new_solver(timeout: Duration, rlimit: Option<u32>, pure_bv: bool) -> Solver {
+    // Declaring QF_BV selects Z3's bit-blasting strategy up front; with Int
+    // or float terms left, Z3's default picks a general strategy.
+    let solver = if pure_bv { Solver::new_for_logic("QF_BV").unwrap_or_else(Solver::new) } else { Solver::new() };
     let mut p = Params::new();
     let ms = timeout.as_millis().clamp(1, u32::MAX as u128) as u32;
     p.set_u32("timeout", ms);

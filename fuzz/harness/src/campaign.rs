@@ -6,7 +6,7 @@ use crate::diff::{Mismatch, Verdict};
 use crate::minimize;
 use anyhow::{Context, Result};
 use serde::Serialize;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
@@ -60,6 +60,9 @@ pub struct CampaignReport {
     pub execs_per_sec: f64,
     pub agreed: u64,
     pub inconclusive: u64,
+    /// Why runs were inconclusive: reason category (text before the first
+    /// `:` of the reason) -> count.
+    pub inconclusive_reasons: BTreeMap<String, u64>,
     /// Mismatching executions, including repeats of an already written one.
     pub mismatching_execs: u64,
     /// Distinct mismatches (by signature), each written to the out dir.
@@ -132,6 +135,7 @@ fn run_inner(target: TargetFn, opts: &CampaignOptions) -> Result<CampaignReport>
         execs_per_sec: 0.0,
         agreed: 0,
         inconclusive: 0,
+        inconclusive_reasons: BTreeMap::new(),
         mismatching_execs: 0,
         mismatches: Vec::new(),
     };
@@ -149,7 +153,11 @@ fn run_inner(target: TargetFn, opts: &CampaignOptions) -> Result<CampaignReport>
         report.execs += 1;
         match verdict {
             Verdict::Agree => report.agreed += 1,
-            Verdict::Inconclusive(_) => report.inconclusive += 1,
+            Verdict::Inconclusive(reason) => {
+                report.inconclusive += 1;
+                let category = reason.split(':').next().unwrap_or("").trim().to_string();
+                *report.inconclusive_reasons.entry(category).or_default() += 1;
+            }
             Verdict::Mismatch(m) => {
                 report.mismatching_execs += 1;
                 if seen.insert(m.signature.clone()) {

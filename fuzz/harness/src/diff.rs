@@ -104,10 +104,10 @@ impl Differ {
     pub fn run(&mut self, wasm: &[u8], arg_bytes: &[u8]) -> Verdict {
         let info = match ModuleInfo::parse(wasm) {
             Ok(info) => info,
-            Err(e) => return Verdict::Inconclusive(format!("unreadable module: {e:#}")),
+            Err(e) => return Verdict::Inconclusive(format!("unreadable: {e:#}")),
         };
         if info.has_imports {
-            return Verdict::Inconclusive("module has imports".into());
+            return Verdict::Inconclusive("imports: module has imports".into());
         }
         let mismatch = |signature: String, engines: Vec<String>, detail: String| {
             Verdict::Mismatch(Mismatch { engines, signature, detail, wasm: wasm.to_vec(), arg_bytes: arg_bytes.to_vec() })
@@ -132,7 +132,7 @@ impl Differ {
             })
             .collect();
         if steps.iter().all(|s| *s == Step::Rejected) {
-            return Verdict::Inconclusive(format!("rejected by every engine: {}", rejections.join("; ")));
+            return Verdict::Inconclusive(format!("rejected-by-all: {}", rejections.join("; ")));
         }
         if let Some(v) = self.judge("instantiate", &steps, &mismatch, &rejections) {
             return v;
@@ -201,7 +201,15 @@ impl Differ {
             return Some(if all_same {
                 Verdict::Agree
             } else {
-                Verdict::Inconclusive(format!("{what}: resource exhaustion in {exhausted} engine(s)"))
+                let who: Vec<String> = names
+                    .iter()
+                    .zip(steps)
+                    .filter_map(|(n, s)| match s {
+                        Step::Done(Outcome::Exhausted(e)) => Some(format!("{n}-{e:?}").to_lowercase()),
+                        _ => None,
+                    })
+                    .collect();
+                Verdict::Inconclusive(format!("exhausted {}: {what}", who.join("+")))
             });
         }
         if steps.iter().all(|s| *s == steps[0]) {

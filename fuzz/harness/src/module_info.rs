@@ -58,8 +58,9 @@ impl ModuleInfo {
                     }
                 }
                 Payload::ImportSection(reader) => {
-                    info.has_imports = true;
                     for import in reader.into_imports() {
+                        // (wasm-smith may emit an empty import section.)
+                        info.has_imports = true;
                         if let TypeRef::Func(t) = import?.ty {
                             func_types.push(t);
                         }

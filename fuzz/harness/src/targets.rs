@@ -30,9 +30,9 @@ pub fn with_differ<R>(f: impl FnOnce(&mut Differ) -> R) -> R {
 /// canonicalised, and the rest of `data` feeds the call arguments.
 pub fn module_from_bytes(data: &[u8]) -> Result<(Vec<u8>, Vec<u8>), String> {
     let mut u = Unstructured::new(data);
-    let wasm = generate::module(&mut u).map_err(|e| format!("wasm-smith: {e}"))?;
+    let wasm = generate::module(&mut u).map_err(|e| format!("generator: wasm-smith: {e}"))?;
     let wasm = rewrite(&wasm, &Rewrite { canonicalize_conversions: true, ..Rewrite::default() })
-        .map_err(|e| format!("canonicalising NaNs: {e:#}"))?;
+        .map_err(|e| format!("rewrite: canonicalising NaNs: {e:#}"))?;
     Ok((wasm, u.take_rest().to_vec()))
 }
 
@@ -141,7 +141,7 @@ pub fn parse_wast(data: &[u8]) -> Verdict {
     #[cfg(not(feature = "saffron"))]
     {
         let _ = data;
-        Verdict::Inconclusive("saffron is not wired into this build".into())
+        Verdict::Inconclusive("unwired: saffron is not in this build".into())
     }
 }
 

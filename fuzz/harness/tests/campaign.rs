@@ -54,3 +54,23 @@ fn same_seed_same_execution_count_shape() {
     assert!(report.mismatches.is_empty());
     assert_eq!(report.agreed, report.execs);
 }
+
+/// A real diff_module campaign through every engine of this build; run with
+/// `cargo test -p saffron-fuzz --release --test campaign -- --ignored --nocapture`
+/// (`SAFFRON_FUZZ_SECONDS`, `SAFFRON_FUZZ_SEED`, `SAFFRON_FUZZ_OUT` override).
+#[test]
+#[ignore]
+fn diff_module_campaign() {
+    let env = |k: &str| std::env::var(k).ok();
+    let seconds = env("SAFFRON_FUZZ_SECONDS").and_then(|s| s.parse().ok()).unwrap_or(20.0);
+    let seed = env("SAFFRON_FUZZ_SEED").and_then(|s| s.parse().ok()).unwrap_or(1);
+    let mut opts = CampaignOptions::new("diff_module", seconds, seed);
+    opts.out_dir = env("SAFFRON_FUZZ_OUT").map(Into::into).unwrap_or_else(|| std::env::temp_dir().join("saffron-fuzz-out"));
+    let report = std::thread::Builder::new()
+        .stack_size(256 << 20)
+        .spawn(move || campaign::run(saffron_fuzz::targets::diff_module, &opts).unwrap())
+        .unwrap()
+        .join()
+        .unwrap();
+    println!("{}", serde_json::to_string_pretty(&report).unwrap());
+}

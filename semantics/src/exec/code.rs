@@ -4,6 +4,7 @@
 //! branch carries (`keep`) and the stack height (relative to the frame's first local)
 //! it cuts the operand stack back to (`drop_to`), so no label bookkeeping happens at run time.
 
+use super::hot::{HotBin, HotUn};
 use crate::numerics::NumResult;
 use crate::syntax::types::{HeapTop, RefType};
 
@@ -39,12 +40,33 @@ pub struct Handler {
 /// Memory loads; the name says what is read and how it is extended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LoadOp {
-    I32, I64, F32, F64, V128,
-    I32S8, I32U8, I32S16, I32U16,
-    I64S8, I64U8, I64S16, I64U16, I64S32, I64U32,
-    V128S8x8, V128U8x8, V128S16x4, V128U16x4, V128S32x2, V128U32x2,
-    Splat8, Splat16, Splat32, Splat64,
-    Zero32, Zero64,
+    I32,
+    I64,
+    F32,
+    F64,
+    V128,
+    I32S8,
+    I32U8,
+    I32S16,
+    I32U16,
+    I64S8,
+    I64U8,
+    I64S16,
+    I64U16,
+    I64S32,
+    I64U32,
+    V128S8x8,
+    V128U8x8,
+    V128S16x4,
+    V128U16x4,
+    V128S32x2,
+    V128U32x2,
+    Splat8,
+    Splat16,
+    Splat32,
+    Splat64,
+    Zero32,
+    Zero64,
 }
 
 /// Sign/zero extension when reading packed struct/array fields.
@@ -72,21 +94,36 @@ pub enum Instr {
     Br(BrTarget),
     BrIf(BrTarget),
     /// Targets in `Code::br_tables[first..=first+len]`, the last one being the default.
-    BrTable { first: u32, len: u32 },
+    BrTable {
+        first: u32,
+        len: u32,
+    },
     Return,
     Call(u32),
-    CallIndirect { table: u32, ty: u32 },
+    CallIndirect {
+        table: u32,
+        ty: u32,
+    },
     CallRef,
     ReturnCall(u32),
-    ReturnCallIndirect { table: u32, ty: u32 },
+    ReturnCallIndirect {
+        table: u32,
+        ty: u32,
+    },
     ReturnCallRef,
     Throw(u32),
     ThrowRef,
     BrOnNull(BrTarget),
     BrOnNonNull(BrTarget),
     /// Target in `Code::br_tables[target]`, cast type in `Code::ref_types[rt]`.
-    BrOnCast { target: u32, rt: u32 },
-    BrOnCastFail { target: u32, rt: u32 },
+    BrOnCast {
+        target: u32,
+        rt: u32,
+    },
+    BrOnCastFail {
+        target: u32,
+        rt: u32,
+    },
     Drop,
     Select,
     LocalGet(u32),
@@ -99,66 +136,211 @@ pub enum Instr {
     TableSize(u32),
     TableGrow(u32),
     TableFill(u32),
-    TableCopy { dst: u32, src: u32 },
-    TableInit { table: u32, elem: u32 },
+    TableCopy {
+        dst: u32,
+        src: u32,
+    },
+    TableInit {
+        table: u32,
+        elem: u32,
+    },
     ElemDrop(u32),
-    Load { op: LoadOp, mem: u32, offset: u64 },
+    Load {
+        op: LoadOp,
+        mem: u32,
+        offset: u64,
+    },
     /// `local.get addr` then `Load` (addresses held in locals are the common case).
-    LoadL { op: LoadOp, mem: u32, offset: u64, addr: u32 },
+    LoadL {
+        op: LoadOp,
+        mem: u32,
+        offset: u64,
+        addr: u32,
+    },
     /// Stores the low `bytes` bytes of the operand.
-    Store { bytes: u8, mem: u32, offset: u64 },
+    Store {
+        bytes: u8,
+        mem: u32,
+        offset: u64,
+    },
     /// `local.get addr; local.get val` then `Store`.
-    StoreLL { bytes: u8, mem: u32, offset: u64, addr: u32, val: u32 },
+    StoreLL {
+        bytes: u8,
+        mem: u32,
+        offset: u64,
+        addr: u32,
+        val: u32,
+    },
     /// `local.get addr; const c` (c below 2^32) then `Store`.
-    StoreLC { bytes: u8, mem: u32, offset: u64, addr: u32, c: u32 },
-    LoadLane { bytes: u8, lane: u8, mem: u32, offset: u64 },
-    StoreLane { bytes: u8, lane: u8, mem: u32, offset: u64 },
+    StoreLC {
+        bytes: u8,
+        mem: u32,
+        offset: u64,
+        addr: u32,
+        c: u32,
+    },
+    LoadLane {
+        bytes: u8,
+        lane: u8,
+        mem: u32,
+        offset: u64,
+    },
+    StoreLane {
+        bytes: u8,
+        lane: u8,
+        mem: u32,
+        offset: u64,
+    },
     MemorySize(u32),
     MemoryGrow(u32),
     MemoryFill(u32),
-    MemoryCopy { dst: u32, src: u32 },
-    MemoryInit { mem: u32, data: u32 },
+    MemoryCopy {
+        dst: u32,
+        src: u32,
+    },
+    MemoryInit {
+        mem: u32,
+        data: u32,
+    },
     DataDrop(u32),
     Const32(u32),
     Const64(u64),
     ConstPool(u32),
-    Un(UnFn),
-    Bin(BinFn),
+    Un(HotUn, UnFn),
+    Bin(HotBin, BinFn),
+    // `h` selects the inline evaluation of hot ops (see `hot`), `f` is the general function.
     // Fused forms (translation-time peephole, see `translate::Translator::emit_numeric`):
     // operands read straight from locals (`L`) or an immediate constant (`C`) instead of
     // being pushed first; `S` is the stack top. They cut dispatches, not semantics.
     /// Pushes `f(local a, local b)`.
-    BinLL { f: BinFn, a: u32, b: u32 },
+    BinLL {
+        h: HotBin,
+        f: BinFn,
+        a: u32,
+        b: u32,
+    },
     /// Pushes `f(local a, c)`.
-    BinLC { f: BinFn, a: u32, c: u64 },
+    BinLC {
+        h: HotBin,
+        f: BinFn,
+        a: u32,
+        c: u64,
+    },
     /// Replaces the top `x` by `f(x, c)`.
-    BinSC { f: BinFn, c: u64 },
+    BinSC {
+        h: HotBin,
+        f: BinFn,
+        c: u64,
+    },
     /// Replaces the top `x` by `f(x, local b)`.
-    BinSL { f: BinFn, b: u32 },
+    BinSL {
+        h: HotBin,
+        f: BinFn,
+        b: u32,
+    },
     /// Pushes `f(local a)`.
-    UnL { f: UnFn, a: u32 },
+    UnL {
+        h: HotUn,
+        f: UnFn,
+        a: u32,
+    },
+    /// Replaces the top `x` by `f(local a, x)`: `local.get a; <push x>; bin` when the push
+    /// writes no local, so reading `a` after it is the same.
+    BinLS {
+        h: HotBin,
+        f: BinFn,
+        a: u32,
+    },
+    /// `BinLS` then `local.set dst`.
+    BinLSSet {
+        h: HotBin,
+        f: BinFn,
+        a: u32,
+        dst: u32,
+    },
     /// `Bin(f)` then `local.set dst`.
-    BinSet { f: BinFn, dst: u32 },
+    BinSet {
+        h: HotBin,
+        f: BinFn,
+        dst: u32,
+    },
     /// `BinLL` then `local.set dst`.
-    BinLLSet { f: BinFn, a: u32, b: u32, dst: u32 },
+    BinLLSet {
+        h: HotBin,
+        f: BinFn,
+        a: u32,
+        b: u32,
+        dst: u32,
+    },
     /// `BinSC` then `local.set dst`.
-    BinSCSet { f: BinFn, c: u64, dst: u32 },
+    BinSCSet {
+        h: HotBin,
+        f: BinFn,
+        c: u64,
+        dst: u32,
+    },
     /// `BinSL` then `local.set dst`.
-    BinSLSet { f: BinFn, b: u32, dst: u32 },
+    BinSLSet {
+        h: HotBin,
+        f: BinFn,
+        b: u32,
+        dst: u32,
+    },
     /// `BinLC` (constant below 2^32) then `local.set dst`.
-    BinLC32Set { f: BinFn, a: u32, c: u32, dst: u32 },
+    BinLC32Set {
+        h: HotBin,
+        f: BinFn,
+        a: u32,
+        c: u32,
+        dst: u32,
+    },
     /// `BinLL` then `br_if` to `Code::br_tables[target]`.
-    BrIfBinLL { f: BinFn, a: u32, b: u32, target: u32 },
+    BrIfBinLL {
+        h: HotBin,
+        f: BinFn,
+        a: u32,
+        b: u32,
+        target: u32,
+    },
     /// `BinLC` (constant below 2^32) then `br_if` to `Code::br_tables[target]`.
-    BrIfBinLC32 { f: BinFn, a: u32, c: u32, target: u32 },
+    BrIfBinLC32 {
+        h: HotBin,
+        f: BinFn,
+        a: u32,
+        c: u32,
+        target: u32,
+    },
     /// `BinLL` then `JumpIfZero(pc)` (an `if` on a comparison of locals).
-    JumpIfZeroBinLL { f: BinFn, a: u32, b: u32, pc: u32 },
+    JumpIfZeroBinLL {
+        h: HotBin,
+        f: BinFn,
+        a: u32,
+        b: u32,
+        pc: u32,
+    },
     /// `BinLC` (constant below 2^32) then `JumpIfZero(pc)`.
-    JumpIfZeroBinLC32 { f: BinFn, a: u32, c: u32, pc: u32 },
+    JumpIfZeroBinLC32 {
+        h: HotBin,
+        f: BinFn,
+        a: u32,
+        c: u32,
+        pc: u32,
+    },
     /// `Un(f)` then `JumpIfZero(pc)`.
-    JumpIfZeroUn { f: UnFn, pc: u32 },
+    JumpIfZeroUn {
+        h: HotUn,
+        f: UnFn,
+        pc: u32,
+    },
+    /// `Br` back to a loop whose header is a `BrIfBinLL`/`BrIfBinLC32`, which is evaluated
+    /// right here (one dispatch less per iteration of a `while`-shaped loop).
+    BrToTest(BrTarget),
     /// `f` on the two topmost values, then `br_if` on its result.
-    BrIfBin { f: BinFn, t: BrTarget },
+    BrIfBin {
+        h: HotBin,
+        f: BinFn,
+        t: BrTarget,
+    },
     Tern(TernFn),
     UnImm(fn(u128, u128) -> NumResult, u32),
     BinImm(fn(u128, u128, u128) -> NumResult, u32),
@@ -169,22 +351,52 @@ pub enum Instr {
     RefEq,
     StructNew(u32),
     StructNewDefault(u32),
-    StructGet { ty: u32, field: u32, ext: Ext },
-    StructSet { ty: u32, field: u32 },
+    StructGet {
+        ty: u32,
+        field: u32,
+        ext: Ext,
+    },
+    StructSet {
+        ty: u32,
+        field: u32,
+    },
     ArrayNew(u32),
     ArrayNewDefault(u32),
-    ArrayNewFixed { ty: u32, len: u32 },
-    ArrayNewData { ty: u32, data: u32 },
-    ArrayNewElem { ty: u32, elem: u32 },
-    ArrayGet { ty: u32, ext: Ext },
+    ArrayNewFixed {
+        ty: u32,
+        len: u32,
+    },
+    ArrayNewData {
+        ty: u32,
+        data: u32,
+    },
+    ArrayNewElem {
+        ty: u32,
+        elem: u32,
+    },
+    ArrayGet {
+        ty: u32,
+        ext: Ext,
+    },
     ArraySet(u32),
     ArrayLen,
     ArrayFill(u32),
-    ArrayCopy { dst: u32, src: u32 },
-    ArrayInitData { ty: u32, data: u32 },
-    ArrayInitElem { ty: u32, elem: u32 },
+    ArrayCopy {
+        dst: u32,
+        src: u32,
+    },
+    ArrayInitData {
+        ty: u32,
+        data: u32,
+    },
+    ArrayInitElem {
+        ty: u32,
+        elem: u32,
+    },
     RefI31,
-    I31Get { signed: bool },
+    I31Get {
+        signed: bool,
+    },
     RefTest(u32),
     RefCast(u32),
     AnyConvertExtern,
@@ -206,3 +418,6 @@ pub struct Code {
     /// Initial bits of the declared (non-parameter) locals.
     pub local_defaults: Vec<u128>,
 }
+
+// Instructions are copied out of the code array on every dispatch: keep them at three words.
+const _: () = assert!(std::mem::size_of::<Instr>() == 24);

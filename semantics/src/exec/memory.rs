@@ -1,8 +1,10 @@
 //! Linear-memory access (spec §4.4.7): effective addresses, bounds, and the byte layouts of
-//! every load and store (little endian; v128 extending/splat/zero loads assemble lanes here).
+//! every load and store (little endian). The lane arrangement of v128 extending, splat and
+//! lane loads/stores is numerics' (`numerics::simd::bits`); this module only moves the bytes.
 
 use super::code::LoadOp;
 use super::trap::{Trap, TrapKind};
+use crate::numerics::simd::bits;
 
 fn oob() -> Trap {
     Trap::of(TrapKind::MemoryOutOfBounds)
@@ -10,7 +12,12 @@ fn oob() -> Trap {
 
 /// The byte range `base + offset .. + len`, or the out-of-bounds trap.
 #[inline]
-pub(crate) fn range(data_len: usize, base: u64, offset: u64, len: usize) -> Result<std::ops::Range<usize>, Trap> {
+pub(crate) fn range(
+    data_len: usize,
+    base: u64,
+    offset: u64,
+    len: usize,
+) -> Result<std::ops::Range<usize>, Trap> {
     let start = (base as u128) + (offset as u128);
     let end = start + len as u128;
     if end > data_len as u128 {
@@ -42,34 +49,14 @@ fn write_le(out: &mut [u8], v: u128) {
     }
 }
 
-/// Lanes of `count` elements of `from` bytes each, sign- or zero-extended to `to` bytes.
-fn extend_lanes(raw: u128, from: u32, to: u32, count: u32, signed: bool) -> u128 {
-    let mut out = 0u128;
-    for i in 0..count {
-        let bits = (raw >> (i * from * 8)) as u64 & ((1u64 << (from * 8)) - 1);
-        let v = if signed {
-            let shift = 64 - from * 8;
-            (((bits << shift) as i64) >> shift) as u64
-        } else {
-            bits
-        };
-        let mask = if to == 8 { u64::MAX } else { (1u64 << (to * 8)) - 1 };
-        out |= ((v & mask) as u128) << (i * to * 8);
-    }
-    out
-}
-
-fn splat(v: u128, bytes: u32) -> u128 {
-    (0..16 / bytes).fold(0u128, |acc, i| acc | (v << (i * bytes * 8)))
-}
-
 pub(crate) fn load_width(op: LoadOp) -> usize {
     use LoadOp::*;
     match op {
         I32S8 | I32U8 | I64S8 | I64U8 | Splat8 => 1,
         I32S16 | I32U16 | I64S16 | I64U16 | Splat16 => 2,
         I32 | F32 | I64S32 | I64U32 | Splat32 | Zero32 => 4,
-        I64 | F64 | V128S8x8 | V128U8x8 | V128S16x4 | V128U16x4 | V128S32x2 | V128U32x2 | Splat64 | Zero64 => 8,
+        I64 | F64 | V128S8x8 | V128U8x8 | V128S16x4 | V128U16x4 | V128S32x2 | V128U32x2
+        | Splat64 | Zero64 => 8,
         V128 => 16,
     }
 }
@@ -81,46 +68,70 @@ pub(crate) fn load(data: &[u8], base: u64, offset: u64, op: LoadOp) -> Result<u1
     let r = range(data.len(), base, offset, load_width(op))?;
     let raw = read_le(&data[r]);
     Ok(match op {
-        I32 | I64 | F32 | F64 | V128 | I32U8 | I32U16 | I64U8 | I64U16 | I64U32 | Zero32 | Zero64 => raw,
+        I32 | I64 | F32 | F64 | V128 | I32U8 | I32U16 | I64U8 | I64U16 | I64U32 | Zero32
+        | Zero64 => raw,
         I32S8 => raw as u8 as i8 as i32 as u32 as u128,
         I32S16 => raw as u16 as i16 as i32 as u32 as u128,
         I64S8 => raw as u8 as i8 as i64 as u64 as u128,
         I64S16 => raw as u16 as i16 as i64 as u64 as u128,
         I64S32 => raw as u32 as i32 as i64 as u64 as u128,
-        V128S8x8 => extend_lanes(raw, 1, 2, 8, true),
-        V128U8x8 => extend_lanes(raw, 1, 2, 8, false),
-        V128S16x4 => extend_lanes(raw, 2, 4, 4, true),
-        V128U16x4 => extend_lanes(raw, 2, 4, 4, false),
-        V128S32x2 => extend_lanes(raw, 4, 8, 2, true),
-        V128U32x2 => extend_lanes(raw, 4, 8, 2, false),
-        Splat8 => splat(raw, 1),
-        Splat16 => splat(raw, 2),
-        Splat32 => splat(raw, 4),
-        Splat64 => splat(raw, 8),
+        V128S8x8 => bits::load8x8_s(raw as u64),
+        V128U8x8 => bits::load8x8_u(raw as u64),
+        V128S16x4 => bits::load16x4_s(raw as u64),
+        V128U16x4 => bits::load16x4_u(raw as u64),
+        V128S32x2 => bits::load32x2_s(raw as u64),
+        V128U32x2 => bits::load32x2_u(raw as u64),
+        Splat8 => bits::load_splat(8, raw as u64),
+        Splat16 => bits::load_splat(16, raw as u64),
+        Splat32 => bits::load_splat(32, raw as u64),
+        Splat64 => bits::load_splat(64, raw as u64),
     })
 }
 
 /// Stores the low `bytes` bytes of `value`.
 #[inline]
-pub(crate) fn store(data: &mut [u8], base: u64, offset: u64, bytes: usize, value: u128) -> Result<(), Trap> {
+pub(crate) fn store(
+    data: &mut [u8],
+    base: u64,
+    offset: u64,
+    bytes: usize,
+    value: u128,
+) -> Result<(), Trap> {
     let r = range(data.len(), base, offset, bytes)?;
     write_le(&mut data[r], value);
     Ok(())
 }
 
 /// `v128.loadN_lane`: replaces lane `lane` of `v` with `bytes` bytes read from memory.
-pub(crate) fn load_lane(data: &[u8], base: u64, offset: u64, bytes: usize, lane: u8, v: u128) -> Result<u128, Trap> {
+pub(crate) fn load_lane(
+    data: &[u8],
+    base: u64,
+    offset: u64,
+    bytes: usize,
+    lane: u8,
+    v: u128,
+) -> Result<u128, Trap> {
     let r = range(data.len(), base, offset, bytes)?;
     let x = read_le(&data[r]);
-    let shift = lane as u32 * bytes as u32 * 8;
-    let mask = if bytes == 16 { u128::MAX } else { ((1u128 << (bytes * 8)) - 1) << shift };
-    Ok((v & !mask) | ((x << shift) & mask))
+    Ok(bits::load_lane(bytes as u32 * 8, v, lane, x as u64))
 }
 
 /// `v128.storeN_lane`: writes lane `lane` of `v`.
-pub(crate) fn store_lane(data: &mut [u8], base: u64, offset: u64, bytes: usize, lane: u8, v: u128) -> Result<(), Trap> {
-    let shift = lane as u32 * bytes as u32 * 8;
-    store(data, base, offset, bytes, v >> shift)
+pub(crate) fn store_lane(
+    data: &mut [u8],
+    base: u64,
+    offset: u64,
+    bytes: usize,
+    lane: u8,
+    v: u128,
+) -> Result<(), Trap> {
+    store(
+        data,
+        base,
+        offset,
+        bytes,
+        bits::store_lane(bytes as u32 * 8, v, lane) as u128,
+    )
 }
 
 #[cfg(test)]
@@ -140,7 +151,10 @@ mod tests {
     fn extending_and_lane_loads() {
         let data = [0xff, 0x01, 0x80, 0x7f, 0, 0, 0, 0];
         assert_eq!(load(&data, 0, 0, LoadOp::I32S8).unwrap(), 0xffff_ffff);
-        assert_eq!(load(&data, 1, 0, LoadOp::I64S16).unwrap(), 0xffff_ffff_ffff_8001);
+        assert_eq!(
+            load(&data, 1, 0, LoadOp::I64S16).unwrap(),
+            0xffff_ffff_ffff_8001
+        );
         assert_eq!(load(&data, 0, 0, LoadOp::I64S16).unwrap(), 0x01ff);
         let v = load(&data, 0, 0, LoadOp::V128S8x8).unwrap();
         assert_eq!(v as u16, 0xffff);

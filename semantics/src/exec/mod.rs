@@ -2,10 +2,11 @@
 pub mod code;
 pub(crate) mod eval;
 pub(crate) mod gc;
-pub(crate) mod memory;
+pub mod hot;
 mod instantiate;
+pub(crate) mod memory;
 pub mod store;
-pub mod trap;
 pub(crate) mod translate;
+pub mod trap;
 pub(crate) mod types;
 pub mod value;

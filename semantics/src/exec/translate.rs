@@ -70,24 +70,39 @@ pub(crate) fn default_bits(m: &ModuleRepr, ty: ValType) -> u128 {
 }
 
 pub(crate) fn module_top(m: &ModuleRepr, h: HeapType) -> HeapTop {
-    super::types::top_of(h, |i| m.types.get(i as usize).map(|s| matches!(s.composite, CompositeType::Func(_))))
+    super::types::top_of(h, |i| {
+        m.types
+            .get(i as usize)
+            .map(|s| matches!(s.composite, CompositeType::Func(_)))
+    })
 }
 
-pub(crate) fn translate_body(m: &ModuleRepr, fv: &mut Validator, body: &FunctionBody) -> Result<Code, DecodeError> {
-    let ty = m.func_type(m.func_types[fv.index() as usize]).ok_or_else(|| unsupported("non-function type", 0))?;
+pub(crate) fn translate_body(
+    m: &ModuleRepr,
+    fv: &mut Validator,
+    body: &FunctionBody,
+) -> Result<Code, DecodeError> {
+    let ty = m
+        .func_type(m.func_types[fv.index() as usize])
+        .ok_or_else(|| unsupported("non-function type", 0))?;
     let mut t = Translator::new(m, ty.params.len() as u32, ty.results.len() as u32);
     let mut locals = body.get_locals_reader().map_err(DecodeError::malformed)?;
     for _ in 0..locals.get_count() {
         let offset = locals.original_position();
         let (count, vt) = locals.read().map_err(DecodeError::malformed)?;
-        fv.define_locals(offset, count, vt).map_err(DecodeError::invalid)?;
+        fv.define_locals(offset, count, vt)
+            .map_err(DecodeError::invalid)?;
         let vt = crate::binary::val_type(vt).map_err(|e| unsupported(e, offset as usize))?;
         let bits = default_bits(m, vt);
-        t.code.local_defaults.extend(std::iter::repeat_n(bits, count as usize));
+        t.code
+            .local_defaults
+            .extend(std::iter::repeat_n(bits, count as usize));
     }
     t.num_locals = t.code.num_params + t.code.local_defaults.len() as u32;
     t.labels[0].base = t.num_locals;
-    let mut reader = body.get_operators_reader().map_err(DecodeError::malformed)?;
+    let mut reader = body
+        .get_operators_reader()
+        .map_err(DecodeError::malformed)?;
     while !reader.eof() {
         let (op, offset) = reader.read_with_offset().map_err(DecodeError::malformed)?;
         let offset = offset as usize;
@@ -95,18 +110,37 @@ pub(crate) fn translate_body(m: &ModuleRepr, fv: &mut Validator, body: &Function
         t.op(op, offset, Some(fv))?;
     }
     reader.finish().map_err(DecodeError::malformed)?;
+    jumps_to_return(&mut t.code.instrs);
     Ok(t.code)
 }
 
+/// A `Jump` landing on a `Return` is that `Return` (a jump moves no values): typically the
+/// end of an `if`'s `then` arm at the end of a function.
+fn jumps_to_return(instrs: &mut [Instr]) {
+    for i in 0..instrs.len() {
+        if let Instr::Jump(t) = instrs[i] {
+            if matches!(instrs.get(t as usize), Some(Instr::Return)) {
+                instrs[i] = Instr::Return;
+            }
+        }
+    }
+}
+
 /// Constant expressions become straight-line code returning one value.
-pub(crate) fn translate_const(m: &ModuleRepr, e: &wasmparser::ConstExpr) -> Result<Code, DecodeError> {
+pub(crate) fn translate_const(
+    m: &ModuleRepr,
+    e: &wasmparser::ConstExpr,
+) -> Result<Code, DecodeError> {
     let mut t = Translator::new(m, 0, 1);
     let mut reader = e.get_operators_reader();
     while !reader.eof() {
         let (op, offset) = reader.read_with_offset().map_err(DecodeError::malformed)?;
         let offset = offset as usize;
         if t.labels.is_empty() {
-            return Err(unsupported("operators after end of constant expression", offset));
+            return Err(unsupported(
+                "operators after end of constant expression",
+                offset,
+            ));
         }
         t.op(op, offset, None)?;
     }
@@ -115,7 +149,11 @@ pub(crate) fn translate_const(m: &ModuleRepr, e: &wasmparser::ConstExpr) -> Resu
 
 /// The element of a `funcref` element segment given by index.
 pub(crate) fn ref_func_expr(f: u32) -> Code {
-    Code { instrs: vec![Instr::RefFunc(f), Instr::Return], num_results: 1, ..Code::default() }
+    Code {
+        instrs: vec![Instr::RefFunc(f), Instr::Return],
+        num_results: 1,
+        ..Code::default()
+    }
 }
 
 fn mem(memarg: &MemArg) -> (u32, u64) {
@@ -128,7 +166,11 @@ fn mem(memarg: &MemArg) -> (u32, u64) {
 
 impl<'m> Translator<'m> {
     fn new(module: &'m ModuleRepr, num_params: u32, num_results: u32) -> Self {
-        let code = Code { num_params, num_results, ..Code::default() };
+        let code = Code {
+            num_params,
+            num_results,
+            ..Code::default()
+        };
         // The function body is the outermost block; branching to it returns.
         let body = Label {
             kind: LabelKind::Block,
@@ -139,7 +181,13 @@ impl<'m> Translator<'m> {
             else_jump: None,
             handler: None,
         };
-        Translator { module, code, labels: vec![body], num_locals: num_params, barrier: 0 }
+        Translator {
+            module,
+            code,
+            labels: vec![body],
+            num_locals: num_params,
+            barrier: 0,
+        }
     }
 
     fn pc(&self) -> u32 {
@@ -183,6 +231,27 @@ impl<'m> Translator<'m> {
                 _ => None,
             }
         }
+        /// Pushes exactly one value, pops none and writes no local.
+        fn pushes_one_pure(i: &Instr) -> bool {
+            matches!(
+                i,
+                Instr::BinLL { .. }
+                    | Instr::BinLC { .. }
+                    | Instr::UnL { .. }
+                    | Instr::LoadL { .. }
+                    | Instr::Const32(_)
+                    | Instr::Const64(_)
+                    | Instr::ConstPool(_)
+                    | Instr::GlobalGet(_)
+            )
+        }
+        /// Replaces the stack top by a function of it (and of constants or locals only).
+        fn modifies_top_pure(i: &Instr) -> bool {
+            matches!(
+                i,
+                Instr::BinSC { .. } | Instr::BinSL { .. } | Instr::Un(..) | Instr::UnImm(..)
+            )
+        }
         fn local(i: Option<Instr>) -> Option<u32> {
             match i {
                 Some(Instr::LocalGet(l)) => Some(l),
@@ -190,19 +259,36 @@ impl<'m> Translator<'m> {
             }
         }
         let fused = match i {
-            Instr::Bin(f) => {
+            Instr::Bin(h, f) => {
                 let (first, last) = (self.fusable(2), self.fusable(1));
                 if let (Some(a), Some(b)) = (local(first), local(last)) {
-                    Some((2, Instr::BinLL { f, a, b }))
+                    Some((2, Instr::BinLL { h, f, a, b }))
                 } else if let (Some(a), Some(c)) = (local(first), constant(last)) {
-                    Some((2, Instr::BinLC { f, a, c }))
+                    Some((2, Instr::BinLC { h, f, a, c }))
                 } else if let Some(c) = constant(last) {
-                    Some((1, Instr::BinSC { f, c }))
+                    Some((1, Instr::BinSC { h, f, c }))
+                } else if let Some(b) = local(last) {
+                    Some((1, Instr::BinSL { h, f, b }))
+                } else if let (Some(a), Some(push)) = (local(first), last.filter(pushes_one_pure)) {
+                    // Drop the `local.get a` below the push; `BinLS` reads `a` itself.
+                    self.pop_instrs(2);
+                    self.emit(push);
+                    Some((0, Instr::BinLS { h, f, a }))
+                } else if let (Some(a), Some(push), Some(modify)) = (
+                    local(self.fusable(3)),
+                    self.fusable(2).filter(pushes_one_pure),
+                    last.filter(modifies_top_pure),
+                ) {
+                    // Same with the pushed value transformed in place before the `bin`.
+                    self.pop_instrs(3);
+                    self.emit(push);
+                    self.emit(modify);
+                    Some((0, Instr::BinLS { h, f, a }))
                 } else {
-                    local(last).map(|b| (1, Instr::BinSL { f, b }))
+                    None
                 }
             }
-            Instr::Un(f) => local(self.fusable(1)).map(|a| (1, Instr::UnL { f, a })),
+            Instr::Un(h, f) => local(self.fusable(1)).map(|a| (1, Instr::UnL { h, f, a })),
             _ => None,
         };
         match fused {
@@ -219,18 +305,34 @@ impl<'m> Translator<'m> {
             BlockType::Empty => (0, 0),
             BlockType::Type(_) => (0, 1),
             BlockType::FuncType(i) => {
-                let f = self.module.func_type(i).ok_or_else(|| unsupported("block type", offset))?;
+                let f = self
+                    .module
+                    .func_type(i)
+                    .ok_or_else(|| unsupported("block type", offset))?;
                 (f.params.len() as u32, f.results.len() as u32)
             }
         })
     }
 
-    fn push_label(&mut self, kind: LabelKind, bt: BlockType, offset: usize, fv: Option<&mut Validator>) -> Result<(), DecodeError> {
+    fn push_label(
+        &mut self,
+        kind: LabelKind,
+        bt: BlockType,
+        offset: usize,
+        fv: Option<&mut Validator>,
+    ) -> Result<(), DecodeError> {
         let (params, results) = self.block_arity(bt, offset)?;
         let fv = fv.ok_or_else(|| unsupported("block in constant expression", offset))?;
         // The validator has just pushed this block's frame; its height excludes the params.
-        let height = fv.get_control_frame(0).map(|f| f.height as u32).unwrap_or(0);
-        let branch_arity = if kind == LabelKind::Loop { params } else { results };
+        let height = fv
+            .get_control_frame(0)
+            .map(|f| f.height as u32)
+            .unwrap_or(0);
+        let branch_arity = if kind == LabelKind::Loop {
+            params
+        } else {
+            results
+        };
         self.set_barrier();
         self.labels.push(Label {
             kind,
@@ -254,7 +356,11 @@ impl<'m> Translator<'m> {
             label.fixups.push(fixup);
             u32::MAX
         };
-        BrTarget { pc, keep: label.branch_arity, drop_to: label.base }
+        BrTarget {
+            pc,
+            keep: label.branch_arity,
+            drop_to: label.base,
+        }
     }
 
     fn branch(&mut self, depth: u32, make: fn(BrTarget) -> Instr) {
@@ -280,9 +386,11 @@ impl<'m> Translator<'m> {
                 | Instr::JumpIfZeroBinLL { pc: t, .. }
                 | Instr::JumpIfZeroBinLC32 { pc: t, .. }
                 | Instr::JumpIfZeroUn { pc: t, .. } => *t = pc,
-                Instr::Br(t) | Instr::BrIf(t) | Instr::BrOnNull(t) | Instr::BrOnNonNull(t) | Instr::BrIfBin { t, .. } => {
-                    t.pc = pc
-                }
+                Instr::Br(t)
+                | Instr::BrIf(t)
+                | Instr::BrOnNull(t)
+                | Instr::BrOnNonNull(t)
+                | Instr::BrIfBin { t, .. } => t.pc = pc,
                 other => unreachable!("not a branch: {other:?}"),
             },
         }
@@ -324,7 +432,9 @@ impl<'m> Translator<'m> {
 
     fn field_ext(&self, ty: u32, field: Option<u32>, signed: bool) -> Ext {
         let storage = match self.module.types.get(ty as usize).map(|s| &s.composite) {
-            Some(CompositeType::Struct(fields)) => field.and_then(|f| fields.get(f as usize)).map(|f| f.storage),
+            Some(CompositeType::Struct(fields)) => field
+                .and_then(|f| fields.get(f as usize))
+                .map(|f| f.storage),
             Some(CompositeType::Array(f)) => Some(f.storage),
             _ => None,
         };
@@ -340,7 +450,12 @@ impl<'m> Translator<'m> {
     fn load(&mut self, op: LoadOp, memarg: &MemArg) {
         let (mem, offset) = mem(memarg);
         match self.fusable(1) {
-            Some(Instr::LocalGet(addr)) => self.replace_last(Instr::LoadL { op, mem, offset, addr }),
+            Some(Instr::LocalGet(addr)) => self.replace_last(Instr::LoadL {
+                op,
+                mem,
+                offset,
+                addr,
+            }),
             _ => self.emit(Instr::Load { op, mem, offset }),
         }
     }
@@ -348,8 +463,20 @@ impl<'m> Translator<'m> {
     fn store(&mut self, bytes: u8, memarg: &MemArg) {
         let (mem, offset) = mem(memarg);
         let fused = match (self.fusable(2), self.fusable(1)) {
-            (Some(Instr::LocalGet(addr)), Some(Instr::LocalGet(val))) => Some(Instr::StoreLL { bytes, mem, offset, addr, val }),
-            (Some(Instr::LocalGet(addr)), Some(Instr::Const32(c))) => Some(Instr::StoreLC { bytes, mem, offset, addr, c }),
+            (Some(Instr::LocalGet(addr)), Some(Instr::LocalGet(val))) => Some(Instr::StoreLL {
+                bytes,
+                mem,
+                offset,
+                addr,
+                val,
+            }),
+            (Some(Instr::LocalGet(addr)), Some(Instr::Const32(c))) => Some(Instr::StoreLC {
+                bytes,
+                mem,
+                offset,
+                addr,
+                c,
+            }),
             _ => None,
         };
         match fused {
@@ -361,7 +488,12 @@ impl<'m> Translator<'m> {
         }
     }
 
-    fn op(&mut self, op: Operator, offset: usize, fv: Option<&mut Validator>) -> Result<(), DecodeError> {
+    fn op(
+        &mut self,
+        op: Operator,
+        offset: usize,
+        fv: Option<&mut Validator>,
+    ) -> Result<(), DecodeError> {
         use Instr as I;
         use Operator as O;
         let heap = |h| heap_type(h).map_err(|e| unsupported(e, offset));
@@ -372,11 +504,23 @@ impl<'m> Translator<'m> {
             O::Loop { blockty } => self.push_label(LabelKind::Loop, blockty, offset, fv)?,
             O::If { blockty } => {
                 let fused = match self.fusable(1) {
-                    Some(Instr::BinLL { f, a, b }) => Some(I::JumpIfZeroBinLL { f, a, b, pc: u32::MAX }),
-                    Some(Instr::BinLC { f, a, c }) => {
-                        u32::try_from(c).ok().map(|c| I::JumpIfZeroBinLC32 { f, a, c, pc: u32::MAX })
+                    Some(Instr::BinLL { h, f, a, b }) => Some(I::JumpIfZeroBinLL {
+                        h,
+                        f,
+                        a,
+                        b,
+                        pc: u32::MAX,
+                    }),
+                    Some(Instr::BinLC { h, f, a, c }) => {
+                        u32::try_from(c).ok().map(|c| I::JumpIfZeroBinLC32 {
+                            h,
+                            f,
+                            a,
+                            c,
+                            pc: u32::MAX,
+                        })
                     }
-                    Some(Instr::Un(f)) => Some(I::JumpIfZeroUn { f, pc: u32::MAX }),
+                    Some(Instr::Un(h, f)) => Some(I::JumpIfZeroUn { h, f, pc: u32::MAX }),
                     _ => None,
                 };
                 if fused.is_some() {
@@ -414,29 +558,51 @@ impl<'m> Translator<'m> {
                     catches.push(CatchClause { kind, target });
                 }
                 let start = self.pc();
-                self.code.handlers.push(Handler { start, end: start, catches });
+                self.code.handlers.push(Handler {
+                    start,
+                    end: start,
+                    catches,
+                });
                 let h = self.code.handlers.len() - 1;
                 self.push_label(LabelKind::TryTable, try_table.ty, offset, fv)?;
                 self.labels.last_mut().unwrap().handler = Some(h);
             }
             O::End => self.end(),
-            O::Br { relative_depth } => self.branch(relative_depth, I::Br),
+            O::Br { relative_depth } => {
+                let t = self.target(relative_depth, Fixup::Instr(self.code.instrs.len()));
+                // Loop targets are never fixed up; a loop header is final once emitted (no
+                // fusion rewrites a `BrIf*` form).
+                let loop_test = self.labels[self.labels.len() - 1 - relative_depth as usize].kind
+                    == LabelKind::Loop
+                    && t.keep == 0
+                    && matches!(
+                        self.code.instrs.get(t.pc as usize),
+                        Some(Instr::BrIfBinLL { .. } | Instr::BrIfBinLC32 { .. })
+                    );
+                self.emit(if loop_test { I::BrToTest(t) } else { I::Br(t) });
+            }
             O::BrIf { relative_depth } => match self.fusable(1) {
-                Some(Instr::Bin(f)) => {
+                Some(Instr::Bin(h, f)) => {
                     self.pop_instrs(1);
                     let at = self.code.instrs.len();
                     let t = self.target(relative_depth, Fixup::Instr(at));
-                    self.emit(I::BrIfBin { f, t });
+                    self.emit(I::BrIfBin { h, f, t });
                 }
-                Some(Instr::BinLL { f, a, b }) => {
+                Some(Instr::BinLL { h, f, a, b }) => {
                     self.pop_instrs(1);
                     let target = self.table_target(relative_depth);
-                    self.emit(I::BrIfBinLL { f, a, b, target });
+                    self.emit(I::BrIfBinLL { h, f, a, b, target });
                 }
-                Some(Instr::BinLC { f, a, c }) if c <= u32::MAX as u64 => {
+                Some(Instr::BinLC { h, f, a, c }) if c <= u32::MAX as u64 => {
                     self.pop_instrs(1);
                     let target = self.table_target(relative_depth);
-                    self.emit(I::BrIfBinLC32 { f, a, c: c as u32, target });
+                    self.emit(I::BrIfBinLC32 {
+                        h,
+                        f,
+                        a,
+                        c: c as u32,
+                        target,
+                    });
                 }
                 _ => self.branch(relative_depth, I::BrIf),
             },
@@ -452,21 +618,48 @@ impl<'m> Translator<'m> {
                 for d in depths {
                     self.table_target(d);
                 }
-                self.emit(I::BrTable { first, len: targets.len() });
+                self.emit(I::BrTable {
+                    first,
+                    len: targets.len(),
+                });
             }
-            O::BrOnCast { relative_depth, to_ref_type, .. } | O::BrOnCastFail { relative_depth, to_ref_type, .. } => {
+            O::BrOnCast {
+                relative_depth,
+                to_ref_type,
+                ..
+            }
+            | O::BrOnCastFail {
+                relative_depth,
+                to_ref_type,
+                ..
+            } => {
                 let fail = matches!(op, O::BrOnCastFail { .. });
-                let rt = self.ref_type_index(ref_type(to_ref_type).map_err(|e| unsupported(e, offset))?);
+                let rt =
+                    self.ref_type_index(ref_type(to_ref_type).map_err(|e| unsupported(e, offset))?);
                 let target = self.table_target(relative_depth);
-                self.emit(if fail { I::BrOnCastFail { target, rt } } else { I::BrOnCast { target, rt } });
+                self.emit(if fail {
+                    I::BrOnCastFail { target, rt }
+                } else {
+                    I::BrOnCast { target, rt }
+                });
             }
             O::Return => self.emit(I::Return),
             O::Call { function_index } => self.emit(I::Call(function_index)),
             O::ReturnCall { function_index } => self.emit(I::ReturnCall(function_index)),
-            O::CallIndirect { type_index, table_index } => self.emit(I::CallIndirect { table: table_index, ty: type_index }),
-            O::ReturnCallIndirect { type_index, table_index } => {
-                self.emit(I::ReturnCallIndirect { table: table_index, ty: type_index })
-            }
+            O::CallIndirect {
+                type_index,
+                table_index,
+            } => self.emit(I::CallIndirect {
+                table: table_index,
+                ty: type_index,
+            }),
+            O::ReturnCallIndirect {
+                type_index,
+                table_index,
+            } => self.emit(I::ReturnCallIndirect {
+                table: table_index,
+                ty: type_index,
+            }),
             O::CallRef { .. } => self.emit(I::CallRef),
             O::ReturnCallRef { .. } => self.emit(I::ReturnCallRef),
             O::Throw { tag_index } => self.emit(I::Throw(tag_index)),
@@ -483,12 +676,21 @@ impl<'m> Translator<'m> {
             },
             O::LocalSet { local_index: dst } => match self.fusable(1) {
                 // A numeric result stored straight into a local skips the push and pop.
-                Some(Instr::Bin(f)) => self.replace_last(I::BinSet { f, dst }),
-                Some(Instr::BinLL { f, a, b }) => self.replace_last(I::BinLLSet { f, a, b, dst }),
-                Some(Instr::BinSC { f, c }) => self.replace_last(I::BinSCSet { f, c, dst }),
-                Some(Instr::BinSL { f, b }) => self.replace_last(I::BinSLSet { f, b, dst }),
-                Some(Instr::BinLC { f, a, c }) if c <= u32::MAX as u64 => {
-                    self.replace_last(I::BinLC32Set { f, a, c: c as u32, dst })
+                Some(Instr::Bin(h, f)) => self.replace_last(I::BinSet { h, f, dst }),
+                Some(Instr::BinLL { h, f, a, b }) => {
+                    self.replace_last(I::BinLLSet { h, f, a, b, dst })
+                }
+                Some(Instr::BinSC { h, f, c }) => self.replace_last(I::BinSCSet { h, f, c, dst }),
+                Some(Instr::BinSL { h, f, b }) => self.replace_last(I::BinSLSet { h, f, b, dst }),
+                Some(Instr::BinLS { h, f, a }) => self.replace_last(I::BinLSSet { h, f, a, dst }),
+                Some(Instr::BinLC { h, f, a, c }) if c <= u32::MAX as u64 => {
+                    self.replace_last(I::BinLC32Set {
+                        h,
+                        f,
+                        a,
+                        c: c as u32,
+                        dst,
+                    })
                 }
                 _ => self.emit(I::LocalSet(dst)),
             },
@@ -500,8 +702,17 @@ impl<'m> Translator<'m> {
             O::TableSize { table } => self.emit(I::TableSize(table)),
             O::TableGrow { table } => self.emit(I::TableGrow(table)),
             O::TableFill { table } => self.emit(I::TableFill(table)),
-            O::TableCopy { dst_table, src_table } => self.emit(I::TableCopy { dst: dst_table, src: src_table }),
-            O::TableInit { elem_index, table } => self.emit(I::TableInit { table, elem: elem_index }),
+            O::TableCopy {
+                dst_table,
+                src_table,
+            } => self.emit(I::TableCopy {
+                dst: dst_table,
+                src: src_table,
+            }),
+            O::TableInit { elem_index, table } => self.emit(I::TableInit {
+                table,
+                elem: elem_index,
+            }),
             O::ElemDrop { elem_index } => self.emit(I::ElemDrop(elem_index)),
             O::I32Load { memarg } => self.load(LoadOp::I32, &memarg),
             O::I64Load { memarg } => self.load(LoadOp::I64, &memarg),
@@ -530,7 +741,9 @@ impl<'m> Translator<'m> {
             O::V128Load64Splat { memarg } => self.load(LoadOp::Splat64, &memarg),
             O::V128Load32Zero { memarg } => self.load(LoadOp::Zero32, &memarg),
             O::V128Load64Zero { memarg } => self.load(LoadOp::Zero64, &memarg),
-            O::I32Store { memarg } | O::F32Store { memarg } | O::I64Store32 { memarg } => self.store(4, &memarg),
+            O::I32Store { memarg } | O::F32Store { memarg } | O::I64Store32 { memarg } => {
+                self.store(4, &memarg)
+            }
             O::I64Store { memarg } | O::F64Store { memarg } => self.store(8, &memarg),
             O::I32Store8 { memarg } | O::I64Store8 { memarg } => self.store(1, &memarg),
             O::I32Store16 { memarg } | O::I64Store16 { memarg } => self.store(2, &memarg),
@@ -546,8 +759,14 @@ impl<'m> Translator<'m> {
             O::MemorySize { mem } => self.emit(I::MemorySize(mem)),
             O::MemoryGrow { mem } => self.emit(I::MemoryGrow(mem)),
             O::MemoryFill { mem } => self.emit(I::MemoryFill(mem)),
-            O::MemoryCopy { dst_mem, src_mem } => self.emit(I::MemoryCopy { dst: dst_mem, src: src_mem }),
-            O::MemoryInit { data_index, mem } => self.emit(I::MemoryInit { mem, data: data_index }),
+            O::MemoryCopy { dst_mem, src_mem } => self.emit(I::MemoryCopy {
+                dst: dst_mem,
+                src: src_mem,
+            }),
+            O::MemoryInit { data_index, mem } => self.emit(I::MemoryInit {
+                mem,
+                data: data_index,
+            }),
             O::DataDrop { data_index } => self.emit(I::DataDrop(data_index)),
             O::I32Const { value } => self.emit(I::Const32(value as u32)),
             O::I64Const { value } => self.emit(I::Const64(value as u64)),
@@ -566,45 +785,93 @@ impl<'m> Translator<'m> {
             O::RefAsNonNull => self.emit(I::RefAsNonNull),
             O::RefEq => self.emit(I::RefEq),
             O::StructNew { struct_type_index } => self.emit(I::StructNew(struct_type_index)),
-            O::StructNewDefault { struct_type_index } => self.emit(I::StructNewDefault(struct_type_index)),
-            O::StructGet { struct_type_index: ty, field_index: field } => {
-                self.emit(I::StructGet { ty, field, ext: Ext::None })
+            O::StructNewDefault { struct_type_index } => {
+                self.emit(I::StructNewDefault(struct_type_index))
             }
-            O::StructGetS { struct_type_index: ty, field_index: field } => {
+            O::StructGet {
+                struct_type_index: ty,
+                field_index: field,
+            } => self.emit(I::StructGet {
+                ty,
+                field,
+                ext: Ext::None,
+            }),
+            O::StructGetS {
+                struct_type_index: ty,
+                field_index: field,
+            } => {
                 let ext = self.field_ext(ty, Some(field), true);
                 self.emit(I::StructGet { ty, field, ext })
             }
-            O::StructGetU { struct_type_index: ty, field_index: field } => {
+            O::StructGetU {
+                struct_type_index: ty,
+                field_index: field,
+            } => {
                 let ext = self.field_ext(ty, Some(field), false);
                 self.emit(I::StructGet { ty, field, ext })
             }
-            O::StructSet { struct_type_index: ty, field_index: field } => self.emit(I::StructSet { ty, field }),
+            O::StructSet {
+                struct_type_index: ty,
+                field_index: field,
+            } => self.emit(I::StructSet { ty, field }),
             O::ArrayNew { array_type_index } => self.emit(I::ArrayNew(array_type_index)),
-            O::ArrayNewDefault { array_type_index } => self.emit(I::ArrayNewDefault(array_type_index)),
-            O::ArrayNewFixed { array_type_index: ty, array_size: len } => self.emit(I::ArrayNewFixed { ty, len }),
-            O::ArrayNewData { array_type_index: ty, array_data_index: data } => self.emit(I::ArrayNewData { ty, data }),
-            O::ArrayNewElem { array_type_index: ty, array_elem_index: elem } => self.emit(I::ArrayNewElem { ty, elem }),
-            O::ArrayGet { array_type_index: ty } => self.emit(I::ArrayGet { ty, ext: Ext::None }),
-            O::ArrayGetS { array_type_index: ty } => {
+            O::ArrayNewDefault { array_type_index } => {
+                self.emit(I::ArrayNewDefault(array_type_index))
+            }
+            O::ArrayNewFixed {
+                array_type_index: ty,
+                array_size: len,
+            } => self.emit(I::ArrayNewFixed { ty, len }),
+            O::ArrayNewData {
+                array_type_index: ty,
+                array_data_index: data,
+            } => self.emit(I::ArrayNewData { ty, data }),
+            O::ArrayNewElem {
+                array_type_index: ty,
+                array_elem_index: elem,
+            } => self.emit(I::ArrayNewElem { ty, elem }),
+            O::ArrayGet {
+                array_type_index: ty,
+            } => self.emit(I::ArrayGet { ty, ext: Ext::None }),
+            O::ArrayGetS {
+                array_type_index: ty,
+            } => {
                 let ext = self.field_ext(ty, None, true);
                 self.emit(I::ArrayGet { ty, ext })
             }
-            O::ArrayGetU { array_type_index: ty } => {
+            O::ArrayGetU {
+                array_type_index: ty,
+            } => {
                 let ext = self.field_ext(ty, None, false);
                 self.emit(I::ArrayGet { ty, ext })
             }
             O::ArraySet { array_type_index } => self.emit(I::ArraySet(array_type_index)),
             O::ArrayLen => self.emit(I::ArrayLen),
             O::ArrayFill { array_type_index } => self.emit(I::ArrayFill(array_type_index)),
-            O::ArrayCopy { array_type_index_dst: dst, array_type_index_src: src } => self.emit(I::ArrayCopy { dst, src }),
-            O::ArrayInitData { array_type_index: ty, array_data_index: data } => self.emit(I::ArrayInitData { ty, data }),
-            O::ArrayInitElem { array_type_index: ty, array_elem_index: elem } => self.emit(I::ArrayInitElem { ty, elem }),
+            O::ArrayCopy {
+                array_type_index_dst: dst,
+                array_type_index_src: src,
+            } => self.emit(I::ArrayCopy { dst, src }),
+            O::ArrayInitData {
+                array_type_index: ty,
+                array_data_index: data,
+            } => self.emit(I::ArrayInitData { ty, data }),
+            O::ArrayInitElem {
+                array_type_index: ty,
+                array_elem_index: elem,
+            } => self.emit(I::ArrayInitElem { ty, elem }),
             O::RefI31 => self.emit(I::RefI31),
             O::I31GetS => self.emit(I::I31Get { signed: true }),
             O::I31GetU => self.emit(I::I31Get { signed: false }),
-            O::RefTestNonNull { hty } | O::RefTestNullable { hty } | O::RefCastNonNull { hty } | O::RefCastNullable { hty } => {
+            O::RefTestNonNull { hty }
+            | O::RefTestNullable { hty }
+            | O::RefCastNonNull { hty }
+            | O::RefCastNullable { hty } => {
                 let nullable = matches!(op, O::RefTestNullable { .. } | O::RefCastNullable { .. });
-                let rt = self.ref_type_index(RefType { nullable, heap: heap(hty)? });
+                let rt = self.ref_type_index(RefType {
+                    nullable,
+                    heap: heap(hty)?,
+                });
                 let test = matches!(op, O::RefTestNonNull { .. } | O::RefTestNullable { .. });
                 self.emit(if test { I::RefTest(rt) } else { I::RefCast(rt) })
             }
@@ -618,9 +885,19 @@ impl<'m> Translator<'m> {
     fn lane(&mut self, store: bool, bytes: u8, lane: u8, memarg: &MemArg) {
         let (mem, offset) = mem(memarg);
         self.emit(if store {
-            Instr::StoreLane { bytes, lane, mem, offset }
+            Instr::StoreLane {
+                bytes,
+                lane,
+                mem,
+                offset,
+            }
         } else {
-            Instr::LoadLane { bytes, lane, mem, offset }
+            Instr::LoadLane {
+                bytes,
+                lane,
+                mem,
+                offset,
+            }
         });
     }
 
@@ -629,8 +906,8 @@ impl<'m> Translator<'m> {
         use crate::numerics::NumericFn;
         let f = crate::numerics::lookup(op).ok_or_else(|| unsupported(op, offset))?;
         match f {
-            NumericFn::Un(f) => self.emit_numeric(Instr::Un(f)),
-            NumericFn::Bin(f) => self.emit_numeric(Instr::Bin(f)),
+            NumericFn::Un(f) => self.emit_numeric(Instr::Un(super::hot::HotUn::of(op), f)),
+            NumericFn::Bin(f) => self.emit_numeric(Instr::Bin(super::hot::HotBin::of(op), f)),
             NumericFn::Tern(f) => self.emit(Instr::Tern(f)),
             NumericFn::UnImm(f, imm) => {
                 let p = self.pool(imm);

@@ -29,10 +29,12 @@ use Verdict::{Fail, Pass, Skip};
 pub(crate) fn run(path: &Path, text: &str, options: &ScriptOptions) -> ScriptReport {
     let mut report = ScriptReport::new(path);
     let lines = LineIndex::new(text);
-    let parse_error =
-        |report: &mut ScriptReport, e: wast::Error| {
-            report.record_failure(lines.line_of(e.span().offset()), format!("script does not parse: {}", e.message()));
-        };
+    let parse_error = |report: &mut ScriptReport, e: wast::Error| {
+        report.record_failure(
+            lines.line_of(e.span().offset()),
+            format!("script does not parse: {}", e.message()),
+        );
+    };
     // The official `names.wast` deliberately uses bidi and other look-alike
     // characters in export names: they are valid, so do not reject them.
     let mut lexer = Lexer::new(text);
@@ -51,17 +53,35 @@ pub(crate) fn run(path: &Path, text: &str, options: &ScriptOptions) -> ScriptRep
             return report;
         }
     };
-    let mut runner = Runner::new(options);
+    let mut runner = match catch_unwind(|| Runner::new(options)) {
+        Ok(runner) => runner,
+        Err(payload) => {
+            let message = super::panics::caught_message(&*payload);
+            report.record_failure(
+                1,
+                format!("internal error: setting up the store: {message}"),
+            );
+            return report;
+        }
+    };
     for directive in script.directives {
         let line = lines.line_of(directive.span().offset());
         let verdict = catch_unwind(AssertUnwindSafe(|| runner.directive(directive)))
-            .unwrap_or_else(|payload| Fail(format!("internal error: {}", super::panics::caught_message(&*payload))));
+            .unwrap_or_else(|payload| {
+                Fail(format!(
+                    "internal error: {}",
+                    super::panics::caught_message(&*payload)
+                ))
+            });
         match verdict {
             Pass => report.passed += 1,
             Fail(message) => report.record_failure(line, message),
             Skip(reason) => {
                 report.skipped += 1;
-                report.skips.push(ScriptFailure { line, message: reason });
+                report.skips.push(ScriptFailure {
+                    line,
+                    message: reason,
+                });
             }
         }
     }
@@ -130,9 +150,9 @@ impl Runner {
         match directive {
             WastDirective::Module(module) => self.module(module),
             WastDirective::ModuleDefinition(module) => self.module_definition(module),
-            WastDirective::ModuleInstance { instance, module, .. } => {
-                self.module_instance(instance, module)
-            }
+            WastDirective::ModuleInstance {
+                instance, module, ..
+            } => self.module_instance(instance, module),
             WastDirective::Register { name, module, .. } => self.register(name, module),
             WastDirective::Invoke(invoke) => match self.invoke(&invoke) {
                 Ok(_) => Pass,
@@ -140,30 +160,33 @@ impl Runner {
             },
             WastDirective::AssertReturn { exec, results, .. } => self.assert_return(exec, &results),
             WastDirective::AssertTrap { exec, message, .. } => self.assert_trap(exec, message),
-            WastDirective::AssertExhaustion { call, message, .. } => {
-                match self.invoke(&call) {
-                    Ok(values) => Fail(format!(
-                        "expected exhaustion \"{message}\", got {}",
-                        values::describe_values(&values)
-                    )),
-                    Err(ActionError::Trap(trap)) => check_message("exhaustion", message, &trap.message),
-                    Err(e) => Fail(describe_action_error(&e)),
-                }
-            }
+            WastDirective::AssertExhaustion { call, message, .. } => match self.invoke(&call) {
+                Ok(values) => Fail(format!(
+                    "expected exhaustion \"{message}\", got {}",
+                    values::describe_values(&values)
+                )),
+                Err(ActionError::Trap(trap)) => check_message("exhaustion", message, &trap.message),
+                Err(e) => Fail(describe_action_error(&e)),
+            },
             WastDirective::AssertException { exec, .. } => match self.execute(exec) {
                 Ok(values) => Fail(format!(
                     "expected an exception, got {}",
                     values::describe_values(&values)
                 )),
-                Err(ActionError::Trap(trap)) => check_message("exception", "uncaught exception", &trap.message),
+                Err(ActionError::Trap(trap)) => {
+                    check_message("exception", "uncaught exception", &trap.message)
+                }
                 Err(e) => Fail(describe_action_error(&e)),
             },
             WastDirective::AssertInvalid { module, .. } => self.assert_rejected(module, "invalid"),
-            WastDirective::AssertMalformed { module, .. } => self.assert_rejected(module, "malformed"),
-            WastDirective::AssertUnlinkable { module, message, .. } => {
-                self.assert_unlinkable(module, message)
+            WastDirective::AssertMalformed { module, .. } => {
+                self.assert_rejected(module, "malformed")
             }
-            WastDirective::AssertInvalidCustom { .. } | WastDirective::AssertMalformedCustom { .. } => {
+            WastDirective::AssertUnlinkable {
+                module, message, ..
+            } => self.assert_unlinkable(module, message),
+            WastDirective::AssertInvalidCustom { .. }
+            | WastDirective::AssertMalformedCustom { .. } => {
                 Skip("custom-section annotations are not checked".to_string())
             }
             WastDirective::AssertSuspension { .. } => {
@@ -179,10 +202,17 @@ impl Runner {
 
     /// Encodes a module directive's text/binary/quote form and decodes it.
     fn define(&self, module: &mut QuoteWat<'_>) -> Result<LoadedModule, DefineError> {
-        if matches!(module, QuoteWat::QuoteComponent(..) | QuoteWat::Wat(Wat::Component(_))) {
-            return Err(DefineError::Unsupported("components are not supported".to_string()));
+        if matches!(
+            module,
+            QuoteWat::QuoteComponent(..) | QuoteWat::Wat(Wat::Component(_))
+        ) {
+            return Err(DefineError::Unsupported(
+                "components are not supported".to_string(),
+            ));
         }
-        let bytes = module.encode().map_err(|e| DefineError::Text(e.message()))?;
+        let bytes = module
+            .encode()
+            .map_err(|e| DefineError::Text(e.message()))?;
         LoadedModule::from_binary(&bytes).map_err(DefineError::Decode)
     }
 
@@ -225,7 +255,10 @@ impl Runner {
                 }
                 Pass
             }
-            Err(e) => Fail(format!("instantiation failed: {}", describe_instantiation_error(&e))),
+            Err(e) => Fail(format!(
+                "instantiation failed: {}",
+                describe_instantiation_error(&e)
+            )),
         }
     }
 
@@ -262,7 +295,10 @@ impl Runner {
                 }
                 Pass
             }
-            Err(e) => Fail(format!("instantiation failed: {}", describe_instantiation_error(&e))),
+            Err(e) => Fail(format!(
+                "instantiation failed: {}",
+                describe_instantiation_error(&e)
+            )),
         }
     }
 
@@ -283,7 +319,9 @@ impl Runner {
                 .get(id.name())
                 .copied()
                 .ok_or_else(|| format!("unknown module ${}", id.name())),
-            None => self.current.ok_or_else(|| "no current module (the last module failed)".to_string()),
+            None => self
+                .current
+                .ok_or_else(|| "no current module (the last module failed)".to_string()),
         }
     }
 
@@ -293,8 +331,18 @@ impl Runner {
         let instance = self.instance(invoke.module).map_err(ActionError::Setup)?;
         let func = match self.store.export(instance, invoke.name) {
             Some(Extern::Func(f)) => f,
-            Some(_) => return Err(ActionError::Setup(format!("export \"{}\" is not a function", invoke.name))),
-            None => return Err(ActionError::Setup(format!("unknown export \"{}\"", invoke.name))),
+            Some(_) => {
+                return Err(ActionError::Setup(format!(
+                    "export \"{}\" is not a function",
+                    invoke.name
+                )))
+            }
+            None => {
+                return Err(ActionError::Setup(format!(
+                    "unknown export \"{}\"",
+                    invoke.name
+                )))
+            }
         };
         let mut args = Vec::with_capacity(invoke.args.len());
         for arg in &invoke.args {
@@ -313,7 +361,9 @@ impl Runner {
         let instance = self.instance(module).map_err(ActionError::Setup)?;
         match self.store.export(instance, global) {
             Some(Extern::Global(g)) => Ok(vec![self.store.global_get(g)]),
-            Some(_) => Err(ActionError::Setup(format!("export \"{global}\" is not a global"))),
+            Some(_) => Err(ActionError::Setup(format!(
+                "export \"{global}\" is not a global"
+            ))),
             None => Err(ActionError::Setup(format!("unknown export \"{global}\""))),
         }
     }
@@ -325,7 +375,9 @@ impl Runner {
             WastExecute::Get { module, global, .. } => self.get(module, global),
             WastExecute::Wat(wat) => {
                 let mut module = QuoteWat::Wat(wat);
-                let loaded = self.define(&mut module).map_err(|e| ActionError::Setup(e.describe()))?;
+                let loaded = self
+                    .define(&mut module)
+                    .map_err(|e| ActionError::Setup(e.describe()))?;
                 match self.instantiate(&loaded) {
                     Ok(_) => Ok(Vec::new()),
                     Err(InstantiationError::Trap(trap)) => Err(ActionError::Trap(trap)),
@@ -358,7 +410,10 @@ impl Runner {
                 values::describe_values(&actual)
             ));
         }
-        let all_match = actual.iter().zip(&expected).all(|(a, e)| values::matches(a, e));
+        let all_match = actual
+            .iter()
+            .zip(&expected)
+            .all(|(a, e)| values::matches(a, e));
         if all_match {
             Pass
         } else {
@@ -386,7 +441,9 @@ impl Runner {
     /// always agree with the spec's; either rejection counts, only acceptance fails.
     fn assert_rejected(&mut self, mut module: QuoteWat<'_>, expected: &str) -> Verdict {
         match self.define(&mut module) {
-            Ok(_) => Fail(format!("expected the module to be rejected as {expected}, but it was accepted")),
+            Ok(_) => Fail(format!(
+                "expected the module to be rejected as {expected}, but it was accepted"
+            )),
             Err(DefineError::Unsupported(reason)) => Skip(reason),
             Err(_) => Pass,
         }
@@ -400,11 +457,16 @@ impl Runner {
             Err(e) => return Fail(e.describe()),
         };
         match self.instantiate(&loaded) {
-            Ok(_) => Fail(format!("expected unlinkable \"{message}\", but instantiation succeeded")),
-            Err(InstantiationError::Unlinkable(actual)) => check_message("link error", message, &actual),
-            Err(InstantiationError::Trap(trap)) => {
-                Fail(format!("expected unlinkable \"{message}\", got trap \"{}\"", trap.message))
+            Ok(_) => Fail(format!(
+                "expected unlinkable \"{message}\", but instantiation succeeded"
+            )),
+            Err(InstantiationError::Unlinkable(actual)) => {
+                check_message("link error", message, &actual)
             }
+            Err(InstantiationError::Trap(trap)) => Fail(format!(
+                "expected unlinkable \"{message}\", got trap \"{}\"",
+                trap.message
+            )),
         }
     }
 }
@@ -433,5 +495,6 @@ fn describe_instantiation_error(e: &InstantiationError) -> String {
 }
 
 fn id_text(id: Option<Id<'_>>) -> String {
-    id.map(|id| format!("${}", id.name())).unwrap_or_else(|| "(latest)".to_string())
+    id.map(|id| format!("${}", id.name()))
+        .unwrap_or_else(|| "(latest)".to_string())
 }

@@ -54,30 +54,41 @@ pub fn run_script_files(
         on_done(&report);
         *slots[i].lock().unwrap_or_else(|e| e.into_inner()) = Some(report);
     };
-    super::panics::with_recording_hook(|| std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..jobs.clamp(1, files.len().max(1)))
-            .map(|_| std::thread::Builder::new().stack_size(WORKER_STACK_BYTES).spawn_scoped(scope, worker))
-            .collect();
-        for handle in handles {
-            match handle {
-                Ok(h) => {
-                    let _ = h.join();
+    super::panics::with_recording_hook(|| {
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..jobs.clamp(1, files.len().max(1)))
+                .map(|_| {
+                    std::thread::Builder::new()
+                        .stack_size(WORKER_STACK_BYTES)
+                        .spawn_scoped(scope, worker)
+                })
+                .collect();
+            for handle in handles {
+                match handle {
+                    Ok(h) => {
+                        let _ = h.join();
+                    }
+                    // Could not spawn (resource limits): do the work on this thread.
+                    Err(_) => worker(),
                 }
-                // Could not spawn (resource limits): do the work on this thread.
-                Err(_) => worker(),
             }
-        }
-    }));
+        })
+    });
     slots
         .into_iter()
         .zip(files)
         .map(|(slot, file)| {
-            slot.into_inner().unwrap_or_else(|e| e.into_inner()).unwrap_or_else(|| {
-                // Only reachable if a worker died outside the per-directive guard.
-                let mut report = ScriptReport::new(file);
-                report.record_failure(0, "internal error: the script runner thread died".to_string());
-                report
-            })
+            slot.into_inner()
+                .unwrap_or_else(|e| e.into_inner())
+                .unwrap_or_else(|| {
+                    // Only reachable if a worker died outside the per-directive guard.
+                    let mut report = ScriptReport::new(file);
+                    report.record_failure(
+                        0,
+                        "internal error: the script runner thread died".to_string(),
+                    );
+                    report
+                })
         })
         .collect()
 }

@@ -29,18 +29,33 @@ impl LoadedModule {
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
     #[error("{path}: cannot read", path = .path.display())]
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("{path}:{line}:{col}: malformed text module: {message}", path = .path.display())]
-    Text { path: PathBuf, line: usize, col: usize, message: String },
+    Text {
+        path: PathBuf,
+        line: usize,
+        col: usize,
+        message: String,
+    },
     #[error("{path}: {what}{at}: {message}", path = .path.display(),
         at = .offset.map(|o| format!(" at offset {o:#x}")).unwrap_or_default())]
-    Decode { path: PathBuf, what: &'static str, offset: Option<usize>, message: String },
+    Decode {
+        path: PathBuf,
+        what: &'static str,
+        offset: Option<usize>,
+        message: String,
+    },
 }
 
 /// Loads a `.wasm` (binary, recognised by its `\0asm` magic) or `.wat` file.
 pub fn load_module_file(path: &Path) -> Result<LoadedModule, LoadError> {
-    let bytes =
-        std::fs::read(path).map_err(|source| LoadError::Io { path: path.to_path_buf(), source })?;
+    let bytes = std::fs::read(path).map_err(|source| LoadError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
     let binary = if bytes.starts_with(b"\0asm") {
         bytes
     } else {
@@ -60,7 +75,12 @@ pub fn load_module_file(path: &Path) -> Result<LoadedModule, LoadError> {
 fn text_to_binary(path: &Path, bytes: &[u8]) -> Result<Vec<u8>, LoadError> {
     let text_error = |offset: usize, text: &str, message: String| {
         let (line, col) = LineIndex::new(text).line_col_of(offset);
-        LoadError::Text { path: path.to_path_buf(), line, col, message }
+        LoadError::Text {
+            path: path.to_path_buf(),
+            line,
+            col,
+            message,
+        }
     };
     let text = std::str::from_utf8(bytes).map_err(|e| {
         let lossy = String::from_utf8_lossy(bytes);

@@ -47,7 +47,10 @@ pub struct ScriptReport {
 
 impl ScriptReport {
     fn new(path: &Path) -> ScriptReport {
-        ScriptReport { path: path.to_path_buf(), ..ScriptReport::default() }
+        ScriptReport {
+            path: path.to_path_buf(),
+            ..ScriptReport::default()
+        }
     }
 
     /// True when no directive failed.
@@ -72,7 +75,9 @@ pub struct ScriptOptions {
 impl Default for ScriptOptions {
     fn default() -> Self {
         // Generous: the heaviest official scripts stay far below this.
-        ScriptOptions { fuel_per_invoke: Some(5_000_000_000) }
+        ScriptOptions {
+            fuel_per_invoke: Some(5_000_000_000),
+        }
     }
 }
 

@@ -22,7 +22,10 @@ pub(crate) fn with_recording_hook<R>(f: impl FnOnce() -> R) -> R {
     let delegate = previous.clone();
     std::panic::set_hook(Box::new(move |info| {
         if IS_SCRIPT_THREAD.with(Cell::get) {
-            let location = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
+            let location = info
+                .location()
+                .map(|l| format!(" at {}:{}", l.file(), l.line()))
+                .unwrap_or_default();
             let message = payload_text(info.payload());
             LAST_PANIC.with(|p| *p.borrow_mut() = Some(format!("{message}{location}")));
         } else {
@@ -46,7 +49,9 @@ pub(crate) fn set_script_thread(running_script: bool) {
 /// The message of a caught panic: the hook's record (with location) when
 /// available, else the payload text.
 pub(crate) fn caught_message(payload: &(dyn std::any::Any + Send)) -> String {
-    LAST_PANIC.with(|p| p.borrow_mut().take()).unwrap_or_else(|| payload_text(payload))
+    LAST_PANIC
+        .with(|p| p.borrow_mut().take())
+        .unwrap_or_else(|| payload_text(payload))
 }
 
 fn payload_text(payload: &(dyn std::any::Any + Send)) -> String {

@@ -74,18 +74,40 @@ fn f64_matches(expected: &NanPattern<wast::token::F64>, bits: u64) -> bool {
 
 /// Lane `i` of width `bits` (little-endian lane order, as in memory).
 fn lane(v: u128, bits: u32, i: usize) -> u128 {
-    let mask = if bits == 128 { u128::MAX } else { (1u128 << bits) - 1 };
+    let mask = if bits == 128 {
+        u128::MAX
+    } else {
+        (1u128 << bits) - 1
+    };
     (v >> (bits as usize * i)) & mask
 }
 
 fn v128_matches(expected: &V128Pattern, v: u128) -> bool {
     match expected {
-        V128Pattern::I8x16(l) => l.iter().enumerate().all(|(i, &e)| lane(v, 8, i) == e as u8 as u128),
-        V128Pattern::I16x8(l) => l.iter().enumerate().all(|(i, &e)| lane(v, 16, i) == e as u16 as u128),
-        V128Pattern::I32x4(l) => l.iter().enumerate().all(|(i, &e)| lane(v, 32, i) == e as u32 as u128),
-        V128Pattern::I64x2(l) => l.iter().enumerate().all(|(i, &e)| lane(v, 64, i) == e as u64 as u128),
-        V128Pattern::F32x4(l) => l.iter().enumerate().all(|(i, e)| f32_matches(e, lane(v, 32, i) as u32)),
-        V128Pattern::F64x2(l) => l.iter().enumerate().all(|(i, e)| f64_matches(e, lane(v, 64, i) as u64)),
+        V128Pattern::I8x16(l) => l
+            .iter()
+            .enumerate()
+            .all(|(i, &e)| lane(v, 8, i) == e as u8 as u128),
+        V128Pattern::I16x8(l) => l
+            .iter()
+            .enumerate()
+            .all(|(i, &e)| lane(v, 16, i) == e as u16 as u128),
+        V128Pattern::I32x4(l) => l
+            .iter()
+            .enumerate()
+            .all(|(i, &e)| lane(v, 32, i) == e as u32 as u128),
+        V128Pattern::I64x2(l) => l
+            .iter()
+            .enumerate()
+            .all(|(i, &e)| lane(v, 64, i) == e as u64 as u128),
+        V128Pattern::F32x4(l) => l
+            .iter()
+            .enumerate()
+            .all(|(i, e)| f32_matches(e, lane(v, 32, i) as u32)),
+        V128Pattern::F64x2(l) => l
+            .iter()
+            .enumerate()
+            .all(|(i, e)| f64_matches(e, lane(v, 64, i) as u64)),
     }
 }
 
@@ -123,7 +145,11 @@ pub(crate) fn describe_values(values: &[Value]) -> String {
     if values.is_empty() {
         return "no results".to_string();
     }
-    values.iter().map(describe_value).collect::<Vec<_>>().join(" ")
+    values
+        .iter()
+        .map(describe_value)
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 pub(crate) fn describe_value(value: &Value) -> String {
@@ -132,10 +158,13 @@ pub(crate) fn describe_value(value: &Value) -> String {
         Value::I64(v) => format!("(i64.const {v})"),
         Value::F32(bits) => format!("(f32.const {})", f32_text(*bits)),
         Value::F64(bits) => format!("(f64.const {})", f64_text(*bits)),
-        Value::V128(v) => format!("(v128.const i32x4 {})", (0..4)
-            .map(|i| format!("{:#010x}", lane(*v, 32, i)))
-            .collect::<Vec<_>>()
-            .join(" ")),
+        Value::V128(v) => format!(
+            "(v128.const i32x4 {})",
+            (0..4)
+                .map(|i| format!("{:#010x}", lane(*v, 32, i)))
+                .collect::<Vec<_>>()
+                .join(" ")
+        ),
         Value::Ref(r) => describe_ref(r),
     }
 }
@@ -163,7 +192,11 @@ fn describe_ref(r: &Ref) -> String {
 fn f32_text(bits: u32) -> String {
     let f = f32::from_bits(bits);
     if f.is_nan() {
-        format!("{}nan:{:#x}", if bits >> 31 == 1 { "-" } else { "" }, bits & 0x7f_ffff)
+        format!(
+            "{}nan:{:#x}",
+            if bits >> 31 == 1 { "-" } else { "" },
+            bits & 0x7f_ffff
+        )
     } else {
         format!("{f:?}")
     }
@@ -172,7 +205,11 @@ fn f32_text(bits: u32) -> String {
 fn f64_text(bits: u64) -> String {
     let f = f64::from_bits(bits);
     if f.is_nan() {
-        format!("{}nan:{:#x}", if bits >> 63 == 1 { "-" } else { "" }, bits & 0xf_ffff_ffff_ffff)
+        format!(
+            "{}nan:{:#x}",
+            if bits >> 63 == 1 { "-" } else { "" },
+            bits & 0xf_ffff_ffff_ffff
+        )
     } else {
         format!("{f:?}")
     }
@@ -180,7 +217,11 @@ fn f64_text(bits: u64) -> String {
 
 /// Renders expected patterns compactly.
 pub(crate) fn describe_expected(expected: &[&WastRetCore<'_>]) -> String {
-    expected.iter().map(|e| describe_pattern(e)).collect::<Vec<_>>().join(" ")
+    expected
+        .iter()
+        .map(|e| describe_pattern(e))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn nan_pattern<T>(p: &NanPattern<T>, value: impl Fn(&T) -> String) -> String {
@@ -198,14 +239,37 @@ fn describe_pattern(e: &WastRetCore<'_>) -> String {
         WastRetCore::I64(v) => format!("(i64.const {v})"),
         WastRetCore::F32(p) => format!("(f32.const {})", nan_pattern(p, |v| f32_text(v.bits))),
         WastRetCore::F64(p) => format!("(f64.const {})", nan_pattern(p, |v| f64_text(v.bits))),
-        WastRetCore::V128(p) => format!("(v128.const {})", match p {
-            V128Pattern::I8x16(l) => format!("i8x16 {}", join(l.iter().map(|x| x.to_string()).collect())),
-            V128Pattern::I16x8(l) => format!("i16x8 {}", join(l.iter().map(|x| x.to_string()).collect())),
-            V128Pattern::I32x4(l) => format!("i32x4 {}", join(l.iter().map(|x| format!("{:#010x}", *x as u32)).collect())),
-            V128Pattern::I64x2(l) => format!("i64x2 {}", join(l.iter().map(|x| x.to_string()).collect())),
-            V128Pattern::F32x4(l) => format!("f32x4 {}", join(l.iter().map(|p| nan_pattern(p, |v| f32_text(v.bits))).collect())),
-            V128Pattern::F64x2(l) => format!("f64x2 {}", join(l.iter().map(|p| nan_pattern(p, |v| f64_text(v.bits))).collect())),
-        }),
+        WastRetCore::V128(p) => format!(
+            "(v128.const {})",
+            match p {
+                V128Pattern::I8x16(l) =>
+                    format!("i8x16 {}", join(l.iter().map(|x| x.to_string()).collect())),
+                V128Pattern::I16x8(l) =>
+                    format!("i16x8 {}", join(l.iter().map(|x| x.to_string()).collect())),
+                V128Pattern::I32x4(l) => format!(
+                    "i32x4 {}",
+                    join(l.iter().map(|x| format!("{:#010x}", *x as u32)).collect())
+                ),
+                V128Pattern::I64x2(l) =>
+                    format!("i64x2 {}", join(l.iter().map(|x| x.to_string()).collect())),
+                V128Pattern::F32x4(l) => format!(
+                    "f32x4 {}",
+                    join(
+                        l.iter()
+                            .map(|p| nan_pattern(p, |v| f32_text(v.bits)))
+                            .collect()
+                    )
+                ),
+                V128Pattern::F64x2(l) => format!(
+                    "f64x2 {}",
+                    join(
+                        l.iter()
+                            .map(|p| nan_pattern(p, |v| f64_text(v.bits)))
+                            .collect()
+                    )
+                ),
+            }
+        ),
         WastRetCore::RefNull(_) => "(ref.null)".to_string(),
         WastRetCore::RefExtern(Some(n)) => format!("(ref.extern {n})"),
         WastRetCore::RefExtern(None) => "(ref.extern)".to_string(),
@@ -217,7 +281,10 @@ fn describe_pattern(e: &WastRetCore<'_>) -> String {
         WastRetCore::RefStruct => "(ref.struct)".to_string(),
         WastRetCore::RefI31 => "(ref.i31)".to_string(),
         WastRetCore::RefI31Shared => "(ref.i31_shared)".to_string(),
-        WastRetCore::Either(alts) => format!("(either {})", join(alts.iter().map(describe_pattern).collect())),
+        WastRetCore::Either(alts) => format!(
+            "(either {})",
+            join(alts.iter().map(describe_pattern).collect())
+        ),
     }
 }
 
@@ -245,6 +312,9 @@ mod tests {
         let v = 0x0000_0004_0000_0003_0000_0002_0000_0001u128;
         assert!(v128_matches(&V128Pattern::I32x4([1, 2, 3, 4]), v));
         assert!(!v128_matches(&V128Pattern::I32x4([4, 3, 2, 1]), v));
-        assert!(v128_matches(&V128Pattern::I64x2([0x2_0000_0001, 0x4_0000_0003]), v));
+        assert!(v128_matches(
+            &V128Pattern::I64x2([0x2_0000_0001, 0x4_0000_0003]),
+            v
+        ));
     }
 }

@@ -17,13 +17,26 @@ pub fn saffron_binary() -> &'static Path {
         }
         // <target>/<profile>/deps/<this test executable>
         let exe = std::env::current_exe().expect("current test executable");
-        let profile_dir = exe.parent().and_then(Path::parent).expect("<target>/<profile>/deps layout");
+        let profile_dir = exe
+            .parent()
+            .and_then(Path::parent)
+            .expect("<target>/<profile>/deps layout");
         let target_dir = profile_dir.parent().expect("<target> directory");
-        let profile = profile_dir.file_name().and_then(|n| n.to_str()).expect("profile directory name");
+        let profile = profile_dir
+            .file_name()
+            .and_then(|n| n.to_str())
+            .expect("profile directory name");
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| env!("CARGO").to_string());
         let mut build = Command::new(cargo);
         build
-            .args(["build", "--quiet", "-p", "saffron-verifier", "--bin", "saffron"])
+            .args([
+                "build",
+                "--quiet",
+                "-p",
+                "saffron-verifier",
+                "--bin",
+                "saffron",
+            ])
             .env("CARGO_TARGET_DIR", target_dir)
             .current_dir(env!("CARGO_MANIFEST_DIR"));
         match profile {
@@ -35,17 +48,26 @@ pub fn saffron_binary() -> &'static Path {
                 build.args(["--profile", other]);
             }
         }
-        let status = build.status().expect("run cargo to build the saffron binary");
+        let status = build
+            .status()
+            .expect("run cargo to build the saffron binary");
         assert!(status.success(), "building the saffron binary failed");
         let binary = profile_dir.join(format!("saffron{}", std::env::consts::EXE_SUFFIX));
-        assert!(binary.is_file(), "no saffron binary at {}", binary.display());
+        assert!(
+            binary.is_file(),
+            "no saffron binary at {}",
+            binary.display()
+        );
         binary
     })
 }
 
 /// Runs `saffron ARGS...` and returns its output.
 pub fn saffron(args: &[&str]) -> Output {
-    Command::new(saffron_binary()).args(args).output().expect("run the saffron binary")
+    Command::new(saffron_binary())
+        .args(args)
+        .output()
+        .expect("run the saffron binary")
 }
 
 pub fn stdout(output: &Output) -> String {

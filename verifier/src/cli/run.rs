@@ -1,15 +1,19 @@
 //! `saffron run`: instantiate one module and optionally invoke an export.
 use anyhow::{anyhow, bail, Context};
 use saffron_semantics::script::{self, LoadedModule};
-use saffron_semantics::{Extern, HeapTop, HeapType, InstantiationError, Ref, Store, ValType, Value};
+use saffron_semantics::{
+    Extern, HeapTop, HeapType, InstantiationError, Ref, Store, ValType, Value,
+};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(clap::Args, Debug)]
-#[command(after_help = "Arguments are parsed against the export's parameter types: integers in decimal \
+#[command(
+    after_help = "Arguments are parsed against the export's parameter types: integers in decimal \
 or 0x-hex (e.g. 42, -1, 0xff), floats in decimal (1.5, inf, nan) or 0x-prefixed raw bits, \
 v128 as a 0x-hex 128-bit number, references only as `null`.\n\n\
-Exit status: 0 on success, 1 when execution traps, 2 for unreadable, malformed or invalid input.")]
+Exit status: 0 on success, 1 when execution traps, 2 for unreadable, malformed or invalid input."
+)]
 pub struct Args {
     /// The module: binary (.wasm) or text (.wat).
     #[arg(value_name = "FILE")]
@@ -18,7 +22,11 @@ pub struct Args {
     #[arg(long, value_name = "NAME")]
     pub invoke: Option<String>,
     /// Arguments of the invoked function.
-    #[arg(value_name = "ARGS", allow_hyphen_values = true, trailing_var_arg = true)]
+    #[arg(
+        value_name = "ARGS",
+        allow_hyphen_values = true,
+        trailing_var_arg = true
+    )]
     pub args: Vec<String>,
 }
 
@@ -38,25 +46,37 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     };
     let name = match &args.invoke {
         Some(name) => name.clone(),
-        None if matches!(store.export(instance, "_start"), Some(Extern::Func(_))) => "_start".to_string(),
+        None if matches!(store.export(instance, "_start"), Some(Extern::Func(_))) => {
+            "_start".to_string()
+        }
         None if args.args.is_empty() => return Ok(ExitCode::SUCCESS),
         None => bail!("arguments given but no --invoke NAME"),
     };
     let func = match store.export(instance, &name) {
         Some(Extern::Func(f)) => f,
-        Some(_) => bail!("{}: export \"{name}\" is not a function", args.file.display()),
+        Some(_) => bail!(
+            "{}: export \"{name}\" is not a function",
+            args.file.display()
+        ),
         None => bail!("{}: no export named \"{name}\"", args.file.display()),
     };
     let ty = store.func_type(func);
     if ty.params.len() != args.args.len() {
-        bail!("\"{name}\" takes {} argument(s) {:?}, {} given", ty.params.len(), ty.params, args.args.len());
+        bail!(
+            "\"{name}\" takes {} argument(s) {:?}, {} given",
+            ty.params.len(),
+            ty.params,
+            args.args.len()
+        );
     }
     let values = ty
         .params
         .iter()
         .zip(&args.args)
         .enumerate()
-        .map(|(i, (ty, text))| parse_value(*ty, text).with_context(|| format!("argument {}", i + 1)))
+        .map(|(i, (ty, text))| {
+            parse_value(*ty, text).with_context(|| format!("argument {}", i + 1))
+        })
         .collect::<anyhow::Result<Vec<_>>>()?;
     match store.invoke(func, &values) {
         Ok(results) => {
@@ -105,7 +125,9 @@ fn parse_value(ty: ValType, text: &str) -> anyhow::Result<Value> {
             HeapType::Func | HeapType::NoFunc => HeapTop::Func,
             HeapType::Extern | HeapType::NoExtern => HeapTop::Extern,
             HeapType::Exn | HeapType::NoExn => HeapTop::Exn,
-            HeapType::Concrete(_) => bail!("null of a concrete reference type is not supported here"),
+            HeapType::Concrete(_) => {
+                bail!("null of a concrete reference type is not supported here")
+            }
             _ => HeapTop::Any,
         })),
         ValType::Ref(_) => bail!("only `null` can be passed for a nullable reference parameter"),
@@ -119,7 +141,10 @@ fn parse_int(text: &str) -> Option<i128> {
         Some(rest) => (true, rest),
         None => (false, text.strip_prefix('+').unwrap_or(&text)),
     };
-    let magnitude = match digits.strip_prefix("0x").or_else(|| digits.strip_prefix("0X")) {
+    let magnitude = match digits
+        .strip_prefix("0x")
+        .or_else(|| digits.strip_prefix("0X"))
+    {
         Some(hex) => i128::from_str_radix(hex, 16).ok()?,
         None => digits.parse::<i128>().ok()?,
     };
@@ -127,7 +152,9 @@ fn parse_int(text: &str) -> Option<i128> {
 }
 
 fn hex_bits(text: &str) -> Option<u128> {
-    let hex = text.strip_prefix("0x").or_else(|| text.strip_prefix("0X"))?;
+    let hex = text
+        .strip_prefix("0x")
+        .or_else(|| text.strip_prefix("0X"))?;
     u128::from_str_radix(&hex.replace('_', ""), 16).ok()
 }
 

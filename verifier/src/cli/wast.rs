@@ -5,7 +5,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(clap::Args, Debug)]
-#[command(after_help = "Exit status: 0 when no directive failed, 1 when some failed, 2 for unreadable paths.")]
+#[command(
+    after_help = "Exit status: 0 when no directive failed, 1 when some failed, 2 for unreadable paths."
+)]
 pub struct Args {
     /// Script files (*.wast) or directories holding them (not recursive).
     #[arg(required = true, value_name = "PATH")]
@@ -39,12 +41,18 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::from(super::EXIT_BAD_INPUT));
         }
     }
-    let options = ScriptOptions { fuel_per_invoke: (args.fuel != 0).then_some(args.fuel) };
-    let jobs = args.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let options = ScriptOptions {
+        fuel_per_invoke: (args.fuel != 0).then_some(args.fuel),
+    };
+    let jobs = args
+        .jobs
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
 
     let progress = std::io::stderr().is_terminal().then(|| {
         let bar = indicatif::ProgressBar::new(files.len() as u64);
-        if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} scripts {msg}") {
+        if let Ok(style) =
+            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} scripts {msg}")
+        {
             bar.set_style(style);
         }
         bar
@@ -66,18 +74,30 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             .map_err(std::io::Error::other)
             .and_then(|text| writeln!(std::io::stdout().lock(), "{text}"))
     } else {
-        print_table(&mut std::io::stdout().lock(), &reports, &totals, args.failures)
+        print_table(
+            &mut std::io::stdout().lock(),
+            &reports,
+            &totals,
+            args.failures,
+        )
     };
     // A closed pipe (`saffron wast ... | head`) is not an error of the run.
     match printed {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => return Err(e.into()),
         _ => {}
     }
-    Ok(if totals.failed == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
+    Ok(if totals.failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
 
 fn file_name(report: &ScriptReport) -> String {
-    report.path.file_name().map_or_else(|| report.path.display().to_string(), |n| n.to_string_lossy().into_owned())
+    report.path.file_name().map_or_else(
+        || report.path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    )
 }
 
 struct Totals {
@@ -102,18 +122,35 @@ fn print_table(
     totals: &Totals,
     show_failures: bool,
 ) -> std::io::Result<()> {
-    let width = reports.iter().map(|r| r.path.display().to_string().len()).max().unwrap_or(4).max(4);
-    writeln!(out, "{:<width$}  {:>7}  {:>7}  {:>7}", "path", "passed", "failed", "skipped")?;
+    let width = reports
+        .iter()
+        .map(|r| r.path.display().to_string().len())
+        .max()
+        .unwrap_or(4)
+        .max(4);
+    writeln!(
+        out,
+        "{:<width$}  {:>7}  {:>7}  {:>7}",
+        "path", "passed", "failed", "skipped"
+    )?;
     for report in reports {
         let path = report.path.display().to_string();
-        writeln!(out, "{path:<width$}  {:>7}  {:>7}  {:>7}", report.passed, report.failed, report.skipped)?;
+        writeln!(
+            out,
+            "{path:<width$}  {:>7}  {:>7}  {:>7}",
+            report.passed, report.failed, report.skipped
+        )?;
         if show_failures {
             for failure in &report.failures {
                 writeln!(out, "    {path}:{}: {}", failure.line, failure.message)?;
             }
         }
     }
-    writeln!(out, "{} passed, {} failed, {} skipped", totals.passed, totals.failed, totals.skipped)
+    writeln!(
+        out,
+        "{} passed, {} failed, {} skipped",
+        totals.passed, totals.failed, totals.skipped
+    )
 }
 
 fn json_report(reports: &[ScriptReport], totals: &Totals) -> serde_json::Value {

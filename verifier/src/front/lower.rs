@@ -557,7 +557,13 @@ impl<'a> Lowerer<'a> {
                 } else if target > from {
                     match op {
                         SignExt => self.mk(Expr::SignExt { width: target, arg: x }),
-                        _ => self.mk(Expr::ZeroExt { width: target, arg: x }),
+                        ZeroExt => self.mk(Expr::ZeroExt { width: target, arg: x }),
+                        // Widening `conv_to` only fixes the low bits: the new
+                        // high bits are unconstrained.
+                        _ => {
+                            let pad = self.var("conv_to_padding".into(), Sort::BitVec(target - from), VarRole::Internal, span);
+                            self.mk(Expr::Concat(pad, x))
+                        }
                     }
                 } else if matches!(op, ConvTo) {
                     self.mk(Expr::Extract { hi: target - 1, lo: 0, arg: x })

@@ -179,8 +179,13 @@ impl<'a> Walker<'a> {
             .filter(|r| r.root_term == rule.root_term && r.prio > rule.prio && p.priority_rules.contains(&r.id))
             .collect();
         for other in higher {
-            if !crate::expand::chained_apps(p, other.id).is_empty() {
-                return Err(self.unsup(other.pos, "priority rule that applies chained terms"));
+            // Only the matching part (patterns, if-lets) matters; its right-hand side does not.
+            let mut in_iflets = Vec::new();
+            for il in &other.iflets {
+                crate::expand::chained_in_expr(p, &il.rhs, &mut in_iflets);
+            }
+            if !in_iflets.is_empty() {
+                return Err(self.unsup(other.pos, "priority rule whose if-lets apply chained terms"));
             }
             let mark = self.g.conds.len();
             let mut vars: HashMap<VarId, NodeId> = HashMap::new();

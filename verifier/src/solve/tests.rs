@@ -251,3 +251,38 @@ fn replay_flags_a_model_that_is_no_counterexample() {
     let cx = counterexample(&q, m);
     assert!(matches!(cx.replay, ReplayStatus::Mismatch(ref s) if s.contains("every obligation holds")), "{cx:?}");
 }
+
+#[test]
+fn divisor_fixed_through_bv2nat_is_fast() {
+    // (udiv x c) with bv2nat(c) = k, k = 2  ==  x >> 1, at 64 bits: needs the
+    // divisor to be known as a constant before bit-blasting.
+    let mut b = QueryBuilder::new("udiv_by_two", "bv 64");
+    let s = Sort::BitVec(64);
+    let x = b.input("x", s);
+    let c = b.input("c", s);
+    let k = b.input("k", Sort::Int);
+    let two = b.e(Expr::Const(crate::ir::Const::Int(2)));
+    let k_is_two = b.e(Expr::Eq(k, two));
+    let nat = b.e(Expr::Bv2Int(c));
+    let c_is_k = b.e(Expr::Eq(k, nat));
+    b.lhs(k_is_two, "iconst").lhs(c_is_k, "iconst");
+    let q = b.e(Expr::BvBin(BvBinOp::Udiv, x, c));
+    let one = b.bv(64, 1);
+    let r = b.e(Expr::BvBin(BvBinOp::Lshr, x, one));
+    let eq = b.e(Expr::Eq(q, r));
+    b.obligation(eq, "result equality");
+    let o = SolveOptions { timeout: Duration::from_secs(10), rlimit: None };
+    assert!(matches!(check(&b.build(), &o), Outcome::Verified));
+
+    // The substitution must not hide a wrong rule: x >> 2 is a counterexample
+    // whose model still gives c and k their values.
+    let mut q = b.build();
+    q.exprs[one.0 as usize] = Expr::Const(crate::ir::Const::BitVec { width: 64, value: 2 });
+    match check(&q, &o) {
+        Outcome::Counterexample(cx) => {
+            assert_eq!(cx.replay, ReplayStatus::Replayed, "{cx:?}");
+            assert!(cx.inputs.iter().any(|i| i.name == "k" && i.value == "2"), "{cx:?}");
+        }
+        other => panic!("expected a counterexample, got {other:?}"),
+    }
+}

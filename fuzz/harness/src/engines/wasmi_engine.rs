@@ -121,6 +121,14 @@ impl Engine for WasmiEngine {
                     wasmi::errors::ErrorKind::Table(_) => {
                         Instantiation::Failed(Outcome::Trapped(TrapKind::TableOutOfBounds))
                     }
+                    // Out-of-bounds active segments with 64-bit offsets come
+                    // back as instantiation errors (found by diff_module).
+                    _ if e.to_string().contains("out of bounds table access") => {
+                        Instantiation::Failed(Outcome::Trapped(TrapKind::TableOutOfBounds))
+                    }
+                    _ if e.to_string().contains("out of bounds memory access") => {
+                        Instantiation::Failed(Outcome::Trapped(TrapKind::MemoryOutOfBounds))
+                    }
                     _ => Instantiation::Rejected(e.to_string()),
                 },
             },

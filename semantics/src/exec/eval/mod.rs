@@ -97,27 +97,50 @@ fn arg_bits(v: &Value, ty: ValType) -> Option<u128> {
     ok.then(|| v.to_bits())
 }
 
-pub(crate) fn invoke(store: &mut Store, func: FuncAddr, args: &[Value]) -> Result<Vec<Value>, Trap> {
+pub(crate) fn invoke(
+    store: &mut Store,
+    func: FuncAddr,
+    args: &[Value],
+) -> Result<Vec<Value>, Trap> {
     let fty = match store.funcs.get(func.0 as usize) {
         Some(f) => store.types.func_type(f.type_id()).clone(),
-        None => return Err(Trap::new(TrapKind::InvalidInvocation, "invalid function address")),
+        None => {
+            return Err(Trap::new(
+                TrapKind::InvalidInvocation,
+                "invalid function address",
+            ))
+        }
     };
     let mut stack = Vec::with_capacity(1024);
     if args.len() != fty.params.len() {
-        return Err(Trap::new(TrapKind::InvalidInvocation, "argument count mismatch"));
+        return Err(Trap::new(
+            TrapKind::InvalidInvocation,
+            "argument count mismatch",
+        ));
     }
     for (a, t) in args.iter().zip(&fty.params) {
-        stack.push(arg_bits(a, *t).ok_or_else(|| Trap::new(TrapKind::InvalidInvocation, "argument type mismatch"))?);
+        stack.push(
+            arg_bits(a, *t)
+                .ok_or_else(|| Trap::new(TrapKind::InvalidInvocation, "argument type mismatch"))?,
+        );
     }
     let mut m = Machine::new(store, stack);
     let result = m.call_from_host(func);
     m.finish();
     result?;
-    Ok(m.stack.iter().zip(&fty.results).map(|(b, t)| Value::from_bits(*b, *t)).collect())
+    Ok(m.stack
+        .iter()
+        .zip(&fty.results)
+        .map(|(b, t)| Value::from_bits(*b, *t))
+        .collect())
 }
 
 /// Evaluates a constant expression in instance `inst`.
-pub(crate) fn eval_const(store: &mut Store, inst: InstanceAddr, code: &Arc<Code>) -> Result<u128, Trap> {
+pub(crate) fn eval_const(
+    store: &mut Store,
+    inst: InstanceAddr,
+    code: &Arc<Code>,
+) -> Result<u128, Trap> {
     let mut m = Machine::new(store, Vec::with_capacity(8));
     m.fuel = u64::MAX; // constant expressions are tiny and do not count against fuel
     m.run(code, 0, inst.0 as usize)?;
@@ -209,7 +232,10 @@ impl<'s> Machine<'s> {
         let mut frames: Vec<Frame<'c>> = Vec::new();
         // Work on a stack owned by this frame (one indirection less per access); the guard
         // hands it back on every exit, including traps.
-        let mut guard = StackGuard { slots: std::mem::take(home), home };
+        let mut guard = StackGuard {
+            slots: std::mem::take(home),
+            home,
+        };
         let stack = &mut guard.slots;
         let max_depth = self.store.config.max_call_depth;
 
@@ -236,7 +262,10 @@ impl<'s> Machine<'s> {
                         }
                         let new_inst = instance.0 as usize;
                         let new_fp = stack.len() - callee.num_params as usize;
-                        stack.extend_from_slice(&callee.local_defaults);
+                        // Skips the (out-of-line) copy for the many callees without declared locals.
+                        if !callee.local_defaults.is_empty() {
+                            stack.extend_from_slice(&callee.local_defaults);
+                        }
                         frames.push(Frame { code, pc, fp, inst });
                         code = callee;
                         fp = new_fp;
@@ -276,7 +305,11 @@ impl<'s> Machine<'s> {
                 let addr: FuncAddr = $addr;
                 charge!();
                 match &self.store.funcs[addr.0 as usize] {
-                    FuncInst::Wasm { instance, code: callee, .. } => {
+                    FuncInst::Wasm {
+                        instance,
+                        code: callee,
+                        ..
+                    } => {
                         let callee: &'c Code = &codes[*callee as usize];
                         let n = callee.num_params as usize;
                         let len = stack.len();
@@ -317,9 +350,9 @@ impl<'s> Machine<'s> {
         }
 
         loop {
-            let instr = code.instrs[pc];
             pc += 1;
-            match instr {
+            // Matching the place (not a copy) lets each arm read just its own fields.
+            match code.instrs[pc - 1] {
                 I::Unreachable => return Err(trap(TrapKind::Unreachable)),
                 I::Jump(t) => {
                     if (t as usize) < pc {
@@ -333,6 +366,27 @@ impl<'s> Machine<'s> {
                     }
                 }
                 I::Br(t) => branch!(t),
+                I::BrToTest(t) => {
+                    branch!(t);
+                    // The header's own rule, as if dispatched at `t.pc`.
+                    match code.instrs[pc] {
+                        I::BrIfBinLL { h, f, a, b, target } => {
+                            pc += 1;
+                            if h.apply(f, stack[fp + a as usize], stack[fp + b as usize])? as u32
+                                != 0
+                            {
+                                branch!(code.br_tables[target as usize]);
+                            }
+                        }
+                        I::BrIfBinLC32 { h, f, a, c, target } => {
+                            pc += 1;
+                            if h.apply(f, stack[fp + a as usize], c as u128)? as u32 != 0 {
+                                branch!(code.br_tables[target as usize]);
+                            }
+                        }
+                        _ => {}
+                    }
+                }
                 I::BrIf(t) => {
                     if pop(stack) as u32 != 0 {
                         branch!(t);
@@ -370,7 +424,12 @@ impl<'s> Machine<'s> {
                 }
                 I::Throw(tag) => {
                     let tag = self.instance(inst).tags[tag as usize];
-                    let n = self.store.types.func_type(self.store.tags[tag.0 as usize].ty).params.len();
+                    let n = self
+                        .store
+                        .types
+                        .func_type(self.store.tags[tag.0 as usize].ty)
+                        .params
+                        .len();
                     let fields = stack.split_off(stack.len() - n);
                     let exn = self.store.alloc_exn(tag, fields);
                     throw!(exn)
@@ -397,8 +456,11 @@ impl<'s> Machine<'s> {
                 }
                 I::BrOnCast { target, rt } | I::BrOnCastFail { target, rt } => {
                     let rt = self.cast_type(code, inst, rt);
-                    let ok = { let v = *top(stack); self.store.ref_matches(v, rt) };
-                    if ok == matches!(instr, I::BrOnCast { .. }) {
+                    let ok = {
+                        let v = *top(stack);
+                        self.store.ref_matches(v, rt)
+                    };
+                    if ok == matches!(code.instrs[pc - 1], I::BrOnCast { .. }) {
                         branch!(code.br_tables[target as usize]);
                     }
                 }
@@ -439,121 +501,189 @@ impl<'s> Machine<'s> {
                     let base = *top(stack) as u64;
                     *top(stack) = memory::load(&self.store.mems[m].data, base, offset, op)?;
                 }
-                I::LoadL { op, mem, offset, addr } => {
+                I::LoadL {
+                    op,
+                    mem,
+                    offset,
+                    addr,
+                } => {
                     let m = self.mem_index(inst, mem);
                     let base = stack[fp + addr as usize] as u64;
                     let v = memory::load(&self.store.mems[m].data, base, offset, op)?;
                     stack.push(v);
                 }
-                I::StoreLL { bytes, mem, offset, addr, val } => {
+                I::StoreLL {
+                    bytes,
+                    mem,
+                    offset,
+                    addr,
+                    val,
+                } => {
                     let m = self.mem_index(inst, mem);
                     let (base, v) = (stack[fp + addr as usize] as u64, stack[fp + val as usize]);
-                    memory::store(&mut self.store.mems[m].data, base, offset, bytes as usize, v)?;
+                    memory::store(
+                        &mut self.store.mems[m].data,
+                        base,
+                        offset,
+                        bytes as usize,
+                        v,
+                    )?;
                 }
-                I::StoreLC { bytes, mem, offset, addr, c } => {
+                I::StoreLC {
+                    bytes,
+                    mem,
+                    offset,
+                    addr,
+                    c,
+                } => {
                     let m = self.mem_index(inst, mem);
                     let base = stack[fp + addr as usize] as u64;
-                    memory::store(&mut self.store.mems[m].data, base, offset, bytes as usize, c as u128)?;
+                    memory::store(
+                        &mut self.store.mems[m].data,
+                        base,
+                        offset,
+                        bytes as usize,
+                        c as u128,
+                    )?;
                 }
                 I::Store { bytes, mem, offset } => {
                     let m = self.mem_index(inst, mem);
                     let v = pop(stack);
                     let base = pop(stack) as u64;
-                    memory::store(&mut self.store.mems[m].data, base, offset, bytes as usize, v)?;
+                    memory::store(
+                        &mut self.store.mems[m].data,
+                        base,
+                        offset,
+                        bytes as usize,
+                        v,
+                    )?;
                 }
-                I::LoadLane { bytes, lane, mem, offset } => {
+                I::LoadLane {
+                    bytes,
+                    lane,
+                    mem,
+                    offset,
+                } => {
                     let m = self.mem_index(inst, mem);
                     let v = pop(stack);
                     let base = *top(stack) as u64;
-                    *top(stack) = memory::load_lane(&self.store.mems[m].data, base, offset, bytes as usize, lane, v)?;
+                    *top(stack) = memory::load_lane(
+                        &self.store.mems[m].data,
+                        base,
+                        offset,
+                        bytes as usize,
+                        lane,
+                        v,
+                    )?;
                 }
-                I::StoreLane { bytes, lane, mem, offset } => {
+                I::StoreLane {
+                    bytes,
+                    lane,
+                    mem,
+                    offset,
+                } => {
                     let m = self.mem_index(inst, mem);
                     let v = pop(stack);
                     let base = pop(stack) as u64;
-                    memory::store_lane(&mut self.store.mems[m].data, base, offset, bytes as usize, lane, v)?;
+                    memory::store_lane(
+                        &mut self.store.mems[m].data,
+                        base,
+                        offset,
+                        bytes as usize,
+                        lane,
+                        v,
+                    )?;
                 }
                 I::Const32(v) => stack.push(v as u128),
                 I::Const64(v) => stack.push(v as u128),
                 I::ConstPool(p) => stack.push(code.imms[p as usize]),
-                I::Un(f) => {
+                I::Un(h, f) => {
                     let a = *top(stack);
-                    *top(stack) = f(a)?;
+                    *top(stack) = h.apply(f, a)?;
                 }
-                I::Bin(f) => {
+                I::Bin(h, f) => {
                     let b = pop(stack);
                     let a = *top(stack);
-                    *top(stack) = f(a, b)?;
+                    *top(stack) = h.apply(f, a, b)?;
                 }
-                I::BinLL { f, a, b } => {
-                    let v = f(stack[fp + a as usize], stack[fp + b as usize])?;
+                I::BinLL { h, f, a, b } => {
+                    let v = h.apply(f, stack[fp + a as usize], stack[fp + b as usize])?;
                     stack.push(v);
                 }
-                I::BinLC { f, a, c } => {
-                    let v = f(stack[fp + a as usize], c as u128)?;
+                I::BinLC { h, f, a, c } => {
+                    let v = h.apply(f, stack[fp + a as usize], c as u128)?;
                     stack.push(v);
                 }
-                I::BinSC { f, c } => {
+                I::BinSC { h, f, c } => {
                     let a = *top(stack);
-                    *top(stack) = f(a, c as u128)?;
+                    *top(stack) = h.apply(f, a, c as u128)?;
                 }
-                I::BinSL { f, b } => {
+                I::BinSL { h, f, b } => {
                     let b = stack[fp + b as usize];
                     let a = *top(stack);
-                    *top(stack) = f(a, b)?;
+                    *top(stack) = h.apply(f, a, b)?;
                 }
-                I::UnL { f, a } => {
-                    let v = f(stack[fp + a as usize])?;
+                I::BinLS { h, f, a } => {
+                    let b = *top(stack);
+                    *top(stack) = h.apply(f, stack[fp + a as usize], b)?;
+                }
+                I::BinLSSet { h, f, a, dst } => {
+                    let b = pop(stack);
+                    stack[fp + dst as usize] = h.apply(f, stack[fp + a as usize], b)?;
+                }
+                I::UnL { h, f, a } => {
+                    let v = h.apply(f, stack[fp + a as usize])?;
                     stack.push(v);
                 }
-                I::BinSet { f, dst } => {
+                I::BinSet { h, f, dst } => {
                     let b = pop(stack);
                     let a = pop(stack);
-                    stack[fp + dst as usize] = f(a, b)?;
+                    stack[fp + dst as usize] = h.apply(f, a, b)?;
                 }
-                I::BinLLSet { f, a, b, dst } => {
-                    stack[fp + dst as usize] = f(stack[fp + a as usize], stack[fp + b as usize])?;
+                I::BinLLSet { h, f, a, b, dst } => {
+                    stack[fp + dst as usize] =
+                        h.apply(f, stack[fp + a as usize], stack[fp + b as usize])?;
                 }
-                I::BinSCSet { f, c, dst } => {
+                I::BinSCSet { h, f, c, dst } => {
                     let a = pop(stack);
-                    stack[fp + dst as usize] = f(a, c as u128)?;
+                    stack[fp + dst as usize] = h.apply(f, a, c as u128)?;
                 }
-                I::BinSLSet { f, b, dst } => {
+                I::BinSLSet { h, f, b, dst } => {
                     let a = pop(stack);
-                    stack[fp + dst as usize] = f(a, stack[fp + b as usize])?;
+                    stack[fp + dst as usize] = h.apply(f, a, stack[fp + b as usize])?;
                 }
-                I::BinLC32Set { f, a, c, dst } => {
-                    stack[fp + dst as usize] = f(stack[fp + a as usize], c as u128)?;
+                I::BinLC32Set { h, f, a, c, dst } => {
+                    stack[fp + dst as usize] = h.apply(f, stack[fp + a as usize], c as u128)?;
                 }
-                I::BrIfBinLL { f, a, b, target } => {
-                    if f(stack[fp + a as usize], stack[fp + b as usize])? as u32 != 0 {
+                I::BrIfBinLL { h, f, a, b, target } => {
+                    if h.apply(f, stack[fp + a as usize], stack[fp + b as usize])? as u32 != 0 {
                         branch!(code.br_tables[target as usize]);
                     }
                 }
-                I::BrIfBinLC32 { f, a, c, target } => {
-                    if f(stack[fp + a as usize], c as u128)? as u32 != 0 {
+                I::BrIfBinLC32 { h, f, a, c, target } => {
+                    if h.apply(f, stack[fp + a as usize], c as u128)? as u32 != 0 {
                         branch!(code.br_tables[target as usize]);
                     }
                 }
-                I::JumpIfZeroBinLL { f, a, b, pc: t } => {
-                    if f(stack[fp + a as usize], stack[fp + b as usize])? as u32 == 0 {
+                I::JumpIfZeroBinLL { h, f, a, b, pc: t } => {
+                    if h.apply(f, stack[fp + a as usize], stack[fp + b as usize])? as u32 == 0 {
                         pc = t as usize;
                     }
                 }
-                I::JumpIfZeroBinLC32 { f, a, c, pc: t } => {
-                    if f(stack[fp + a as usize], c as u128)? as u32 == 0 {
+                I::JumpIfZeroBinLC32 { h, f, a, c, pc: t } => {
+                    if h.apply(f, stack[fp + a as usize], c as u128)? as u32 == 0 {
                         pc = t as usize;
                     }
                 }
-                I::JumpIfZeroUn { f, pc: t } => {
-                    if f(pop(stack))? as u32 == 0 {
+                I::JumpIfZeroUn { h, f, pc: t } => {
+                    if h.apply(f, pop(stack))? as u32 == 0 {
                         pc = t as usize;
                     }
                 }
-                I::BrIfBin { f, t } => {
+                I::BrIfBin { h, f, t } => {
                     let b = pop(stack);
                     let a = pop(stack);
-                    if f(a, b)? as u32 != 0 {
+                    if h.apply(f, a, b)? as u32 != 0 {
                         branch!(t);
                     }
                 }
@@ -602,16 +732,26 @@ impl<'s> Machine<'s> {
                         return Err(null_trap("null i31 reference"));
                     }
                     let v = Ref::payload_of(r) as u32;
-                    *top(stack) = if signed { (((v << 1) as i32 >> 1) as u32) as u128 } else { v as u128 };
+                    *top(stack) = if signed {
+                        (((v << 1) as i32 >> 1) as u32) as u128
+                    } else {
+                        v as u128
+                    };
                 }
                 I::RefTest(rt) => {
                     let rt = self.cast_type(code, inst, rt);
-                    let ok = { let v = *top(stack); self.store.ref_matches(v, rt) };
+                    let ok = {
+                        let v = *top(stack);
+                        self.store.ref_matches(v, rt)
+                    };
                     *top(stack) = ok as u128;
                 }
                 I::RefCast(rt) => {
                     let rt = self.cast_type(code, inst, rt);
-                    if !{ let v = *top(stack); self.store.ref_matches(v, rt) } {
+                    if !{
+                        let v = *top(stack);
+                        self.store.ref_matches(v, rt)
+                    } {
                         return Err(trap(TrapKind::CastFailure));
                     }
                 }
@@ -640,13 +780,25 @@ impl<'s> Machine<'s> {
     /// catch clause matches `exn`, leaving the clause's values on the stack; returns the
     /// activation to resume, or the "uncaught exception" trap when no handler matches.
     #[inline(never)]
-    fn unwind<'c>(&self, frames: &mut Vec<Frame<'c>>, stack: &mut Vec<u128>, exn: u128, mut at: Frame<'c>) -> Result<Frame<'c>, Trap> {
+    fn unwind<'c>(
+        &self,
+        frames: &mut Vec<Frame<'c>>,
+        stack: &mut Vec<u128>,
+        exn: u128,
+        mut at: Frame<'c>,
+    ) -> Result<Frame<'c>, Trap> {
         let obj = &self.store.exns[Ref::payload_of(exn) as usize];
         loop {
             // `pc` is past the throwing instruction (or the call that led to the throw).
             let thrown_at = (at.pc - 1) as u32;
             let tags = &self.store.instances[at.inst].tags;
-            for h in at.code.handlers.iter().rev().filter(|h| h.start <= thrown_at && thrown_at < h.end) {
+            for h in at
+                .code
+                .handlers
+                .iter()
+                .rev()
+                .filter(|h| h.start <= thrown_at && thrown_at < h.end)
+            {
                 for c in &h.catches {
                     let (fields, with_ref) = match c.kind {
                         CatchKind::One(tag) if tags[tag as usize] == obj.tag => (true, false),
@@ -666,13 +818,21 @@ impl<'s> Machine<'s> {
                     return Ok(at);
                 }
             }
-            at = frames.pop().ok_or_else(|| Trap::new(TrapKind::UncaughtException, "uncaught exception"))?;
+            at = frames
+                .pop()
+                .ok_or_else(|| Trap::new(TrapKind::UncaughtException, "uncaught exception"))?;
         }
     }
 
     /// Resolves the callee of `call_indirect` (spec: undefined / uninitialized / type mismatch).
     #[inline(never)]
-    fn indirect_target(&mut self, stack: &mut Vec<u128>, inst: usize, table: u32, ty: u32) -> Result<FuncAddr, Trap> {
+    fn indirect_target(
+        &mut self,
+        stack: &mut Vec<u128>,
+        inst: usize,
+        table: u32,
+        ty: u32,
+    ) -> Result<FuncAddr, Trap> {
         let t = self.table_index(inst, table);
         let i = pop(stack) as u64;
         let tab = &self.store.tables[t];
@@ -681,13 +841,25 @@ impl<'s> Machine<'s> {
             .elems
             .get(i as usize)
             .filter(|_| i < tab.elems.len() as u64)
-            .ok_or_else(|| Trap::new(TrapKind::UndefinedElement, &format!("undefined element {i}")))?;
+            .ok_or_else(|| {
+                Trap::new(
+                    TrapKind::UndefinedElement,
+                    &format!("undefined element {i}"),
+                )
+            })?;
         if Ref::is_null_bits(r) {
-            return Err(Trap::new(TrapKind::UninitializedElement, &format!("uninitialized element {i}")));
+            return Err(Trap::new(
+                TrapKind::UninitializedElement,
+                &format!("uninitialized element {i}"),
+            ));
         }
         let f = FuncAddr(Ref::payload_of(r) as u32);
         let expected = self.instance(inst).types[ty as usize];
-        if !self.store.types.is_subtype(self.store.funcs[f.0 as usize].type_id(), expected) {
+        if !self
+            .store
+            .types
+            .is_subtype(self.store.funcs[f.0 as usize].type_id(), expected)
+        {
             return Err(trap(TrapKind::IndirectCallTypeMismatch));
         }
         Ok(f)

@@ -16,7 +16,12 @@ fn func(store: &Store, inst: InstanceAddr, name: &str) -> FuncAddr {
     }
 }
 
-fn call(store: &mut Store, inst: InstanceAddr, name: &str, args: &[Value]) -> Result<Vec<Value>, Trap> {
+fn call(
+    store: &mut Store,
+    inst: InstanceAddr,
+    name: &str,
+    args: &[Value],
+) -> Result<Vec<Value>, Trap> {
     let f = func(store, inst, name);
     store.invoke(f, args)
 }
@@ -31,8 +36,28 @@ fn forward_and_backward_branch_targets_are_resolved() {
     .unwrap();
     let code = &m.repr.code[0].instrs;
     // block: [const 7, br -> after block]; loop header at 2: [local.get, br_if -> 2]; return.
-    assert!(matches!(code[1], Instr::Br(BrTarget { pc: 2, keep: 1, drop_to: 1 })), "{code:?}");
-    assert!(matches!(code[3], Instr::BrIf(BrTarget { pc: 2, keep: 0, drop_to: 2 })), "{code:?}");
+    assert!(
+        matches!(
+            code[1],
+            Instr::Br(BrTarget {
+                pc: 2,
+                keep: 1,
+                drop_to: 1
+            })
+        ),
+        "{code:?}"
+    );
+    assert!(
+        matches!(
+            code[3],
+            Instr::BrIf(BrTarget {
+                pc: 2,
+                keep: 0,
+                drop_to: 2
+            })
+        ),
+        "{code:?}"
+    );
     assert!(matches!(code.last(), Some(Instr::Return)));
 }
 
@@ -47,14 +72,26 @@ fn br_table_carries_values_to_each_target() {
                 (i32.const 10) (local.get 0) (br_table 0 1 0))
               (i32.const 1) (i32.add))))"#,
     );
-    assert_eq!(call(&mut store, inst, "f", &[Value::I32(0)]).unwrap(), vec![Value::I32(11)]);
-    assert_eq!(call(&mut store, inst, "f", &[Value::I32(1)]).unwrap(), vec![Value::I32(10)]);
-    assert_eq!(call(&mut store, inst, "f", &[Value::I32(5)]).unwrap(), vec![Value::I32(11)]);
+    assert_eq!(
+        call(&mut store, inst, "f", &[Value::I32(0)]).unwrap(),
+        vec![Value::I32(11)]
+    );
+    assert_eq!(
+        call(&mut store, inst, "f", &[Value::I32(1)]).unwrap(),
+        vec![Value::I32(10)]
+    );
+    assert_eq!(
+        call(&mut store, inst, "f", &[Value::I32(5)]).unwrap(),
+        vec![Value::I32(11)]
+    );
 }
 
 #[test]
 fn unbounded_recursion_ends_in_exhaustion_trap() {
-    let mut store = Store::with_config(Config { max_call_depth: 500, fuel: None });
+    let mut store = Store::with_config(Config {
+        max_call_depth: 500,
+        fuel: None,
+    });
     let inst = instance(
         &mut store,
         r#"(module
@@ -67,13 +104,19 @@ fn unbounded_recursion_ends_in_exhaustion_trap() {
     let err = call(&mut store, inst, "runaway", &[]).unwrap_err();
     assert_eq!(err.kind, TrapKind::CallStackExhausted);
     assert_eq!(err.message, "call stack exhausted");
-    assert_eq!(call(&mut store, inst, "depth", &[Value::I32(400)]).unwrap(), vec![Value::I32(400)]);
+    assert_eq!(
+        call(&mut store, inst, "depth", &[Value::I32(400)]).unwrap(),
+        vec![Value::I32(400)]
+    );
     assert!(call(&mut store, inst, "depth", &[Value::I32(600)]).is_err());
 }
 
 #[test]
 fn tail_calls_do_not_grow_the_frame_stack() {
-    let mut store = Store::with_config(Config { max_call_depth: 100, fuel: None });
+    let mut store = Store::with_config(Config {
+        max_call_depth: 100,
+        fuel: None,
+    });
     let inst = instance(
         &mut store,
         r#"(module (func $loop (export "count") (param i64) (result i64)
@@ -81,21 +124,37 @@ fn tail_calls_do_not_grow_the_frame_stack() {
               (then (i64.const 42))
               (else (return_call $loop (i64.sub (local.get 0) (i64.const 1)))))))"#,
     );
-    assert_eq!(call(&mut store, inst, "count", &[Value::I64(100_000)]).unwrap(), vec![Value::I64(42)]);
+    assert_eq!(
+        call(&mut store, inst, "count", &[Value::I64(100_000)]).unwrap(),
+        vec![Value::I64(42)]
+    );
 }
 
 #[test]
 fn fuel_stops_infinite_loops_and_is_accounted() {
-    let mut store = Store::with_config(Config { fuel: Some(1000), ..Config::default() });
-    let inst = instance(&mut store, r#"(module (func (export "spin") (loop (br 0))) (func (export "nop")))"#);
+    let mut store = Store::with_config(Config {
+        fuel: Some(1000),
+        ..Config::default()
+    });
+    let inst = instance(
+        &mut store,
+        r#"(module (func (export "spin") (loop (br 0))) (func (export "nop")))"#,
+    );
     let err = call(&mut store, inst, "spin", &[]).unwrap_err();
     assert_eq!(err.kind, TrapKind::OutOfFuel);
     assert_eq!(store.fuel(), Some(0));
     store.set_fuel(Some(10));
     call(&mut store, inst, "nop", &[]).unwrap();
-    assert_eq!(store.fuel(), Some(10), "straight-line code is free; only backward branches and calls cost");
+    assert_eq!(
+        store.fuel(),
+        Some(10),
+        "straight-line code is free; only backward branches and calls cost"
+    );
     store.set_fuel(Some(0));
-    assert_eq!(call(&mut store, inst, "spin", &[]).unwrap_err().kind, TrapKind::OutOfFuel);
+    assert_eq!(
+        call(&mut store, inst, "spin", &[]).unwrap_err().kind,
+        TrapKind::OutOfFuel
+    );
 }
 
 #[test]
@@ -116,7 +175,10 @@ fn exceptions_unwind_across_frames_to_the_matching_handler() {
                 (i32.const -2)))
             (func (export "uncaught") (call $thrower (i32.const 1))))"#,
     );
-    assert_eq!(call(&mut store, inst, "catch", &[Value::I32(5)]).unwrap(), vec![Value::I32(5)]);
+    assert_eq!(
+        call(&mut store, inst, "catch", &[Value::I32(5)]).unwrap(),
+        vec![Value::I32(5)]
+    );
     let err = call(&mut store, inst, "uncaught", &[]).unwrap_err();
     assert_eq!(err.kind, TrapKind::UncaughtException);
 }
@@ -166,9 +228,16 @@ fn peephole_fusion_never_crosses_a_branch_target() {
             (local.get 1)))"#,
     )
     .unwrap();
-    assert!(matches!(module.repr.code[0].instrs[1], Instr::LocalSet(1)), "{:?}", module.repr.code[0].instrs);
+    assert!(
+        matches!(module.repr.code[0].instrs[1], Instr::LocalSet(1)),
+        "{:?}",
+        module.repr.code[0].instrs
+    );
     for n in [0, 1, 7] {
-        assert_eq!(call(&mut store, inst, "count", &[Value::I32(n)]).unwrap(), vec![Value::I32(n.max(1))]);
+        assert_eq!(
+            call(&mut store, inst, "count", &[Value::I32(n)]).unwrap(),
+            vec![Value::I32(n.max(1))]
+        );
     }
 }
 
@@ -193,6 +262,142 @@ fn references_cross_the_extern_boundary_and_back() {
     let Value::Ref(r) = wrapped[0] else { panic!() };
     assert_eq!(store.ref_kind(&r), RefKind::Extern(None));
     let any = call(&mut store, inst, "roundtrip", &wrapped).unwrap();
-    assert_eq!(call(&mut store, inst, "is_s", &any).unwrap(), vec![Value::I32(1)]);
-    assert_eq!(call(&mut store, inst, "is_s", &back).unwrap(), vec![Value::I32(0)]);
+    assert_eq!(
+        call(&mut store, inst, "is_s", &any).unwrap(),
+        vec![Value::I32(1)]
+    );
+    assert_eq!(
+        call(&mut store, inst, "is_s", &back).unwrap(),
+        vec![Value::I32(0)]
+    );
+}
+
+#[test]
+fn loop_back_edge_evaluates_the_header_test_with_the_same_results_and_fuel() {
+    // `$fused`'s header is a compare of two locals (BrIfBinLL), `$plain`'s is not fusable;
+    // both loops run 10 iterations and must charge the same fuel.
+    let wat = r#"(module
+      (func (export "fused") (param $n i32) (result i32) (local $i i32) (local $s i32)
+        (block $done (loop $l
+          (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+          (local.set $s (i32.add (local.get $s) (local.get $i)))
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br $l)))
+        (local.get $s))
+      (func (export "plain") (param $n i32) (result i32) (local $i i32) (local $s i32)
+        (block $done (loop $l
+          (br_if $done (i32.eqz (i32.lt_u (local.get $i) (local.get $n))))
+          (local.set $s (i32.add (local.get $s) (local.get $i)))
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br $l)))
+        (local.get $s)))"#;
+    let module = Module::from_text(wat).unwrap();
+    let fused = &module.repr.code[0].instrs;
+    assert!(
+        fused.iter().any(|i| matches!(i, Instr::BrToTest(_))),
+        "{fused:?}"
+    );
+    assert!(!module.repr.code[1]
+        .instrs
+        .iter()
+        .any(|i| matches!(i, Instr::BrToTest(_))));
+    let mut store = Store::with_config(Config {
+        fuel: Some(1000),
+        ..Config::default()
+    });
+    let inst = store.instantiate(&module, &[]).unwrap();
+    for name in ["fused", "plain"] {
+        store.set_fuel(Some(1000));
+        assert_eq!(
+            call(&mut store, inst, name, &[Value::I32(10)]).unwrap(),
+            vec![Value::I32(45)],
+            "{name}"
+        );
+        assert_eq!(store.fuel(), Some(990), "{name}: one unit per back edge");
+        assert_eq!(
+            call(&mut store, inst, name, &[Value::I32(0)]).unwrap(),
+            vec![Value::I32(0)],
+            "{name}"
+        );
+        store.set_fuel(Some(5));
+        assert!(
+            call(&mut store, inst, name, &[Value::I32(10)]).is_err(),
+            "{name} runs out of fuel"
+        );
+    }
+}
+
+#[test]
+fn jump_to_the_final_return_becomes_return() {
+    let m = Module::from_text(
+        "(module (func (export \"f\") (param i32) (result i32)
+            (if (result i32) (local.get 0) (then (i32.const 1)) (else (i32.const 2)))))",
+    )
+    .unwrap();
+    let code = &m.repr.code[0].instrs;
+    assert!(
+        !code.iter().any(|i| matches!(i, Instr::Jump(_))),
+        "{code:?}"
+    );
+    let mut store = Store::new();
+    let inst = store.instantiate(&m, &[]).unwrap();
+    assert_eq!(
+        call(&mut store, inst, "f", &[Value::I32(5)]).unwrap(),
+        vec![Value::I32(1)]
+    );
+    assert_eq!(
+        call(&mut store, inst, "f", &[Value::I32(0)]).unwrap(),
+        vec![Value::I32(2)]
+    );
+}
+
+#[test]
+fn local_left_operand_is_read_after_the_right_operand_push() {
+    // `local.get 0` below a pushed (and in-place transformed) value fuses into `BinLS`;
+    // `i32.sub` checks the operand order, `$viaset` the `BinLSSet` form.
+    let m = Module::from_text(
+        r#"(module
+          (func (export "direct") (param i32 i32) (result i32)
+            (i32.sub (local.get 0) (i32.and (local.get 1) (i32.const 7))))
+          (func (export "shifted") (param i32 i32) (result i32)
+            (i32.sub (local.get 0) (i32.and (i32.shr_u (local.get 1) (i32.const 2)) (i32.const 7))))
+          (func (export "viaset") (param i32 i32) (result i32) (local i32)
+            (local.set 2 (i32.sub (local.get 0) (i32.and (local.get 1) (i32.const 7))))
+            (local.get 2)))"#,
+    )
+    .unwrap();
+    for (i, want) in [(0, "BinLS"), (1, "BinLS"), (2, "BinLSSet")] {
+        let code = &m.repr.code[i].instrs;
+        assert!(
+            code.iter()
+                .any(|x| format!("{x:?}").starts_with(&format!("{want} "))),
+            "{code:?}"
+        );
+    }
+    let mut store = Store::new();
+    let inst = store.instantiate(&m, &[]).unwrap();
+    assert_eq!(
+        call(
+            &mut store,
+            inst,
+            "direct",
+            &[Value::I32(100), Value::I32(13)]
+        )
+        .unwrap(),
+        vec![Value::I32(95)]
+    );
+    assert_eq!(
+        call(
+            &mut store,
+            inst,
+            "shifted",
+            &[Value::I32(100), Value::I32(13)]
+        )
+        .unwrap(),
+        vec![Value::I32(97)]
+    );
+    assert_eq!(
+        call(&mut store, inst, "viaset", &[Value::I32(1), Value::I32(15)]).unwrap(),
+        vec![Value::I32(-6)]
+    );
 }
