@@ -216,6 +216,25 @@ impl<'a> Lowerer<'a> {
         })
     }
 
+    /// The width operand of an extension or conversion must denote the
+    /// width type inference chose for the result: an operand whose value is
+    /// unknown (e.g. a rule variable) cannot be trusted to agree, so it is
+    /// unsupported rather than silently ignored.
+    fn check_width_operand(&self, w: NodeId, target: u32, span: &Span) -> R<()> {
+        if matches!(self.rty(w)?, RTy::Bv(_)) {
+            // `(conv_to ty x)`-style operands given as a typed value carry their
+            // width in their type, which inference already unified.
+            return Ok(());
+        }
+        let value = self.g.int_value(w).ok_or_else(|| {
+            Stop::Unsupported("extension width operand is not a constant".into(), self.g.nodes[w].span.clone())
+        })?;
+        if value != target as i128 {
+            return Err(Stop::Error(format!("width operand is {value} but the result has {target} bits"), span.clone()));
+        }
+        Ok(())
+    }
+
     fn width(&self, n: NodeId) -> R<u32> {
         match self.rty(n)? {
             RTy::Bv(w) => Ok(w),
@@ -550,6 +569,7 @@ impl<'a> Lowerer<'a> {
             }
             ZeroExt | SignExt | ConvTo => {
                 let target = self.width(n)?;
+                self.check_width_operand(args[0], target, span)?;
                 let from = self.width(args[1])?;
                 let x = self.sc(args[1])?;
                 if target == from {
