@@ -55,16 +55,17 @@ fn same_seed_same_execution_count_shape() {
     assert_eq!(report.agreed, report.execs);
 }
 
-/// A real diff_module campaign through every engine of this build; run with
-/// `cargo test -p saffron-fuzz --release --test campaign -- --ignored --nocapture`
-/// (`SAFFRON_FUZZ_SECONDS`, `SAFFRON_FUZZ_SEED`, `SAFFRON_FUZZ_OUT` override).
+/// The CI campaign: 60 seconds of diff_module through every engine of this
+/// build, from a fixed seed so a failure reproduces with
+/// `saffron fuzz --target diff_module --seconds 60 --seed 1`.
+/// `SAFFRON_FUZZ_SECONDS`, `SAFFRON_FUZZ_SEED`, `SAFFRON_FUZZ_OUT` override.
 #[test]
-#[ignore]
 fn diff_module_campaign() {
     let env = |k: &str| std::env::var(k).ok();
-    let seconds = env("SAFFRON_FUZZ_SECONDS").and_then(|s| s.parse().ok()).unwrap_or(20.0);
+    let seconds = env("SAFFRON_FUZZ_SECONDS").and_then(|s| s.parse().ok()).unwrap_or(60.0);
     let seed = env("SAFFRON_FUZZ_SEED").and_then(|s| s.parse().ok()).unwrap_or(1);
     let mut opts = CampaignOptions::new("diff_module", seconds, seed);
+    opts.progress = false;
     opts.out_dir = env("SAFFRON_FUZZ_OUT").map(Into::into).unwrap_or_else(|| std::env::temp_dir().join("saffron-fuzz-out"));
     let report = std::thread::Builder::new()
         .stack_size(256 << 20)
@@ -73,4 +74,11 @@ fn diff_module_campaign() {
         .join()
         .unwrap();
     println!("{}", serde_json::to_string_pretty(&report).unwrap());
+    assert!(report.execs > 0, "the campaign ran no module");
+    assert!(
+        report.mismatches.is_empty(),
+        "{} mismatch(es), written to the out dir: {:#?}",
+        report.mismatches.len(),
+        report.mismatches
+    );
 }
