@@ -18,6 +18,28 @@ fn fits(start: u64, len: u64, bound: usize) -> bool {
     (start as u128) + (len as u128) <= bound as u128
 }
 
+/// `table.copy` / `memory.copy`: copies `n` items from instance `src.0` at
+/// `src.1` to instance `dst.0` at `dst.1` (the same instance or two), with
+/// both ranges already bounds-checked. Two distinct instances are borrowed
+/// together, so no temporary copy is needed.
+fn copy_between<C, T: Copy>(
+    instances: &mut [C],
+    dst: (usize, usize),
+    src: (usize, usize),
+    n: usize,
+    items: impl Fn(&mut C) -> &mut Vec<T>,
+) {
+    let ((di, d), (si, s)) = (dst, src);
+    if di == si {
+        items(&mut instances[di]).copy_within(s..s + n, d);
+        return;
+    }
+    let (low, high) = instances.split_at_mut(di.max(si));
+    let (first, second) = (&mut low[di.min(si)], &mut high[0]);
+    let (to, from) = if di < si { (first, second) } else { (second, first) };
+    items(to)[d..d + n].copy_from_slice(&items(from)[s..s + n]);
+}
+
 fn oob_table() -> Trap {
     trap(TrapKind::TableOutOfBounds)
 }
@@ -109,13 +131,7 @@ impl<'s> Machine<'s> {
                 if !fits(s, n, slen) || !fits(d, n, dlen) {
                     return Err(oob_table());
                 }
-                let (s, d, n) = (s as usize, d as usize, n as usize);
-                if dt == st {
-                    self.store.tables[dt].elems.copy_within(s..s + n, d);
-                } else {
-                    let tmp = self.store.tables[st].elems[s..s + n].to_vec();
-                    self.store.tables[dt].elems[d..d + n].copy_from_slice(&tmp);
-                }
+                copy_between(&mut self.store.tables, (dt, d as usize), (st, s as usize), n as usize, |t| &mut t.elems);
             }
             I::TableInit { table, elem } => {
                 let t = self.table_index(inst, table);
@@ -163,13 +179,7 @@ impl<'s> Machine<'s> {
                 if !fits(s, n, slen) || !fits(d, n, dlen) {
                     return Err(oob_memory());
                 }
-                let (s, d, n) = (s as usize, d as usize, n as usize);
-                if dm == sm {
-                    self.store.mems[dm].data.copy_within(s..s + n, d);
-                } else {
-                    let tmp = self.store.mems[sm].data[s..s + n].to_vec();
-                    self.store.mems[dm].data[d..d + n].copy_from_slice(&tmp);
-                }
+                copy_between(&mut self.store.mems, (dm, d as usize), (sm, s as usize), n as usize, |m| &mut m.data);
             }
             I::MemoryInit { mem, data } => {
                 let m = self.mem_index(inst, mem);
