@@ -246,7 +246,7 @@ pub fn expand(p: &Program, o: &ExpandOptions) -> Result<Vec<Expansion>, ExpandEr
                 .termenv
                 .rules
                 .iter()
-                .find(|r| r.name.map(|n| p.sym(n) == rule).unwrap_or(false))
+                .find(|r| rule_name_matches(&p.rule_name(r.id), rule))
                 .ok_or_else(|| ExpandError(format!("unknown rule `{rule}`")))?;
             roots.push(r.root_term);
         } else if let Some(unit) = p.unit {
@@ -295,7 +295,7 @@ pub fn expand(p: &Program, o: &ExpandOptions) -> Result<Vec<Expansion>, ExpandEr
                 }
                 let names: Vec<String> = rules.iter().map(|r| p.rule_name(*r)).collect();
                 if let Some(want) = &o.rule {
-                    if !names.iter().any(|n| n == want) {
+                    if !names.iter().any(|n| rule_name_matches(n, want)) {
                         continue;
                     }
                 }
@@ -318,10 +318,16 @@ pub fn expand(p: &Program, o: &ExpandOptions) -> Result<Vec<Expansion>, ExpandEr
     Ok(out)
 }
 
+/// A rule is named by its name, or (unnamed rules) by `file:line`, where
+/// any trailing part of the path will do: `bitops.isle:164`.
+fn rule_name_matches(name: &str, want: &str) -> bool {
+    name == want || (name.ends_with(want) && name[..name.len() - want.len()].ends_with('/'))
+}
+
 fn item_matches(item: &FilterItem, tags: &BTreeSet<String>, rules: &[String], root: &str) -> bool {
     match item {
         FilterItem::Tag(t) => tags.contains(t),
-        FilterItem::Rule(r) => rules.iter().any(|n| n == r),
+        FilterItem::Rule(r) => rules.iter().any(|n| rule_name_matches(n, r)),
         FilterItem::Root(t) => root == t,
     }
 }

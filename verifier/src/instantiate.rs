@@ -63,10 +63,10 @@ pub fn instantiate(p: &Program, e: &Expansion) -> Vec<Instance> {
         g.deferred = deferred;
         default_literals(&mut g);
         let sol = &g;
-        let key: Vec<Option<RTy>> = (0..sol.nodes.len())
-            .filter(|&n| matches!(sol.nodes[n].kind, crate::front::graph::NodeKind::Leaf { .. }))
-            .map(|n| sol.store.resolve(sol.tv(n)))
-            .collect();
+        // Every node's type, not just the leaves': two instances may agree on
+        // all inputs and the result yet differ in an intermediate width
+        // (`ireduce` of a `uextend`), and each is its own obligation.
+        let key: Vec<Option<RTy>> = (0..sol.nodes.len()).map(|n| sol.store.resolve(sol.tv(n))).collect();
         if !seen.insert(key) {
             continue;
         }
