@@ -71,6 +71,12 @@ fn main() {
                     }
                     *reasons.entry(format!("unsupported: {}", shorten(&reason))).or_default() += 1;
                 }
+                InstanceBody::Inapplicable { reason, span } => {
+                    if verbose {
+                        println!("INAPPLICABLE {} {}: {reason} at {span}", e.rule, i.types);
+                    }
+                    *reasons.entry("inapplicable (left-side constants contradict)".into()).or_default() += 1;
+                }
                 InstanceBody::Error { message, span } => {
                     er += 1;
                     if verbose {

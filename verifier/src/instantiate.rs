@@ -3,7 +3,7 @@
 //! type assignment of an expansion into one [`ir::Query`].
 
 use crate::expand::Expansion;
-use crate::front::graph::Graph;
+use crate::front::graph::{Graph, TypeFail};
 use crate::front::lower::lower;
 use crate::front::types::RTy;
 use crate::front::walk::{build, Stop};
@@ -28,6 +28,9 @@ pub enum InstanceBody {
     Query(ir::Query),
     Unsupported { reason: String, span: Span },
     Error { message: String, span: Span },
+    /// Decided without the solver: the left side's constants contradict
+    /// each other at every type instance the signatures allow.
+    Inapplicable { reason: String, span: Span },
 }
 
 fn stop_body(s: Stop) -> InstanceBody {
@@ -43,13 +46,25 @@ pub fn instantiate(p: &Program, e: &Expansion) -> Vec<Instance> {
         Ok(g) => g,
         Err(s) => return vec![Instance { types: "-".into(), body: stop_body(s) }],
     };
-    if let Err(m) = g.propagate(p) {
-        return vec![Instance { types: "-".into(), body: InstanceBody::Error { message: format!("type error: {m}"), span: e.span.clone() } }];
+    match g.propagate(p) {
+        Ok(()) => {}
+        Err(TypeFail::Inapplicable(m)) => {
+            return vec![Instance { types: "-".into(), body: InstanceBody::Inapplicable { reason: m, span: e.span.clone() } }]
+        }
+        Err(TypeFail::Ill(m)) => {
+            return vec![Instance { types: "-".into(), body: InstanceBody::Error { message: format!("type error: {m}"), span: e.span.clone() } }]
+        }
     }
     let mut solutions = Vec::new();
     let mut last_failure = None;
-    search(p, &mut g, 0, &mut solutions, &mut last_failure);
+    let mut contradiction = None;
+    search(p, &mut g, 0, &mut solutions, &mut last_failure, &mut contradiction);
     if solutions.is_empty() {
+        // Some signature choice was consistent, and only the left side's
+        // constants ruled it out: the expansion never matches.
+        if let Some(m) = contradiction {
+            return vec![Instance { types: "-".into(), body: InstanceBody::Inapplicable { reason: m, span: e.span.clone() } }];
+        }
         let reason = match last_failure {
             Some(m) => format!("no type instance satisfies the term signatures ({m})"),
             None => "no type instance satisfies the term signatures".into(),
@@ -101,7 +116,14 @@ fn type_summary(p: &Program, g: &Graph) -> String {
 
 /// Depth-first over signature choices; only the type state is copied, the
 /// nodes are shared.
-fn search(p: &Program, g: &mut Graph, i: usize, out: &mut Vec<TypeState>, failure: &mut Option<String>) {
+fn search(
+    p: &Program,
+    g: &mut Graph,
+    i: usize,
+    out: &mut Vec<TypeState>,
+    failure: &mut Option<String>,
+    contradiction: &mut Option<String>,
+) {
     if out.len() >= MAX_TYPE_INSTANCES {
         return;
     }
@@ -113,8 +135,9 @@ fn search(p: &Program, g: &mut Graph, i: usize, out: &mut Vec<TypeState>, failur
     for sig in &choice.sigs {
         let saved = (g.store.clone(), g.deferred.clone());
         match apply_sig(p, g, &choice, sig) {
-            Ok(()) => search(p, g, i + 1, out, failure),
-            Err(m) => *failure = Some(format!("`{}`: {m}", choice.term)),
+            Ok(()) => search(p, g, i + 1, out, failure, contradiction),
+            Err(TypeFail::Inapplicable(m)) => *contradiction = Some(format!("`{}`: {m}", choice.term)),
+            Err(TypeFail::Ill(m)) => *failure = Some(format!("`{}`: {m}", choice.term)),
         }
         (g.store, g.deferred) = saved;
     }
@@ -127,9 +150,9 @@ fn apply_sig(
     g: &mut Graph,
     choice: &crate::front::graph::SigChoice,
     sig: &cranelift_isle::ast::Signature,
-) -> Result<(), String> {
+) -> Result<(), TypeFail> {
     if sig.args.len() != choice.args.len() {
-        return Err("signature arity differs from the term".into());
+        return Err(TypeFail::Ill("signature arity differs from the term".into()));
     }
     for (m, &tv) in sig.args.iter().zip(&choice.args) {
         let t = g.sig_tv(p, m)?;

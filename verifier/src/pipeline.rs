@@ -166,6 +166,7 @@ pub fn check_item(item: &WorkItem, opts: &SolveOptions) -> InstanceResult {
         }
         InstanceBody::Unsupported { reason, span } => Outcome::Unsupported(format!("{reason} (at {span})")),
         InstanceBody::Error { message, span } => Outcome::Error(format!("{message} (at {span})")),
+        InstanceBody::Inapplicable { .. } => Outcome::Inapplicable,
     };
     let (rule, chain, span) = match &item.instance.body {
         InstanceBody::Query(q) => (q.rule.clone(), q.chain.clone(), q.span.clone()),

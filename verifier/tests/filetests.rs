@@ -139,6 +139,7 @@ fn run_file(path: &Path) -> Vec<Row> {
                 }
                 InstanceBody::Unsupported { reason, span } => Observed::Unsupported(format!("{span}: {reason}")),
                 InstanceBody::Error { message, span } => Observed::Error(format!("{span}: {message}")),
+                InstanceBody::Inapplicable { .. } => Observed::Inapplicable,
             };
             rows.push(Row { file: file.clone(), rule: rule.clone(), types: instance.types.clone(), observed });
         }

@@ -98,6 +98,7 @@ pub fn verify_rule(program: &Program, rule: &str, timeout: Duration) -> Vec<Inst
                 },
                 InstanceBody::Unsupported { reason, span } => ("unsupported", false, format!("{span}: {reason}")),
                 InstanceBody::Error { message, span } => ("error", false, format!("{span}: {message}")),
+                InstanceBody::Inapplicable { reason, span } => ("inapplicable", false, format!("{span}: {reason}")),
             };
             results.push(InstanceResult {
                 rule: e.rule.clone(),

@@ -86,6 +86,42 @@ pub(crate) enum Deferred {
     Done,
 }
 
+/// Why type propagation failed.
+#[derive(Clone, Debug)]
+pub(crate) enum TypeFail {
+    /// The types are consistent, but a left-side equality between known
+    /// constants is false: the rule cannot match at this type instance.
+    Inapplicable(String),
+    /// The types themselves are inconsistent.
+    Ill(String),
+}
+
+impl From<String> for TypeFail {
+    fn from(m: String) -> Self {
+        TypeFail::Ill(m)
+    }
+}
+
+impl std::fmt::Display for TypeFail {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            TypeFail::Inapplicable(m) | TypeFail::Ill(m) => f.write_str(m),
+        }
+    }
+}
+
+/// An asserted equality that type inference may use.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct IntEq {
+    pub a: NodeId,
+    pub b: NodeId,
+    /// Left-side conditions prune a type instance they contradict (the
+    /// solver would call it inapplicable). A contradicted right-side
+    /// assumption must not prune: the instance stays, and the solver sees
+    /// the contradiction (a vacuous instance is not verified).
+    pub prunes: bool,
+}
+
 #[derive(Clone, Debug)]
 pub(crate) struct Graph {
     pub nodes: Vec<Node>,
@@ -97,9 +133,10 @@ pub(crate) struct Graph {
     /// Root term's argument nodes and result node (for the type summary).
     pub root_args: Vec<NodeId>,
     pub root_result: Option<NodeId>,
-    /// Integer equalities asserted at top level; they carry type-level
-    /// integer values (widths) between expressions.
-    pub int_eqs: Vec<(NodeId, NodeId)>,
+    /// Equalities asserted at top level of left-side conditions or
+    /// right-side assumptions; they carry type-level integer values (widths)
+    /// between expressions.
+    pub int_eqs: Vec<IntEq>,
 }
 
 impl Graph {
@@ -147,14 +184,16 @@ impl Graph {
     }
 
     /// Record the equalities under top-level conjunctions of `cond`.
-    pub fn collect_int_eqs(&mut self, cond: NodeId) {
+    pub fn collect_int_eqs(&mut self, cond: NodeId, prunes: bool) {
         match &self.nodes[cond].kind {
             NodeKind::Op(SpecOp::And, args) => {
                 for a in args.clone() {
-                    self.collect_int_eqs(a);
+                    self.collect_int_eqs(a, prunes);
                 }
             }
-            NodeKind::Op(SpecOp::Eq, args) if args.len() == 2 => self.int_eqs.push((args[0], args[1])),
+            NodeKind::Op(SpecOp::Eq, args) if args.len() == 2 => {
+                self.int_eqs.push(IntEq { a: args[0], b: args[1], prunes })
+            }
             _ => {}
         }
     }
@@ -209,7 +248,7 @@ impl Graph {
     }
 
     /// Apply deferred constraints until nothing changes.
-    pub fn propagate(&mut self, p: &crate::load::Program) -> Result<(), String> {
+    pub fn propagate(&mut self, p: &crate::load::Program) -> Result<(), TypeFail> {
         loop {
             let mut changed = false;
             for i in 0..self.deferred.len() {
@@ -224,25 +263,50 @@ impl Graph {
         }
     }
 
-    /// Carry a known integer value across an asserted equality.
-    fn apply_int_eq(&mut self, k: usize) -> Result<bool, String> {
-        let (a, b) = self.int_eqs[k];
-        if *self.store.info(self.tv(a)) != Info::Int {
-            return Ok(false);
-        }
-        let (va, vb) = (self.int_value(a), self.int_value(b));
-        match (va, vb) {
-            (Some(x), Some(y)) if x != y => Err(format!("integer {x} cannot equal {y}")),
-            (Some(x), None) => {
-                self.store.int_facts.insert(self.value_key(b), x);
-                Ok(true)
+    /// Carry a known integer value across an asserted equality: between two
+    /// integers, or field by field between a struct value (`$I64`) and a
+    /// struct variable (`ty`, whose `:bits` other specs equate to widths).
+    fn apply_int_eq(&mut self, k: usize) -> Result<bool, TypeFail> {
+        let IntEq { a, b, prunes } = self.int_eqs[k];
+        let pairs: Vec<(NodeId, Option<NodeId>, String)> = match self.store.info(self.tv(a)) {
+            Info::Int => vec![(a, Some(b), String::new())],
+            Info::Struct(_) => match (&self.nodes[a].kind, &self.nodes[b].kind) {
+                (NodeKind::MakeStruct(fs), _) => fs.iter().map(|(f, n)| (*n, None, format!("{}.{f}", self.value_key(b)))).collect(),
+                (_, NodeKind::MakeStruct(fs)) => fs.iter().map(|(f, n)| (*n, None, format!("{}.{f}", self.value_key(a)))).collect(),
+                _ => vec![],
+            },
+            _ => vec![],
+        };
+        let mut changed = false;
+        for (x, y, y_key) in pairs {
+            if *self.store.info(self.tv(x)) != Info::Int {
+                continue;
             }
-            (None, Some(y)) => {
-                self.store.int_facts.insert(self.value_key(a), y);
-                Ok(true)
+            let y_key = match y {
+                Some(y) => self.value_key(y),
+                None => y_key,
+            };
+            let vx = self.int_value(x);
+            let vy = match y {
+                Some(y) => self.int_value(y),
+                None => self.store.int_facts.get(&y_key).copied(),
+            };
+            match (vx, vy) {
+                (Some(v), Some(w)) if v != w && prunes => {
+                    return Err(TypeFail::Inapplicable(format!("integer {v} cannot equal {w}")))
+                }
+                (Some(v), None) => {
+                    self.store.int_facts.insert(y_key, v);
+                    changed = true;
+                }
+                (None, Some(w)) => {
+                    self.store.int_facts.insert(self.value_key(x), w);
+                    changed = true;
+                }
+                _ => {}
             }
-            _ => Ok(false),
         }
+        Ok(changed)
     }
 
     fn apply(&mut self, p: &crate::load::Program, i: usize) -> Result<bool, String> {

@@ -882,8 +882,14 @@ pub(crate) fn build(p: &Program, exp: &Expansion) -> Result<Graph, Stop> {
         w.cond(cond, s.pos, format!("default of state `{}`", s.name.0), dest);
     }
     drop(env);
-    for c in w.g.conds.clone() {
-        w.g.collect_int_eqs(c.node);
+    // Obligations are what must be proven, so they never inform types;
+    // left-side equalities go first so that they, not assumptions, decide.
+    let conds = w.g.conds.clone();
+    for c in conds.iter().filter(|c| c.dest == Dest::Lhs) {
+        w.g.collect_int_eqs(c.node, true);
+    }
+    for c in conds.iter().filter(|c| c.dest == Dest::RhsAssume) {
+        w.g.collect_int_eqs(c.node, false);
     }
     Ok(w.g)
 }
