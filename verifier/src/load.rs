@@ -223,10 +223,50 @@ pub fn cranelift_codegen_dir(explicit: Option<&Path>) -> Result<PathBuf, LoadErr
     Ok(candidate)
 }
 
+/// Runs `f` with file descriptor 2 captured into a temporary file, and
+/// returns what it wrote there. On a panic the captured text is put back on
+/// stderr before the panic continues.
+#[cfg(unix)]
+fn capturing_stderr<T>(f: impl FnOnce() -> T) -> (T, String) {
+    use std::io::{Read, Seek, Write};
+    use std::os::fd::AsRawFd;
+    let Ok(mut sink) = tempfile::tempfile() else { return (f(), String::new()) };
+    let _ = std::io::stderr().flush();
+    // SAFETY: descriptor calls on fd 2, one we dup and own, and `sink`.
+    let saved = unsafe { libc::dup(2) };
+    if saved < 0 || unsafe { libc::dup2(sink.as_raw_fd(), 2) } < 0 {
+        return (f(), String::new());
+    }
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    let _ = std::io::stderr().flush();
+    unsafe {
+        libc::dup2(saved, 2);
+        libc::close(saved);
+    }
+    let mut text = String::new();
+    if sink.rewind().is_ok() {
+        let _ = sink.read_to_string(&mut text);
+    }
+    match result {
+        Ok(v) => (v, text),
+        Err(panic) => {
+            eprint!("{text}");
+            std::panic::resume_unwind(panic)
+        }
+    }
+}
+
+#[cfg(not(unix))]
+fn capturing_stderr<T>(f: impl FnOnce() -> T) -> (T, String) {
+    (f(), String::new())
+}
+
 /// ISLE input files of a unit, generating the meta-generated ISLE into `gen_dir`.
 fn unit_files(unit: Unit, codegen_dir: &Path, gen_dir: &Path) -> Result<Vec<PathBuf>, LoadError> {
-    cranelift_codegen_meta::generate_isle(gen_dir)
-        .map_err(|e| LoadError::plain(format!("generating Cranelift ISLE: {e}")))?;
+    // The generator reports every file it writes on stderr; that is noise to
+    // our users unless generation fails.
+    let (generated, chatter) = capturing_stderr(|| cranelift_codegen_meta::generate_isle(gen_dir));
+    generated.map_err(|e| LoadError::plain(format!("generating Cranelift ISLE: {e}\n{chatter}")))?;
     let compilations = cranelift_codegen_meta::isle::get_isle_compilations(codegen_dir, gen_dir);
     let comp = compilations
         .lookup(unit.name())

@@ -58,30 +58,6 @@ pub struct Args {
     pub ledger: Option<PathBuf>,
 }
 
-/// Runs `f` with file descriptor 1 pointing at stderr.
-#[cfg(unix)]
-fn with_stdout_on_stderr<T>(f: impl FnOnce() -> T) -> T {
-    use std::io::Write;
-    let _ = std::io::stdout().flush();
-    // SAFETY: plain descriptor calls on fds 1 and 2 and one we own.
-    let saved = unsafe { libc::dup(1) };
-    if saved < 0 || unsafe { libc::dup2(2, 1) } < 0 {
-        return f();
-    }
-    let result = f();
-    let _ = std::io::stdout().flush();
-    unsafe {
-        libc::dup2(saved, 1);
-        libc::close(saved);
-    }
-    result
-}
-
-#[cfg(not(unix))]
-fn with_stdout_on_stderr<T>(f: impl FnOnce() -> T) -> T {
-    f()
-}
-
 fn parse_unit(s: &str) -> Result<Unit, String> {
     s.parse()
 }
@@ -148,9 +124,7 @@ pub fn run(a: Args) -> anyhow::Result<ExitCode> {
         if progress {
             eprintln!("verifying {}...", r.name);
         }
-        // Cranelift's ISLE generators print "Writing generated file" lines on
-        // stdout; keep stdout for our report only.
-        let report = with_stdout_on_stderr(|| pipeline::verify(&r.name, &opts)).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let report = pipeline::verify(&r.name, &opts).map_err(|e| anyhow::anyhow!("{e}"))?;
         reports.push(report);
     }
 
