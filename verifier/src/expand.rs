@@ -8,7 +8,7 @@
 use crate::load::{unit_default_root, Program};
 use crate::span::Span;
 use cranelift_isle::sema::{Expr, Pattern, RuleId, TermId, TermKind};
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::fmt;
 use std::str::FromStr;
 use std::sync::Arc;
@@ -124,9 +124,73 @@ pub(crate) fn chained_apps(p: &Program, rule: RuleId) -> Vec<TermId> {
     out
 }
 
-/// Whether applications of `t` are expanded through its rules.
+/// Whether applications of `t` are expanded through its rules: terms marked
+/// `(veri chain)`, and macros.
 pub(crate) fn is_chained(p: &Program, t: TermId) -> bool {
-    p.chain_terms.contains(&t) && p.termenv.rules.iter().any(|r| r.root_term == t)
+    p.macro_terms.contains(&t) || (p.chain_terms.contains(&t) && p.termenv.rules.iter().any(|r| r.root_term == t))
+}
+
+/// Terms that are plain abbreviations: an internal constructor with no spec
+/// and exactly one rule that cannot fail to match (its argument patterns only
+/// bind, it has no `if-let`), and that never reaches itself. Inlining such a
+/// term is exact, and lets the rules that use it be checked through its body
+/// rather than reported for want of a spec.
+pub(crate) fn macro_terms(p: &Program) -> HashSet<TermId> {
+    let mut rules_by_term: HashMap<TermId, Vec<RuleId>> = HashMap::new();
+    for r in &p.termenv.rules {
+        rules_by_term.entry(r.root_term).or_default().push(r.id);
+    }
+    let mut out = HashSet::new();
+    for (&t, rules) in &rules_by_term {
+        let [rule] = rules.as_slice() else { continue };
+        let r = &p.termenv.rules[rule.index()];
+        if has_internal_constructor(p, t)
+            && !p.specs.contains_key(&t)
+            && r.iflets.is_empty()
+            && r.args.iter().all(irrefutable)
+            && !reaches_itself(p, &rules_by_term, t)
+        {
+            out.insert(t);
+        }
+    }
+    out
+}
+
+fn irrefutable(pat: &Pattern) -> bool {
+    match pat {
+        Pattern::Wildcard(_) => true,
+        Pattern::BindPattern(_, _, sub) => irrefutable(sub),
+        Pattern::And(_, subs) => subs.iter().all(irrefutable),
+        _ => false,
+    }
+}
+
+/// Whether some rule of `t` uses, directly or through other terms' rules, `t`.
+fn reaches_itself(p: &Program, rules_by_term: &HashMap<TermId, Vec<RuleId>>, t: TermId) -> bool {
+    let mut seen = HashSet::new();
+    let mut stack = vec![t];
+    while let Some(u) = stack.pop() {
+        for &r in rules_by_term.get(&u).into_iter().flatten() {
+            let mut used = BTreeSet::new();
+            rule_body_terms(p, r, &mut used);
+            for v in used {
+                if v == t {
+                    return true;
+                }
+                if seen.insert(v) {
+                    stack.push(v);
+                }
+            }
+        }
+    }
+    false
+}
+
+fn has_internal_constructor(p: &Program, t: TermId) -> bool {
+    matches!(
+        &p.termenv.terms[t.index()].kind,
+        TermKind::Decl { constructor_kind: Some(cranelift_isle::sema::ConstructorKind::InternalConstructor), .. }
+    )
 }
 
 pub(crate) fn chained_in_expr(p: &Program, e: &Expr, out: &mut Vec<TermId>) {
@@ -213,18 +277,28 @@ fn expr_terms(e: &Expr, out: &mut BTreeSet<TermId>) {
     }
 }
 
-/// All terms a rule mentions (its root included).
-pub(crate) fn rule_terms(p: &Program, rule: RuleId) -> BTreeSet<TermId> {
+/// The terms a rule's patterns, `if-let`s and right-hand side use.
+fn rule_body_terms(p: &Program, rule: RuleId, out: &mut BTreeSet<TermId>) {
+    rule_pattern_terms(p, rule, out);
+    rule_constructor_calls(p, rule, out);
+}
+
+/// Extractors a rule matches with (in its arguments and `if-let`s).
+fn rule_pattern_terms(p: &Program, rule: RuleId, out: &mut BTreeSet<TermId>) {
     let r = &p.termenv.rules[rule.index()];
-    let mut out = BTreeSet::new();
-    out.insert(r.root_term);
-    r.args.iter().for_each(|a| pattern_terms(a, &mut out));
+    r.args.iter().for_each(|a| pattern_terms(a, out));
     for il in &r.iflets {
-        pattern_terms(&il.lhs, &mut out);
-        expr_terms(&il.rhs, &mut out);
+        pattern_terms(&il.lhs, out);
     }
-    expr_terms(&r.rhs, &mut out);
-    out
+}
+
+/// Constructors a rule calls (in `if-let`s and its right-hand side).
+fn rule_constructor_calls(p: &Program, rule: RuleId, out: &mut BTreeSet<TermId>) {
+    let r = &p.termenv.rules[rule.index()];
+    for il in &r.iflets {
+        expr_terms(&il.rhs, out);
+    }
+    expr_terms(&r.rhs, out);
 }
 
 fn has_constructor(p: &Program, t: TermId) -> bool {
@@ -255,7 +329,7 @@ pub fn expand(p: &Program, o: &ExpandOptions) -> Result<Vec<Expansion>, ExpandEr
         } else {
             let mut seen = HashSet::new();
             for r in &p.termenv.rules {
-                if has_constructor(p, r.root_term) && !p.chain_terms.contains(&r.root_term) && seen.insert(r.root_term) {
+                if has_constructor(p, r.root_term) && !is_chained(p, r.root_term) && seen.insert(r.root_term) {
                     roots.push(r.root_term);
                 }
             }
@@ -276,18 +350,42 @@ pub fn expand(p: &Program, o: &ExpandOptions) -> Result<Vec<Expansion>, ExpandEr
     filters.extend(excluded.iter().map(|t| Filter::Exclude(FilterItem::Tag(t.clone()))));
 
     let mut out = Vec::new();
-    for &root in &roots {
+    // Roots cascade: a constructor with a spec and rules of its own that an
+    // expansion calls (rather than inlines) is described there by its spec,
+    // so its rules must be checked against that spec as roots in their own
+    // right. Cascading happens before filtering, as the call is there either way.
+    let mut queued: HashSet<TermId> = roots.iter().copied().collect();
+    let mut next_root = 0;
+    while next_root < roots.len() {
+        let root = roots[next_root];
+        next_root += 1;
         for rule in p.rules_of(root) {
             let mut budget = MAX_EXPANSIONS_PER_RULE;
             for tree in trees(p, rule, 0, &mut budget) {
                 let mut rules = Vec::new();
                 tree_rules(&tree, &mut rules);
-                let mut tags = BTreeSet::new();
+                let mut calls = BTreeSet::new();
+                for r in &rules {
+                    rule_constructor_calls(p, *r, &mut calls);
+                }
+                for t in calls {
+                    if !is_chained(p, t) && has_internal_constructor(p, t) && p.specs.contains_key(&t) && queued.insert(t) {
+                        roots.push(t);
+                    }
+                }
+                // Tags: the root's, every applied rule's, and those of the terms
+                // that remain after chaining (an inlined term is gone).
+                let mut tags = p.term_tags.get(&root).cloned().unwrap_or_default();
                 for r in &rules {
                     if let Some(ts) = p.rule_tags.get(r) {
                         tags.extend(ts.iter().cloned());
                     }
-                    for t in rule_terms(p, *r) {
+                    let mut matched = BTreeSet::new();
+                    rule_pattern_terms(p, *r, &mut matched);
+                    let mut called = BTreeSet::new();
+                    rule_constructor_calls(p, *r, &mut called);
+                    called.retain(|t| !is_chained(p, *t));
+                    for t in matched.into_iter().chain(called) {
                         if let Some(ts) = p.term_tags.get(&t) {
                             tags.extend(ts.iter().cloned());
                         }
@@ -363,6 +461,51 @@ mod tests {
         assert!("exclude:bogus:x".parse::<Filter>().is_err());
         assert!("maybe:tag:x".parse::<Filter>().is_err());
         assert!("include:tag:".parse::<Filter>().is_err());
+    }
+
+    const CASCADE: &str = r#"
+(type Value (primitive Value))
+(model Value (type (bv)))
+(decl top (Value) Value)
+(spec (top x) (provide (= result x)))
+(decl neg (Value) Value)
+(spec (neg x) (provide (= result (bvneg x))))
+(decl sub (Value Value) Value)
+(extern constructor sub sub)
+(spec (sub x y) (provide (= result (bvsub x y))))
+(decl zero () Value)
+(extern constructor zero zero)
+(spec (zero) (provide (= result (zero_ext (widthof result) #b0))))
+(decl wrap (Value) Value)
+(attr wrap (tag excluded_tag))
+(rule wrap_rule (wrap x) (neg x))
+(rule top_rule (top x) (wrap x))
+(rule neg_rule (neg x) (sub (zero) x))
+"#;
+
+    fn names(p: &Program, o: &ExpandOptions) -> Vec<(String, Vec<String>)> {
+        expand(p, o).unwrap().into_iter().map(|e| (e.rule, e.chain)).collect()
+    }
+
+    #[test]
+    fn spec_terms_called_by_an_expansion_become_roots() {
+        let p = crate::load::load_sources(vec![("t.isle".into(), CASCADE.into())], None).unwrap();
+        // `wrap` is a macro (no spec, one unconditional rule): inlined.
+        assert!(p.macro_terms.contains(&p.term_by_name("wrap").unwrap()));
+        let o = ExpandOptions { roots: vec!["top".into()], ..Default::default() };
+        // `neg` has a spec and rules: the expansion of `top` uses its spec,
+        // and its own rule is checked against it as a cascaded root.
+        assert_eq!(
+            names(&p, &o),
+            vec![("top_rule".to_string(), vec!["wrap_rule".to_string()]), ("neg_rule".to_string(), vec![])]
+        );
+        // The inlined `wrap`'s tag is gone with it.
+        let o = ExpandOptions {
+            roots: vec!["top".into()],
+            filters: vec![Filter::Exclude(FilterItem::Tag("excluded_tag".into()))],
+            ..Default::default()
+        };
+        assert_eq!(names(&p, &o).len(), 2);
     }
 
     #[test]

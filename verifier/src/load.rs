@@ -112,6 +112,9 @@ pub struct Program {
     pub states: Vec<ast::State>,
     pub instantiations: HashMap<TermId, Vec<Instantiation>>,
     pub chain_terms: HashSet<TermId>,
+    /// Spec-less, single-rule, constraint-free, acyclic constructors: chained
+    /// like `(veri chain)` terms (see `expand::macro_terms`).
+    pub macro_terms: HashSet<TermId>,
     pub term_tags: HashMap<TermId, BTreeSet<String>>,
     pub rule_tags: HashMap<RuleId, BTreeSet<String>>,
     pub priority_rules: HashSet<RuleId>,
@@ -353,6 +356,7 @@ fn index_program(
         states: Vec::new(),
         instantiations: HashMap::new(),
         chain_terms: HashSet::new(),
+        macro_terms: HashSet::new(),
         term_tags: HashMap::new(),
         rule_tags: HashMap::new(),
         priority_rules: HashSet::new(),
@@ -446,6 +450,7 @@ fn index_program(
         }
     }
     prog.tyenv = tyenv;
+    prog.macro_terms = crate::expand::macro_terms(&prog);
     Ok(prog)
 }
 
