@@ -4,7 +4,7 @@
 //! argument bytes (`arg_bytes_hex`) the mismatch needed.
 
 use saffron_fuzz::campaign::unhex;
-use saffron_fuzz::targets::diff_wasm;
+use saffron_fuzz::targets::{decode_wasm, diff_wasm};
 use saffron_fuzz::Verdict;
 use std::path::PathBuf;
 
@@ -36,4 +36,20 @@ fn regression_corpus_agrees() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Inputs that once crashed the `decode_wasm` target (raw fuzzer bytes, as
+/// `cargo fuzz` wrote them): they must now be handled without a panic.
+#[test]
+fn decode_crashes_stay_fixed() {
+    let dir = corpus_dir().join("decode_wasm");
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(&dir).expect("fuzz/regressions/decode_wasm exists").map(|e| e.unwrap().path()).collect();
+    entries.sort();
+    assert!(!entries.is_empty(), "the decode regression corpus is empty");
+    for path in &entries {
+        let data = std::fs::read(path).unwrap();
+        if let Verdict::Mismatch(m) = decode_wasm(&data) {
+            panic!("{}: {}", path.display(), m.detail);
+        }
+    }
 }

@@ -142,9 +142,47 @@ pub(crate) fn translate_const(
                 offset,
             ));
         }
+        // Constant expressions are decoded before the validator sees their
+        // section, so a non-constant operator (a branch, say) must be refused
+        // here rather than translated without a validated context.
+        if !is_constant_operator(&op) {
+            return Err(DecodeError::invalid_msg("constant expression required", offset));
+        }
         t.op(op, offset, None)?;
     }
     Ok(t.code)
+}
+
+/// The operators the spec allows in constant expressions (extended-const
+/// arithmetic and the GC allocations included).
+fn is_constant_operator(op: &wasmparser::Operator) -> bool {
+    use wasmparser::Operator as O;
+    matches!(
+        op,
+        O::I32Const { .. }
+            | O::I64Const { .. }
+            | O::F32Const { .. }
+            | O::F64Const { .. }
+            | O::V128Const { .. }
+            | O::RefNull { .. }
+            | O::RefFunc { .. }
+            | O::GlobalGet { .. }
+            | O::I32Add
+            | O::I32Sub
+            | O::I32Mul
+            | O::I64Add
+            | O::I64Sub
+            | O::I64Mul
+            | O::StructNew { .. }
+            | O::StructNewDefault { .. }
+            | O::ArrayNew { .. }
+            | O::ArrayNewDefault { .. }
+            | O::ArrayNewFixed { .. }
+            | O::RefI31
+            | O::AnyConvertExtern
+            | O::ExternConvertAny
+            | O::End
+    )
 }
 
 /// The element of a `funcref` element segment given by index.

@@ -208,6 +208,16 @@ fn truncated_and_corrupted_binaries_are_rejected_without_panic() {
 }
 
 #[test]
+fn branch_in_a_constant_expression_is_invalid_not_a_panic() {
+    // Found by `cargo fuzz run -s none decode_wasm` (fuzz/regressions/decode_wasm/const-expr-branch):
+    // a constant expression with a branch to a label that does not exist, decoded before its
+    // section is validated.
+    let bytes = wat::parse_str(r#"(module (global i32 (i32.const 0) (br 3)))"#).unwrap();
+    let err = Module::from_binary(&bytes).expect_err("a branch is not a constant operator");
+    assert!(err.message.contains("constant expression"), "{err:?}");
+}
+
+#[test]
 fn peephole_fusion_never_crosses_a_branch_target() {
     let mut store = Store::new();
     // Without the barrier, `local.set 1` before the loop and `local.get 1` at the loop header
