@@ -77,6 +77,7 @@ pub fn check(q: &Query, opts: &SolveOptions) -> Outcome {
     let applicability = new_solver(remaining(), opts.rlimit, lhs_enc.pure_bv);
     assert_all(&applicability, &lhs_enc.side_conditions);
     assert_all(&applicability, &lhs_enc.lhs_conditions);
+    dump(q, "applicability", &applicability);
     match applicability.check() {
         SatResult::Unsat => return Outcome::Inapplicable,
         SatResult::Unknown => return unknown(&applicability, start, opts.timeout),
@@ -102,7 +103,7 @@ pub fn check(q: &Query, opts: &SolveOptions) -> Outcome {
     assert_all(&correctness, &enc.lhs_conditions);
     assert_all(&correctness, &enc.rhs_assumptions);
     correctness.assert(Bool::and(&enc.obligations).not());
-    dump(q, &correctness);
+    dump(q, "correctness", &correctness);
     match correctness.check() {
         SatResult::Unsat => Outcome::Verified,
         SatResult::Unknown => unknown(&correctness, start, opts.timeout),
@@ -116,17 +117,22 @@ pub fn check(q: &Query, opts: &SolveOptions) -> Outcome {
     }
 }
 
-/// SAFFRON_VERIFY_DUMP=DIR: write each correctness query (IR and SMT-LIB)
-/// to DIR, for debugging the front and back ends.
-fn dump(q: &Query, s: &Solver) {
+/// SAFFRON_VERIFY_DUMP=DIR: write each solver query (IR and SMT-LIB) to
+/// DIR, for debugging the front and back ends. Instances of one rule at one
+/// type signature differ only inside, so the name ends in a hash of the text.
+fn dump(q: &Query, kind: &str, s: &Solver) {
     let Some(dir) = std::env::var_os("SAFFRON_VERIFY_DUMP") else { return };
     let name: String = format!("{}-{}-{}", q.span, q.types, q.chain.join("-"))
         .chars()
         .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
         .collect();
-    let name = &name[name.len().saturating_sub(120)..];
-    let path = std::path::Path::new(&dir).join(format!("{name}.txt"));
-    let _ = std::fs::write(path, format!("{q:#?}\n\n{}", s.to_smt2()));
+    let name = &name[name.len().saturating_sub(100)..];
+    let smt = s.to_smt2();
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    std::hash::Hash::hash(&smt, &mut h);
+    let hash = std::hash::Hasher::finish(&h) as u32;
+    let path = std::path::Path::new(&dir).join(format!("{name}-{kind}-{hash:08x}.txt"));
+    let _ = std::fs::write(path, format!("{q:#?}\n\n{smt}"));
 }
 
 fn new_solver(timeout: Duration, rlimit: Option<u32>, pure_bv: bool) -> Solver {
