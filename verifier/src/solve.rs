@@ -4,7 +4,8 @@
 //! per thread), so worker threads never share anything.
 //!
 //! "verified" is returned only when the full query
-//! `lhs ∧ rhs_assumptions ∧ ¬(∧ obligations)` is unsat.
+//! `lhs ∧ rhs_assumptions ∧ ¬(∧ obligations)` is unsat and
+//! `lhs ∧ rhs_assumptions` is sat (not vacuous).
 
 pub mod build;
 #[cfg(test)]
@@ -105,7 +106,10 @@ pub fn check(q: &Query, opts: &SolveOptions) -> Outcome {
     correctness.assert(Bool::and(&enc.obligations).not());
     dump(q, "correctness", &correctness);
     match correctness.check() {
-        SatResult::Unsat => Outcome::Verified,
+        SatResult::Unsat => {
+            drop(correctness);
+            non_vacuous(&enc, remaining(), opts.rlimit, start, opts.timeout)
+        }
         SatResult::Unknown => unknown(&correctness, start, opts.timeout),
         SatResult::Sat => match correctness.get_model() {
             None => Outcome::Error("solver reported sat without a model".into()),
@@ -114,6 +118,32 @@ pub fn check(q: &Query, opts: &SolveOptions) -> Outcome {
                 Err(e) => Outcome::Counterexample(Box::new(Counterexample::unreadable(q, e))),
             },
         },
+    }
+}
+
+/// Why an instance whose correctness query is unsat is not verified after all.
+pub const VACUOUS: &str = "vacuous: right-side assumptions contradict the left side";
+
+/// The verdict on an instance whose correctness query was unsat: verified
+/// only if the left side and the right side's assumptions can hold together.
+/// Otherwise the unsat answer says nothing about the rule (every obligation
+/// holds of no input at all): `unknown` with reason [`VACUOUS`].
+fn non_vacuous(enc: &Encoded, left: Duration, rlimit: Option<u32>, start: Instant, timeout: Duration) -> Outcome {
+    // With no assumption beyond the (satisfiable) left side there is nothing to check.
+    if enc.rhs_assumptions.iter().all(|b| b.simplify().as_bool() == Some(true)) {
+        return Outcome::Verified;
+    }
+    if left.is_zero() {
+        return Outcome::Timeout;
+    }
+    let s = new_solver(left, rlimit, enc.pure_bv);
+    assert_all(&s, &enc.side_conditions);
+    assert_all(&s, &enc.lhs_conditions);
+    assert_all(&s, &enc.rhs_assumptions);
+    match s.check() {
+        SatResult::Sat => Outcome::Verified,
+        SatResult::Unsat => Outcome::Unknown(VACUOUS.into()),
+        SatResult::Unknown => unknown(&s, start, timeout),
     }
 }
 
