@@ -53,6 +53,9 @@ pub struct Encoded {
     /// After substitution and folding, only bitvector and Boolean terms
     /// remain: Z3's dedicated QF_BV strategy applies.
     pub pure_bv: bool,
+    /// Symbolic shift and rotate amounts (expression, width of the shifted
+    /// value): where a case split helps (see `solve::split`).
+    pub amounts: Vec<(ExprId, u32)>,
 }
 
 /// Which asserted facts may fix variables before encoding.
@@ -98,6 +101,20 @@ pub fn encode(q: &Query) -> Result<Encoded, EncodeError> {
 /// Encodes `q`, fixing variables from `facts` (see [`determined_vars`]) and
 /// folding every expression they and constants determine.
 pub fn encode_with(q: &Query, facts: Facts) -> Result<Encoded, EncodeError> {
+    encode_pinned(q, facts, &[])
+}
+
+/// The low `bits` bits of a bitvector variable fixed to `value`: one case of
+/// a case split (the variable becomes `concat(fresh high bits, value)`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Pin {
+    pub var: VarId,
+    pub bits: u32,
+    pub value: u128,
+}
+
+/// [`encode_with`], with some variables' low bits fixed by `pins`.
+pub fn encode_pinned(q: &Query, facts: Facts, pins: &[Pin]) -> Result<Encoded, EncodeError> {
     let order = dag::topo_order(q).map_err(|message| EncodeError { expr: 0, message })?;
     let canon = dag::canonical_ids(q, &order);
     let known = determined_vars(q, &order, &canon, facts);
@@ -124,7 +141,13 @@ pub fn encode_with(q: &Query, facts: Facts) -> Result<Encoded, EncodeError> {
                     narrowed_bv.insert(var, b.clone());
                     Term::Int(b.to_int(false))
                 }
-                (None, None) => var_const(i as u32, v.sort),
+                (None, None) => match (pins.iter().find(|p| p.var == var), v.sort) {
+                    (Some(p), Sort::BitVec(w)) if p.bits > 0 && p.bits <= w => {
+                        let low = bv_const(p.bits, p.value);
+                        Term::Bv(if p.bits == w { low } else { BV::new_const(format!("v{i}_hi"), w - p.bits).concat(&low) })
+                    }
+                    _ => var_const(i as u32, v.sort),
+                },
             }
         })
         .collect();
@@ -136,6 +159,7 @@ pub fn encode_with(q: &Query, facts: Facts) -> Result<Encoded, EncodeError> {
         terms: vec![None; q.exprs.len()],
         side_conditions: Vec::new(),
         witnesses: Vec::new(),
+        amounts: Vec::new(),
     };
     let mut pure_bv = true;
     for &id in &order {
@@ -172,6 +196,7 @@ pub fn encode_with(q: &Query, facts: Facts) -> Result<Encoded, EncodeError> {
         side_conditions: enc.side_conditions,
         witnesses: enc.witnesses,
         pure_bv,
+        amounts: enc.amounts,
         vars,
     })
 }
@@ -288,6 +313,7 @@ struct Encoder<'a> {
     terms: Vec<Option<Term>>,
     side_conditions: Vec<Bool>,
     witnesses: Vec<(ExprId, BV)>,
+    amounts: Vec<(ExprId, u32)>,
 }
 
 fn sort_name(t: &Term) -> String {
@@ -574,6 +600,10 @@ impl<'a> Encoder<'a> {
             Expr::BvBin(op, a, b) => {
                 let (x, y) = (self.bv(*a)?, self.bv(*b)?);
                 let w = x.get_size();
+                let shift = matches!(op, BvBinOp::Shl | BvBinOp::Lshr | BvBinOp::Ashr | BvBinOp::Rotl | BvBinOp::Rotr);
+                if shift && y.as_u64().is_none() && y.get_size() <= 128 {
+                    self.amounts.push((*b, w));
+                }
                 match op {
                     BvBinOp::Shl | BvBinOp::Lshr | BvBinOp::Ashr => {
                         let n = shift_amount(&y, w);

@@ -8,6 +8,7 @@
 //! `lhs ∧ rhs_assumptions` is sat (not vacuous).
 
 pub mod build;
+mod split;
 #[cfg(test)]
 mod tests;
 
@@ -99,7 +100,11 @@ pub fn check(q: &Query, opts: &SolveOptions) -> Outcome {
     if left.is_zero() {
         return Outcome::Timeout;
     }
-    let correctness = new_solver(left, opts.rlimit, enc.pure_bv);
+    // Queries with symbolic shift or rotate amounts get part of the budget
+    // whole, then the rest as a case split on the amounts' variables.
+    let candidates = if enc.amounts.is_empty() { Vec::new() } else { split::candidates(q, &enc) };
+    let direct = if candidates.is_empty() { left } else { left.mul_f64(SPLIT.direct_share) };
+    let correctness = new_solver(direct, opts.rlimit, enc.pure_bv);
     assert_all(&correctness, &enc.side_conditions);
     assert_all(&correctness, &enc.lhs_conditions);
     assert_all(&correctness, &enc.rhs_assumptions);
@@ -109,6 +114,21 @@ pub fn check(q: &Query, opts: &SolveOptions) -> Outcome {
         SatResult::Unsat => {
             drop(correctness);
             non_vacuous(&enc, remaining(), opts.rlimit, start, opts.timeout)
+        }
+        SatResult::Unknown if !candidates.is_empty() && !remaining().is_zero() => {
+            drop(correctness);
+            let splitter = split::Splitter {
+                q,
+                candidates: &candidates,
+                budget: SPLIT,
+                start,
+                timeout: opts.timeout,
+                rlimit: opts.rlimit,
+            };
+            match splitter.run(0, &mut Vec::new()) {
+                None => non_vacuous(&enc, remaining(), opts.rlimit, start, opts.timeout),
+                Some(o) => o,
+            }
         }
         SatResult::Unknown => unknown(&correctness, start, opts.timeout),
         SatResult::Sat => match correctness.get_model() {
@@ -120,6 +140,18 @@ pub fn check(q: &Query, opts: &SolveOptions) -> Outcome {
         },
     }
 }
+
+/// How a query with symbolic shift/rotate amounts spends its budget.
+#[derive(Clone, Copy, Debug)]
+pub struct SplitBudget {
+    /// Share of the budget for the unsplit query.
+    pub direct_share: f64,
+    /// Per case when a deeper split is available: a case that needs longer
+    /// is split further (so are its siblings, without probing).
+    pub probe: Duration,
+}
+
+const SPLIT: SplitBudget = SplitBudget { direct_share: 0.1, probe: Duration::from_millis(150) };
 
 /// Why an instance whose correctness query is unsat is not verified after all.
 pub const VACUOUS: &str = "vacuous: right-side assumptions contradict the left side";
