@@ -14,6 +14,7 @@
 //! bit operations, as IEEE 754 defines them, so they keep payloads exactly.
 
 pub mod dag;
+pub mod narrow;
 
 use crate::ir::{
     BvBinOp, BvCmpOp, BvUnOp, Const, Expr, ExprId, FpBinOp, FpCmpOp, FpConstKind, FpTestOp,
@@ -52,6 +53,9 @@ pub struct Encoded {
     /// After substitution and folding, only bitvector and Boolean terms
     /// remain: Z3's dedicated QF_BV strategy applies.
     pub pure_bv: bool,
+    /// Symbolic shift and rotate amounts (expression, width of the shifted
+    /// value): where a case split helps (see `solve::split`).
+    pub amounts: Vec<(ExprId, u32)>,
 }
 
 /// Which asserted facts may fix variables before encoding.
@@ -97,26 +101,65 @@ pub fn encode(q: &Query) -> Result<Encoded, EncodeError> {
 /// Encodes `q`, fixing variables from `facts` (see [`determined_vars`]) and
 /// folding every expression they and constants determine.
 pub fn encode_with(q: &Query, facts: Facts) -> Result<Encoded, EncodeError> {
+    encode_pinned(q, facts, &[])
+}
+
+/// The low `bits` bits of a bitvector variable fixed to `value`: one case of
+/// a case split (the variable becomes `concat(fresh high bits, value)`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Pin {
+    pub var: VarId,
+    pub bits: u32,
+    pub value: u128,
+}
+
+/// [`encode_with`], with some variables' low bits fixed by `pins`.
+pub fn encode_pinned(q: &Query, facts: Facts, pins: &[Pin]) -> Result<Encoded, EncodeError> {
     let order = dag::topo_order(q).map_err(|message| EncodeError { expr: 0, message })?;
     let canon = dag::canonical_ids(q, &order);
     let known = determined_vars(q, &order, &canon, facts);
     let folded = replay::partial_values(q, &order, &canon, &known);
+    // What the solver call asserts: the other conditions are encoded too
+    // (callers read them) but must not decide the logic or the narrowing.
+    let roots: Vec<ExprId> = match facts {
+        Facts::Lhs => q.lhs_conditions.iter().map(|c| c.expr).collect(),
+        Facts::LhsAndRhs => dag::roots(q).collect(),
+    };
+    let asserted = narrow::asserted(q, &canon, &folded, &roots);
+    let narrowed = narrow::int2bv_only_vars(q, &canon, &folded, &asserted, &roots);
+    let mut narrowed_bv: HashMap<VarId, BV> = HashMap::new();
     let vars: Vec<Term> = q
         .vars
         .iter()
         .enumerate()
-        .map(|(i, v)| match known.get(&VarId(i as u32)) {
-            Some(value) => const_term(value),
-            None => var_const(i as u32, v.sort),
+        .map(|(i, v)| {
+            let var = VarId(i as u32);
+            match (known.get(&var), narrowed.get(&var)) {
+                (Some(value), _) => const_term(value),
+                (None, Some(&w)) => {
+                    let b = BV::new_const(format!("v{i}"), w);
+                    narrowed_bv.insert(var, b.clone());
+                    Term::Int(b.to_int(false))
+                }
+                (None, None) => match (pins.iter().find(|p| p.var == var), v.sort) {
+                    (Some(p), Sort::BitVec(w)) if p.bits > 0 && p.bits <= w => {
+                        let low = bv_const(p.bits, p.value);
+                        Term::Bv(if p.bits == w { low } else { BV::new_const(format!("v{i}_hi"), w - p.bits).concat(&low) })
+                    }
+                    _ => var_const(i as u32, v.sort),
+                },
+            }
         })
         .collect();
     let mut enc = Encoder {
         q,
         canon: &canon,
         vars: &vars,
+        narrowed: &narrowed_bv,
         terms: vec![None; q.exprs.len()],
         side_conditions: Vec::new(),
         witnesses: Vec::new(),
+        amounts: Vec::new(),
     };
     let mut pure_bv = true;
     for &id in &order {
@@ -127,7 +170,7 @@ pub fn encode_with(q: &Query, facts: Facts) -> Result<Encoded, EncodeError> {
             enc.terms[id.0 as usize] = Some(const_term(v));
             continue;
         }
-        if needs_int_or_fp(q, id) {
+        if asserted[id.0 as usize] && needs_int_or_fp(q, id) && !enc.narrowed_use(id) {
             pure_bv = false;
         }
         let t = enc.encode_one(id).map_err(|message| EncodeError { expr: id.0, message })?;
@@ -144,6 +187,8 @@ pub fn encode_with(q: &Query, facts: Facts) -> Result<Encoded, EncodeError> {
     let lhs_conditions = conds(&q.lhs_conditions)?;
     let rhs_assumptions = conds(&q.rhs_assumptions)?;
     let obligations = conds(&q.obligations)?;
+    // Float witnesses' facts are always asserted.
+    let pure_bv = pure_bv && enc.side_conditions.is_empty();
     Ok(Encoded {
         lhs_conditions,
         rhs_assumptions,
@@ -151,6 +196,7 @@ pub fn encode_with(q: &Query, facts: Facts) -> Result<Encoded, EncodeError> {
         side_conditions: enc.side_conditions,
         witnesses: enc.witnesses,
         pure_bv,
+        amounts: enc.amounts,
         vars,
     })
 }
@@ -262,9 +308,12 @@ struct Encoder<'a> {
     q: &'a Query,
     canon: &'a [ExprId],
     vars: &'a [Term],
+    /// Int variables read only through `int2bv`, as bitvectors (see [`narrow`]).
+    narrowed: &'a HashMap<VarId, BV>,
     terms: Vec<Option<Term>>,
     side_conditions: Vec<Bool>,
     witnesses: Vec<(ExprId, BV)>,
+    amounts: Vec<(ExprId, u32)>,
 }
 
 fn sort_name(t: &Term) -> String {
@@ -460,6 +509,22 @@ impl<'a> Encoder<'a> {
         Ok(w)
     }
 
+    /// A narrowed variable or its `int2bv`: plain bitvector terms.
+    fn narrowed_use(&self, id: ExprId) -> bool {
+        match self.q.expr(id) {
+            Expr::Var(v) => self.narrowed.contains_key(v),
+            _ => self.narrowed_int2bv(id).is_some(),
+        }
+    }
+
+    /// `int2bv_w(v)` of a narrowed variable `v`: the low `w` bits of its bitvector.
+    fn narrowed_int2bv(&self, id: ExprId) -> Option<BV> {
+        let Expr::Int2Bv { width, arg } = self.q.expr(id) else { return None };
+        let Expr::Var(v) = self.q.expr(self.canon[arg.0 as usize]) else { return None };
+        let b = self.narrowed.get(v)?;
+        Some(if b.get_size() == *width { b.clone() } else { b.extract(width - 1, 0) })
+    }
+
     fn encode_one(&mut self, id: ExprId) -> Result<Term, String> {
         let e = self.q.expr(id);
         Ok(match e {
@@ -535,6 +600,10 @@ impl<'a> Encoder<'a> {
             Expr::BvBin(op, a, b) => {
                 let (x, y) = (self.bv(*a)?, self.bv(*b)?);
                 let w = x.get_size();
+                let shift = matches!(op, BvBinOp::Shl | BvBinOp::Lshr | BvBinOp::Ashr | BvBinOp::Rotl | BvBinOp::Rotr);
+                if shift && y.as_u64().is_none() && y.get_size() <= 128 {
+                    self.amounts.push((*b, w));
+                }
                 match op {
                     BvBinOp::Shl | BvBinOp::Lshr | BvBinOp::Ashr => {
                         let n = shift_amount(&y, w);
@@ -603,7 +672,10 @@ impl<'a> Encoder<'a> {
                 })
             }
             Expr::Concat(hi, lo) => Term::Bv(self.bv(*hi)?.concat(&self.bv(*lo)?)),
-            Expr::Int2Bv { width, arg } => Term::Bv(BV::from_int(&self.int(*arg)?, *width)),
+            Expr::Int2Bv { width, arg } => match self.narrowed_int2bv(id) {
+                Some(b) => Term::Bv(b),
+                None => Term::Bv(BV::from_int(&self.int(*arg)?, *width)),
+            },
             Expr::Bv2Int(a) => Term::Int(self.bv(*a)?.to_int(false)),
             Expr::FpConst { width, kind } => {
                 let bits = fp_const_bits(*width, *kind)

@@ -4,9 +4,11 @@
 //! per thread), so worker threads never share anything.
 //!
 //! "verified" is returned only when the full query
-//! `lhs ∧ rhs_assumptions ∧ ¬(∧ obligations)` is unsat.
+//! `lhs ∧ rhs_assumptions ∧ ¬(∧ obligations)` is unsat and
+//! `lhs ∧ rhs_assumptions` is sat (not vacuous).
 
 pub mod build;
+mod split;
 #[cfg(test)]
 mod tests;
 
@@ -77,6 +79,7 @@ pub fn check(q: &Query, opts: &SolveOptions) -> Outcome {
     let applicability = new_solver(remaining(), opts.rlimit, lhs_enc.pure_bv);
     assert_all(&applicability, &lhs_enc.side_conditions);
     assert_all(&applicability, &lhs_enc.lhs_conditions);
+    dump(q, "applicability", &applicability);
     match applicability.check() {
         SatResult::Unsat => return Outcome::Inapplicable,
         SatResult::Unknown => return unknown(&applicability, start, opts.timeout),
@@ -97,14 +100,36 @@ pub fn check(q: &Query, opts: &SolveOptions) -> Outcome {
     if left.is_zero() {
         return Outcome::Timeout;
     }
-    let correctness = new_solver(left, opts.rlimit, enc.pure_bv);
+    // Queries with symbolic shift or rotate amounts get part of the budget
+    // whole, then the rest as a case split on the amounts' variables.
+    let candidates = if enc.amounts.is_empty() { Vec::new() } else { split::candidates(q, &enc) };
+    let direct = if candidates.is_empty() { left } else { left.mul_f64(SPLIT.direct_share) };
+    let correctness = new_solver(direct, opts.rlimit, enc.pure_bv);
     assert_all(&correctness, &enc.side_conditions);
     assert_all(&correctness, &enc.lhs_conditions);
     assert_all(&correctness, &enc.rhs_assumptions);
     correctness.assert(Bool::and(&enc.obligations).not());
-    dump(q, &correctness);
+    dump(q, "correctness", &correctness);
     match correctness.check() {
-        SatResult::Unsat => Outcome::Verified,
+        SatResult::Unsat => {
+            drop(correctness);
+            non_vacuous(&enc, remaining(), opts.rlimit, start, opts.timeout)
+        }
+        SatResult::Unknown if !candidates.is_empty() && !remaining().is_zero() => {
+            drop(correctness);
+            let splitter = split::Splitter {
+                q,
+                candidates: &candidates,
+                budget: SPLIT,
+                start,
+                timeout: opts.timeout,
+                rlimit: opts.rlimit,
+            };
+            match splitter.run(0, &mut Vec::new()) {
+                None => non_vacuous(&enc, remaining(), opts.rlimit, start, opts.timeout),
+                Some(o) => o,
+            }
+        }
         SatResult::Unknown => unknown(&correctness, start, opts.timeout),
         SatResult::Sat => match correctness.get_model() {
             None => Outcome::Error("solver reported sat without a model".into()),
@@ -116,17 +141,60 @@ pub fn check(q: &Query, opts: &SolveOptions) -> Outcome {
     }
 }
 
-/// SAFFRON_VERIFY_DUMP=DIR: write each correctness query (IR and SMT-LIB)
-/// to DIR, for debugging the front and back ends.
-fn dump(q: &Query, s: &Solver) {
+/// How a query with symbolic shift/rotate amounts spends its budget.
+#[derive(Clone, Copy, Debug)]
+pub struct SplitBudget {
+    /// Share of the budget for the unsplit query.
+    pub direct_share: f64,
+    /// Per case when a deeper split is available: a case that needs longer
+    /// is split further (so are its siblings, without probing).
+    pub probe: Duration,
+}
+
+const SPLIT: SplitBudget = SplitBudget { direct_share: 0.1, probe: Duration::from_millis(150) };
+
+/// Why an instance whose correctness query is unsat is not verified after all.
+pub const VACUOUS: &str = "vacuous: right-side assumptions contradict the left side";
+
+/// The verdict on an instance whose correctness query was unsat: verified
+/// only if the left side and the right side's assumptions can hold together.
+/// Otherwise the unsat answer says nothing about the rule (every obligation
+/// holds of no input at all): `unknown` with reason [`VACUOUS`].
+fn non_vacuous(enc: &Encoded, left: Duration, rlimit: Option<u32>, start: Instant, timeout: Duration) -> Outcome {
+    // With no assumption beyond the (satisfiable) left side there is nothing to check.
+    if enc.rhs_assumptions.iter().all(|b| b.simplify().as_bool() == Some(true)) {
+        return Outcome::Verified;
+    }
+    if left.is_zero() {
+        return Outcome::Timeout;
+    }
+    let s = new_solver(left, rlimit, enc.pure_bv);
+    assert_all(&s, &enc.side_conditions);
+    assert_all(&s, &enc.lhs_conditions);
+    assert_all(&s, &enc.rhs_assumptions);
+    match s.check() {
+        SatResult::Sat => Outcome::Verified,
+        SatResult::Unsat => Outcome::Unknown(VACUOUS.into()),
+        SatResult::Unknown => unknown(&s, start, timeout),
+    }
+}
+
+/// SAFFRON_VERIFY_DUMP=DIR: write each solver query (IR and SMT-LIB) to
+/// DIR, for debugging the front and back ends. Instances of one rule at one
+/// type signature differ only inside, so the name ends in a hash of the text.
+fn dump(q: &Query, kind: &str, s: &Solver) {
     let Some(dir) = std::env::var_os("SAFFRON_VERIFY_DUMP") else { return };
     let name: String = format!("{}-{}-{}", q.span, q.types, q.chain.join("-"))
         .chars()
         .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
         .collect();
-    let name = &name[name.len().saturating_sub(120)..];
-    let path = std::path::Path::new(&dir).join(format!("{name}.txt"));
-    let _ = std::fs::write(path, format!("{q:#?}\n\n{}", s.to_smt2()));
+    let name = &name[name.len().saturating_sub(100)..];
+    let smt = s.to_smt2();
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    std::hash::Hash::hash(&smt, &mut h);
+    let hash = std::hash::Hasher::finish(&h) as u32;
+    let path = std::path::Path::new(&dir).join(format!("{name}-{kind}-{hash:08x}.txt"));
+    let _ = std::fs::write(path, format!("{q:#?}\n\n{smt}"));
 }
 
 fn new_solver(timeout: Duration, rlimit: Option<u32>, pure_bv: bool) -> Solver {

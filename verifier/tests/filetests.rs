@@ -7,7 +7,9 @@
 //! - `counterexample/`: at least one instance is a counterexample whose replay
 //!   confirms it, and no instance errors out;
 //! - `inapplicable/`: every instance is inapplicable;
-//! - `unsupported/`: every instance is reported unsupported.
+//! - `unsupported/`: every instance is reported unsupported;
+//! - `vacuous/`: every instance is `unknown` because the right side's
+//!   assumptions contradict the left side (never "verified").
 //!
 //! A file may pin down single rules further with header lines
 //! `;; expect-rule <rule> <verified|counterexample|inapplicable|unsupported>`:
@@ -35,6 +37,7 @@ enum Expected {
     Counterexample,
     Inapplicable,
     Unsupported,
+    Vacuous,
 }
 
 impl Expected {
@@ -44,6 +47,7 @@ impl Expected {
             Expected::Counterexample => "counterexample",
             Expected::Inapplicable => "inapplicable",
             Expected::Unsupported => "unsupported",
+            Expected::Vacuous => "vacuous",
         }
     }
 }
@@ -196,6 +200,7 @@ fn disagreement(expected: Expected, rows: &[Row]) -> Option<String> {
         Expected::Verified => all(&|o| *o == Observed::Verified),
         Expected::Inapplicable => all(&|o| *o == Observed::Inapplicable),
         Expected::Unsupported => all(&|o| matches!(o, Observed::Unsupported(_))),
+        Expected::Vacuous => all(&|o| matches!(o, Observed::Unknown(r) if r.starts_with("vacuous"))),
         Expected::Counterexample => {
             let confirmed = rows.iter().any(|r| matches!(r.observed, Observed::Counterexample { replayed: true, .. }));
             // Other instances may legitimately verify or not apply, but the
@@ -225,7 +230,7 @@ fn print_table(rows: &[Row]) {
 
 #[test]
 fn filetests_match_their_folders() {
-    let kinds = [Expected::Verified, Expected::Counterexample, Expected::Inapplicable, Expected::Unsupported];
+    let kinds = [Expected::Verified, Expected::Counterexample, Expected::Inapplicable, Expected::Unsupported, Expected::Vacuous];
     let mut all_rows = Vec::new();
     let mut failures = Vec::new();
     let mut files_total = 0;
