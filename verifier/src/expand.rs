@@ -22,6 +22,9 @@ const MAX_EXPANSIONS_PER_RULE: usize = 4096;
 /// Tags that upstream tooling does not verify by default: vector, atomics,
 /// Spectre guards, narrow floats, constant addressing modes, i128, slow
 /// instantiations, stack-category Wasm ops, and rules still marked TODO.
+/// As upstream, an expansion carries the tags of every rule in it and of
+/// every term those rules mention, chained and macro terms included, and is
+/// dropped when one of them is excluded.
 pub const DEFAULT_EXCLUDED_TAGS: &[&str] = &[
     "vector",
     "atomics",
@@ -124,9 +127,10 @@ pub(crate) fn chained_apps(p: &Program, rule: RuleId) -> Vec<TermId> {
     out
 }
 
-/// Whether applications of `t` are expanded through its rules.
+/// Whether applications of `t` are expanded through its rules: terms marked
+/// `(veri chain)` and spec-less macro terms (see `Program::macro_terms`).
 pub(crate) fn is_chained(p: &Program, t: TermId) -> bool {
-    p.chain_terms.contains(&t) && p.termenv.rules.iter().any(|r| r.root_term == t)
+    (p.chain_terms.contains(&t) || p.macro_terms.contains(&t)) && p.termenv.rules.iter().any(|r| r.root_term == t)
 }
 
 pub(crate) fn chained_in_expr(p: &Program, e: &Expr, out: &mut Vec<TermId>) {
@@ -363,6 +367,29 @@ mod tests {
         assert!("exclude:bogus:x".parse::<Filter>().is_err());
         assert!("maybe:tag:x".parse::<Filter>().is_err());
         assert!("include:tag:".parse::<Filter>().is_err());
+    }
+
+    /// Tags reach an expansion through inlined macro terms, so a default
+    /// exclusion drops a rule whose helper builds a `vector` instruction.
+    #[test]
+    fn macro_terms_are_chained_and_carry_tags() {
+        let src = "(type Value (primitive Value))\n(model Value (type (bv)))\n\
+                   (decl test (Value) Value)\n(spec (test x) (provide (= result x)))\n\
+                   (decl vop (Value) Value)\n(extern constructor vop vop)\n(attr vop (tag vector))\n\
+                   (spec (vop x) (provide (= result x)))\n\
+                   (decl helper (Value) Value)\n(rule (helper x) (vop x))\n\
+                   (decl picky (Value bool) Value)\n(rule (picky x true) (vop x))\n\
+                   (rule r1 (test x) (helper x))\n";
+        let p = crate::load::load_sources(vec![("t.isle".into(), src.into())], None).unwrap();
+        let helper = p.term_by_name("helper").unwrap();
+        assert!(is_chained(&p, helper), "single unconstrained rule: a macro");
+        assert!(!is_chained(&p, p.term_by_name("picky").unwrap()), "constant pattern: not a macro");
+        let o = ExpandOptions { roots: vec!["test".into()], ..Default::default() };
+        let all = expand(&p, &o).unwrap();
+        assert_eq!(all.len(), 1);
+        assert!(all[0].tags.contains("vector"), "{:?}", all[0].tags);
+        let o = ExpandOptions { default_excludes: true, ..o };
+        assert!(expand(&p, &o).unwrap().is_empty());
     }
 
     #[test]

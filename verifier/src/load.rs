@@ -7,7 +7,8 @@ use cranelift_isle::ast;
 use cranelift_isle::error::Error as IsleError;
 use cranelift_isle::files::Files;
 use cranelift_isle::lexer::{Lexer, Pos};
-use cranelift_isle::sema::{RuleId, TermEnv, TermId, TypeEnv, TypeId};
+use cranelift_isle::sema::{ConstructorKind, RuleId, TermEnv, TermId, TermKind, TypeEnv, TypeId};
+use cranelift_isle::trie_again::{Binding, RuleSet};
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -112,6 +113,10 @@ pub struct Program {
     pub states: Vec<ast::State>,
     pub instantiations: HashMap<TermId, Vec<Instantiation>>,
     pub chain_terms: HashSet<TermId>,
+    /// Spec-less "macro" terms: one rule that matches anything (no
+    /// constraints), not recursive. Chained like `(veri chain)` terms, as
+    /// upstream VeriISLE chains them by default.
+    pub macro_terms: HashSet<TermId>,
     pub term_tags: HashMap<TermId, BTreeSet<String>>,
     pub rule_tags: HashMap<RuleId, BTreeSet<String>>,
     pub priority_rules: HashSet<RuleId>,
@@ -313,6 +318,7 @@ fn index_program(
         states: Vec::new(),
         instantiations: HashMap::new(),
         chain_terms: HashSet::new(),
+        macro_terms: HashSet::new(),
         term_tags: HashMap::new(),
         rule_tags: HashMap::new(),
         priority_rules: HashSet::new(),
@@ -406,7 +412,56 @@ fn index_program(
         }
     }
     prog.tyenv = tyenv;
+    prog.macro_terms = macro_terms(&prog);
     Ok(prog)
+}
+
+/// Terms without a spec whose only rule has no match constraints (patterns
+/// are variables or wildcards, if-lets cannot fail) and that cannot reach
+/// themselves: such a term is a plain abbreviation of its right-hand side.
+fn macro_terms(p: &Program) -> HashSet<TermId> {
+    let (sets, _) = cranelift_isle::trie_again::build(&p.termenv);
+    let sets: HashMap<TermId, RuleSet> = sets.into_iter().collect();
+    let used = |t: &TermId| -> Vec<TermId> {
+        sets.get(t)
+            .map(|rs| {
+                rs.bindings
+                    .iter()
+                    .filter_map(|b| match b {
+                        Binding::Constructor { term, .. } | Binding::Extractor { term, .. } => Some(*term),
+                        _ => None,
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let reaches_itself = |t: TermId| -> bool {
+        let mut seen = HashSet::new();
+        let mut stack = used(&t);
+        while let Some(u) = stack.pop() {
+            if u == t {
+                return true;
+            }
+            if seen.insert(u) {
+                stack.extend(used(&u));
+            }
+        }
+        false
+    };
+    sets.iter()
+        .filter(|(t, rs)| {
+            let internal = matches!(
+                &p.termenv.terms[t.index()].kind,
+                TermKind::Decl { constructor_kind: Some(ConstructorKind::InternalConstructor), .. }
+            );
+            internal
+                && !p.specs.contains_key(t)
+                && rs.rules.len() == 1
+                && rs.rules[0].total_constraints() == 0
+                && !reaches_itself(**t)
+        })
+        .map(|(t, _)| *t)
+        .collect()
 }
 
 #[cfg(test)]
