@@ -117,6 +117,8 @@ pub struct Program {
     /// constraints), not recursive. Chained like `(veri chain)` terms, as
     /// upstream VeriISLE chains them by default.
     pub macro_terms: HashSet<TermId>,
+    /// `(lower, higher)` priority pairs of rules that can never both match.
+    pub disjoint_rules: HashSet<(RuleId, RuleId)>,
     pub term_tags: HashMap<TermId, BTreeSet<String>>,
     pub rule_tags: HashMap<RuleId, BTreeSet<String>>,
     pub priority_rules: HashSet<RuleId>,
@@ -268,9 +270,25 @@ pub fn load(opts: &LoadOptions) -> Result<Program, LoadError> {
         sources.push((p.display().to_string(), text));
     }
     let unit = if opts.standalone_files.is_empty() { opts.unit } else { None };
+    if let Some((name, text)) = unit.and_then(unit_spec_overrides) {
+        sources.push((name.to_string(), text.to_string()));
+    }
     let mut prog = load_sources(sources, unit)?;
     prog._gen_dir = gen_dir;
     Ok(prog)
+}
+
+/// Name under which a unit's spec overrides are loaded; specs in this file
+/// replace the ones shipped with Cranelift.
+const OVERRIDES_NAME: &str = "<saffron>/aarch64_overrides.isle";
+
+/// Saffron's replacements for wrong shipped specs of a unit (see the file's
+/// header for the rules they follow).
+fn unit_spec_overrides(u: Unit) -> Option<(&'static str, &'static str)> {
+    match u {
+        Unit::Aarch64 => Some((OVERRIDES_NAME, include_str!("../specs/aarch64_overrides.isle"))),
+        Unit::Opt | Unit::X64 => None,
+    }
 }
 
 /// Parse and type-check in-memory ISLE sources `(name, text)`.
@@ -285,7 +303,37 @@ pub fn load_sources(sources: Vec<(String, String)>, unit: Option<Unit>) -> Resul
     let mut tyenv = TypeEnv::from_ast(&defs).map_err(|es| isle_error(&files, &es[0]))?;
     // Keep internal extractors as terms: their specs describe them.
     let termenv = TermEnv::from_ast(&mut tyenv, &defs, false).map_err(|es| isle_error(&files, &es[0]))?;
-    index_program(files, defs, tyenv, termenv, unit)
+    let disjoint = disjoint_rule_pairs(&defs, &termenv);
+    let mut prog = index_program(files, defs, tyenv, termenv, unit)?;
+    prog.disjoint_rules = disjoint;
+    Ok(prog)
+}
+
+/// Pairs of rules of one term that ISLE's overlap check proves can never
+/// match the same input (e.g. different opcodes), as `(lower, higher)` by
+/// priority. The check runs on the rules with internal extractors expanded,
+/// as the ISLE compiler sees them.
+fn disjoint_rule_pairs(defs: &[ast::Def], termenv: &TermEnv) -> HashSet<(RuleId, RuleId)> {
+    let mut out = HashSet::new();
+    let Ok(mut tyenv) = TypeEnv::from_ast(defs) else { return out };
+    let Ok(expanded) = TermEnv::from_ast(&mut tyenv, defs, true) else { return out };
+    // Rule ids must name the same rules in both environments.
+    let same = expanded.rules.len() == termenv.rules.len()
+        && expanded.rules.iter().zip(&termenv.rules).all(|(a, b)| a.pos == b.pos && a.root_term == b.root_term);
+    if !same {
+        return out;
+    }
+    let (sets, _) = cranelift_isle::trie_again::build(&expanded);
+    for (_, rs) in &sets {
+        for a in &rs.rules {
+            for b in &rs.rules {
+                if a.prio < b.prio && matches!(a.may_overlap(b), cranelift_isle::trie_again::Overlap::No) {
+                    out.insert((a.id, b.id));
+                }
+            }
+        }
+    }
+    out
 }
 
 fn index_program(
@@ -319,6 +367,7 @@ fn index_program(
         instantiations: HashMap::new(),
         chain_terms: HashSet::new(),
         macro_terms: HashSet::new(),
+        disjoint_rules: HashSet::new(),
         term_tags: HashMap::new(),
         rule_tags: HashMap::new(),
         priority_rules: HashSet::new(),
@@ -334,8 +383,14 @@ fn index_program(
             rule_by_name.insert(tyenv.syms[n.index()].clone(), r.id);
         }
     }
+    let is_override = |pos: Pos| files.file_name(pos.file) == Some(OVERRIDES_NAME);
+    let mut overrides = Vec::new();
     for def in &defs {
         match def {
+            ast::Def::Spec(s) if is_override(s.pos) => {
+                let t = term_of(&s.term).ok_or_else(|| err_at(s.pos, format!("spec for unknown term `{}`", s.term.0)))?;
+                overrides.push((t, s.clone()));
+            }
             ast::Def::Spec(s) => {
                 let t = term_of(&s.term).ok_or_else(|| err_at(s.pos, format!("spec for unknown term `{}`", s.term.0)))?;
                 if prog.specs.insert(t, s.clone()).is_some() {
@@ -411,6 +466,11 @@ fn index_program(
             _ => {}
         }
     }
+    for (t, s) in overrides {
+        if prog.specs.insert(t, s.clone()).is_none() {
+            return Err(err_at(s.pos, format!("override of `{}`, which has no shipped spec", s.term.0)));
+        }
+    }
     prog.tyenv = tyenv;
     prog.macro_terms = macro_terms(&prog);
     Ok(prog)
@@ -475,6 +535,21 @@ mod tests {
             .expect("must fail");
         let text = err.to_string();
         assert!(text.starts_with("a.isle:"), "{text}");
+    }
+
+    /// ISLE's overlap check tells rules on different enum variants apart,
+    /// also through internal extractors; rules that may both match stay
+    /// undecided.
+    #[test]
+    fn disjoint_rules_come_from_the_overlap_check() {
+        let src = "(type T (primitive T))\n(type Op (enum (A) (B)))\n\
+                   (decl f (Op T) T)\n(decl is_b (Op) Op)\n(extractor (is_b x) (Op.B))\n\
+                   (rule ra 2 (f (Op.A) x) x)\n(rule rb 1 (f (is_b _) x) x)\n(rule rany (f _ x) x)\n";
+        let p = load_sources(vec![("d.isle".into(), src.into())], None).unwrap_or_else(|e| panic!("{e}"));
+        let id = |n: &str| p.termenv.rules.iter().find(|r| r.name.is_some_and(|s| p.sym(s) == n)).unwrap().id;
+        assert!(p.disjoint_rules.contains(&(id("rb"), id("ra"))));
+        assert!(!p.disjoint_rules.contains(&(id("rany"), id("ra"))));
+        assert!(!p.disjoint_rules.contains(&(id("rany"), id("rb"))));
     }
 
     #[test]
