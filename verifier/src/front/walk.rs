@@ -54,6 +54,11 @@ pub(crate) struct Walker<'a> {
     mods: HashMap<String, (Vec<NodeId>, bool)>,
     counter: usize,
     macro_depth: u32,
+    /// Argument leaves bound by each (extractor term, matched node) so far.
+    /// ISLE extractors that are not `multi` are functions of what they
+    /// match, so a second match of the same term on the same node binds the
+    /// same values: negated priority rules reuse them (see `pattern`).
+    extracted: HashMap<(TermId, NodeId), Vec<NodeId>>,
 }
 
 impl<'a> Walker<'a> {
@@ -380,15 +385,23 @@ impl<'a> Walker<'a> {
                         if !p.specs.contains_key(t) {
                             return Err(self.unsup(pos, format!("no spec for term `{name}`")));
                         }
-                        let mut args = Vec::new();
-                        for (i, (&aty, sub)) in term.arg_tys.iter().zip(subs).enumerate() {
-                            let tv = self.isle_tv(aty, pos)?;
-                            let lname = match sub {
-                                Pattern::BindPattern(_, var, _) => self.var_name(rule, *var),
-                                _ => self.fresh_name(&format!("{name}.arg{i}")),
-                            };
-                            args.push(self.leaf(lname, VarRole::Input, tv, pos));
-                        }
+                        let functional = !matches!(term.kind, TermKind::Decl { flags: sema::TermFlags { multi: true, .. }, .. });
+                        let args = match self.extracted.get(&(*t, v)) {
+                            Some(known) if functional => known.clone(),
+                            _ => {
+                                let mut args = Vec::new();
+                                for (i, (&aty, sub)) in term.arg_tys.iter().zip(subs).enumerate() {
+                                    let tv = self.isle_tv(aty, pos)?;
+                                    let lname = match sub {
+                                        Pattern::BindPattern(_, var, _) => self.var_name(rule, *var),
+                                        _ => self.fresh_name(&format!("{name}.arg{i}")),
+                                    };
+                                    args.push(self.leaf(lname, VarRole::Input, tv, pos));
+                                }
+                                self.extracted.insert((*t, v), args.clone());
+                                args
+                            }
+                        };
                         let rtv = self.isle_tv(term.ret_ty, pos)?;
                         self.unify(self.g.tv(v), rtv, pos)?;
                         self.apply_spec(*t, &args, v, Invocation::Caller(Side::Lhs), pos)?;
@@ -918,7 +931,7 @@ impl<'a> Walker<'a> {
 
 /// Build the graph of an expansion.
 pub(crate) fn build(p: &Program, exp: &Expansion) -> Result<Graph, Stop> {
-    let mut w = Walker { p, exp, g: Graph::new(), states: vec![], mods: HashMap::new(), counter: 0, macro_depth: 0 };
+    let mut w = Walker { p, exp, g: Graph::new(), states: vec![], mods: HashMap::new(), counter: 0, macro_depth: 0, extracted: HashMap::new() };
     for s in &p.states {
         let tv = w.g.sig_tv(p, &s.ty).map_err(|m| Stop::Error(m, p.span(s.pos)))?;
         let l = w.leaf(s.name.0.clone(), VarRole::State, tv, s.pos);
