@@ -131,8 +131,6 @@ fn opt_mutants_are_told_apart_body() {
 }
 
 #[test]
-#[ignore = "aarch64 umin/smin expansions are not yet supported by the verifier (\"priority rule that applies chained terms\", \
-            and a width mismatch in cmp_and_choose_8_16); run with --ignored to see the current state"]
 fn aarch64_condition_code_mutants_are_told_apart() {
     verify_support::with_big_stack(aarch64_condition_code_mutants_are_told_apart_body);
 }

@@ -2,7 +2,7 @@
 //! files), expands and instantiates every rule, and prints how many type
 //! instances became queries versus unsupported/error, with the top reasons.
 //!
-//! `cargo run -p saffron-verifier --no-default-features --example front_stats -- opt [--default-excludes] [--rule R] [--verbose]`
+//! `cargo run -p saffron-verifier --no-default-features --example front_stats -- opt [--default-excludes] [--rule R] [--verbose] [--list]`
 
 use saffron_verifier::expand::{expand, ExpandOptions};
 use saffron_verifier::instantiate::{instantiate, InstanceBody};
@@ -14,6 +14,7 @@ fn main() {
     let mut lo = LoadOptions::default();
     let mut eo = ExpandOptions::default();
     let mut verbose = false;
+    let mut list = false;
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
@@ -21,6 +22,7 @@ fn main() {
             "--rule" => eo.rule = it.next().cloned(),
             "--root" => eo.roots.push(it.next().cloned().unwrap_or_default()),
             "--verbose" => verbose = true,
+            "--list" => list = true,
             "--extra" => lo.extra_files.push(it.next().unwrap().into()),
             u if u.parse::<Unit>().is_ok() => lo.unit = Some(u.parse().unwrap()),
             f => lo.standalone_files.push(f.into()),
@@ -43,6 +45,9 @@ fn main() {
     let mut reasons: HashMap<String, usize> = HashMap::new();
     let mut exp_with_query = 0;
     for e in &exps {
+        if list {
+            println!("EXPANSION {} chain={:?} tags={:?}", e.rule, e.chain, e.tags);
+        }
         let insts = instantiate(&prog, e);
         let mut any = false;
         for i in insts {

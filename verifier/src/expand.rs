@@ -8,7 +8,7 @@
 use crate::load::{unit_default_root, Program};
 use crate::span::Span;
 use cranelift_isle::sema::{Expr, Pattern, RuleId, TermId, TermKind};
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashSet};
 use std::fmt;
 use std::str::FromStr;
 use std::sync::Arc;
@@ -22,6 +22,9 @@ const MAX_EXPANSIONS_PER_RULE: usize = 4096;
 /// Tags that upstream tooling does not verify by default: vector, atomics,
 /// Spectre guards, narrow floats, constant addressing modes, i128, slow
 /// instantiations, stack-category Wasm ops, and rules still marked TODO.
+/// As upstream, an expansion carries the tags of every rule in it and of
+/// every term those rules mention, chained and macro terms included, and is
+/// dropped when one of them is excluded.
 pub const DEFAULT_EXCLUDED_TAGS: &[&str] = &[
     "vector",
     "atomics",
@@ -125,65 +128,10 @@ pub(crate) fn chained_apps(p: &Program, rule: RuleId) -> Vec<TermId> {
 }
 
 /// Whether applications of `t` are expanded through its rules: terms marked
-/// `(veri chain)`, and macros.
+/// `(veri chain)` and spec-less macro terms (see `Program::macro_terms`).
 pub(crate) fn is_chained(p: &Program, t: TermId) -> bool {
+    // Macro terms have their one rule by construction.
     p.macro_terms.contains(&t) || (p.chain_terms.contains(&t) && p.termenv.rules.iter().any(|r| r.root_term == t))
-}
-
-/// Terms that are plain abbreviations: an internal constructor with no spec
-/// and exactly one rule that cannot fail to match (its argument patterns only
-/// bind, it has no `if-let`), and that never reaches itself. Inlining such a
-/// term is exact, and lets the rules that use it be checked through its body
-/// rather than reported for want of a spec.
-pub(crate) fn macro_terms(p: &Program) -> HashSet<TermId> {
-    let mut rules_by_term: HashMap<TermId, Vec<RuleId>> = HashMap::new();
-    for r in &p.termenv.rules {
-        rules_by_term.entry(r.root_term).or_default().push(r.id);
-    }
-    let mut out = HashSet::new();
-    for (&t, rules) in &rules_by_term {
-        let [rule] = rules.as_slice() else { continue };
-        let r = &p.termenv.rules[rule.index()];
-        if has_internal_constructor(p, t)
-            && !p.specs.contains_key(&t)
-            && r.iflets.is_empty()
-            && r.args.iter().all(irrefutable)
-            && !reaches_itself(p, &rules_by_term, t)
-        {
-            out.insert(t);
-        }
-    }
-    out
-}
-
-fn irrefutable(pat: &Pattern) -> bool {
-    match pat {
-        Pattern::Wildcard(_) => true,
-        Pattern::BindPattern(_, _, sub) => irrefutable(sub),
-        Pattern::And(_, subs) => subs.iter().all(irrefutable),
-        _ => false,
-    }
-}
-
-/// Whether some rule of `t` uses, directly or through other terms' rules, `t`.
-fn reaches_itself(p: &Program, rules_by_term: &HashMap<TermId, Vec<RuleId>>, t: TermId) -> bool {
-    let mut seen = HashSet::new();
-    let mut stack = vec![t];
-    while let Some(u) = stack.pop() {
-        for &r in rules_by_term.get(&u).into_iter().flatten() {
-            let mut used = BTreeSet::new();
-            rule_body_terms(p, r, &mut used);
-            for v in used {
-                if v == t {
-                    return true;
-                }
-                if seen.insert(v) {
-                    stack.push(v);
-                }
-            }
-        }
-    }
-    false
 }
 
 fn has_internal_constructor(p: &Program, t: TermId) -> bool {
@@ -275,12 +223,6 @@ fn expr_terms(e: &Expr, out: &mut BTreeSet<TermId>) {
         }
         _ => {}
     }
-}
-
-/// The terms a rule's patterns, `if-let`s and right-hand side use.
-fn rule_body_terms(p: &Program, rule: RuleId, out: &mut BTreeSet<TermId>) {
-    rule_pattern_terms(p, rule, out);
-    rule_constructor_calls(p, rule, out);
 }
 
 /// Extractors a rule matches with (in its arguments and `if-let`s).
@@ -506,6 +448,29 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(names(&p, &o).len(), 2);
+    }
+
+    /// Tags reach an expansion through inlined macro terms, so a default
+    /// exclusion drops a rule whose helper builds a `vector` instruction.
+    #[test]
+    fn macro_terms_are_chained_and_carry_tags() {
+        let src = "(type Value (primitive Value))\n(model Value (type (bv)))\n\
+                   (decl test (Value) Value)\n(spec (test x) (provide (= result x)))\n\
+                   (decl vop (Value) Value)\n(extern constructor vop vop)\n(attr vop (tag vector))\n\
+                   (spec (vop x) (provide (= result x)))\n\
+                   (decl helper (Value) Value)\n(rule (helper x) (vop x))\n\
+                   (decl picky (Value bool) Value)\n(rule (picky x true) (vop x))\n\
+                   (rule r1 (test x) (helper x))\n";
+        let p = crate::load::load_sources(vec![("t.isle".into(), src.into())], None).unwrap();
+        let helper = p.term_by_name("helper").unwrap();
+        assert!(is_chained(&p, helper), "single unconstrained rule: a macro");
+        assert!(!is_chained(&p, p.term_by_name("picky").unwrap()), "constant pattern: not a macro");
+        let o = ExpandOptions { roots: vec!["test".into()], ..Default::default() };
+        let all = expand(&p, &o).unwrap();
+        assert_eq!(all.len(), 1);
+        assert!(all[0].tags.contains("vector"), "{:?}", all[0].tags);
+        let o = ExpandOptions { default_excludes: true, ..o };
+        assert!(expand(&p, &o).unwrap().is_empty());
     }
 
     #[test]

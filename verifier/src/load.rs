@@ -7,7 +7,8 @@ use cranelift_isle::ast;
 use cranelift_isle::error::Error as IsleError;
 use cranelift_isle::files::Files;
 use cranelift_isle::lexer::{Lexer, Pos};
-use cranelift_isle::sema::{RuleId, TermEnv, TermId, TypeEnv, TypeId};
+use cranelift_isle::sema::{ConstructorKind, RuleId, TermEnv, TermId, TermKind, TypeEnv, TypeId};
+use cranelift_isle::trie_again::{Binding, RuleSet};
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -112,9 +113,12 @@ pub struct Program {
     pub states: Vec<ast::State>,
     pub instantiations: HashMap<TermId, Vec<Instantiation>>,
     pub chain_terms: HashSet<TermId>,
-    /// Spec-less, single-rule, constraint-free, acyclic constructors: chained
-    /// like `(veri chain)` terms (see `expand::macro_terms`).
+    /// Spec-less "macro" terms: one rule that matches anything (no
+    /// constraints), not recursive. Chained like `(veri chain)` terms, as
+    /// upstream VeriISLE chains them by default.
     pub macro_terms: HashSet<TermId>,
+    /// `(lower, higher)` priority pairs of rules that can never both match.
+    pub disjoint_rules: HashSet<(RuleId, RuleId)>,
     pub term_tags: HashMap<TermId, BTreeSet<String>>,
     pub rule_tags: HashMap<RuleId, BTreeSet<String>>,
     pub priority_rules: HashSet<RuleId>,
@@ -306,9 +310,25 @@ pub fn load(opts: &LoadOptions) -> Result<Program, LoadError> {
         sources.push((p.display().to_string(), text));
     }
     let unit = if opts.standalone_files.is_empty() { opts.unit } else { None };
+    if let Some((name, text)) = unit.and_then(unit_spec_overrides) {
+        sources.push((name.to_string(), text.to_string()));
+    }
     let mut prog = load_sources(sources, unit)?;
     prog._gen_dir = gen_dir;
     Ok(prog)
+}
+
+/// Name under which a unit's spec overrides are loaded; specs in this file
+/// replace the ones shipped with Cranelift.
+const OVERRIDES_NAME: &str = "<saffron>/aarch64_overrides.isle";
+
+/// Saffron's replacements for wrong shipped specs of a unit (see the file's
+/// header for the rules they follow).
+fn unit_spec_overrides(u: Unit) -> Option<(&'static str, &'static str)> {
+    match u {
+        Unit::Aarch64 => Some((OVERRIDES_NAME, include_str!("../specs/aarch64_overrides.isle"))),
+        Unit::Opt | Unit::X64 => None,
+    }
 }
 
 /// Parse and type-check in-memory ISLE sources `(name, text)`.
@@ -323,7 +343,37 @@ pub fn load_sources(sources: Vec<(String, String)>, unit: Option<Unit>) -> Resul
     let mut tyenv = TypeEnv::from_ast(&defs).map_err(|es| isle_error(&files, &es[0]))?;
     // Keep internal extractors as terms: their specs describe them.
     let termenv = TermEnv::from_ast(&mut tyenv, &defs, false).map_err(|es| isle_error(&files, &es[0]))?;
-    index_program(files, defs, tyenv, termenv, unit)
+    let disjoint = disjoint_rule_pairs(&defs, &termenv);
+    let mut prog = index_program(files, defs, tyenv, termenv, unit)?;
+    prog.disjoint_rules = disjoint;
+    Ok(prog)
+}
+
+/// Pairs of rules of one term that ISLE's overlap check proves can never
+/// match the same input (e.g. different opcodes), as `(lower, higher)` by
+/// priority. The check runs on the rules with internal extractors expanded,
+/// as the ISLE compiler sees them.
+fn disjoint_rule_pairs(defs: &[ast::Def], termenv: &TermEnv) -> HashSet<(RuleId, RuleId)> {
+    let mut out = HashSet::new();
+    let Ok(mut tyenv) = TypeEnv::from_ast(defs) else { return out };
+    let Ok(expanded) = TermEnv::from_ast(&mut tyenv, defs, true) else { return out };
+    // Rule ids must name the same rules in both environments.
+    let same = expanded.rules.len() == termenv.rules.len()
+        && expanded.rules.iter().zip(&termenv.rules).all(|(a, b)| a.pos == b.pos && a.root_term == b.root_term);
+    if !same {
+        return out;
+    }
+    let (sets, _) = cranelift_isle::trie_again::build(&expanded);
+    for (_, rs) in &sets {
+        for a in &rs.rules {
+            for b in &rs.rules {
+                if a.prio < b.prio && matches!(a.may_overlap(b), cranelift_isle::trie_again::Overlap::No) {
+                    out.insert((a.id, b.id));
+                }
+            }
+        }
+    }
+    out
 }
 
 fn index_program(
@@ -357,6 +407,7 @@ fn index_program(
         instantiations: HashMap::new(),
         chain_terms: HashSet::new(),
         macro_terms: HashSet::new(),
+        disjoint_rules: HashSet::new(),
         term_tags: HashMap::new(),
         rule_tags: HashMap::new(),
         priority_rules: HashSet::new(),
@@ -372,8 +423,14 @@ fn index_program(
             rule_by_name.insert(tyenv.syms[n.index()].clone(), r.id);
         }
     }
+    let is_override = |pos: Pos| files.file_name(pos.file) == Some(OVERRIDES_NAME);
+    let mut overrides = Vec::new();
     for def in &defs {
         match def {
+            ast::Def::Spec(s) if is_override(s.pos) => {
+                let t = term_of(&s.term).ok_or_else(|| err_at(s.pos, format!("spec for unknown term `{}`", s.term.0)))?;
+                overrides.push((t, s.clone()));
+            }
             ast::Def::Spec(s) => {
                 let t = term_of(&s.term).ok_or_else(|| err_at(s.pos, format!("spec for unknown term `{}`", s.term.0)))?;
                 if prog.specs.insert(t, s.clone()).is_some() {
@@ -449,9 +506,62 @@ fn index_program(
             _ => {}
         }
     }
+    for (t, s) in overrides {
+        if prog.specs.insert(t, s.clone()).is_none() {
+            return Err(err_at(s.pos, format!("override of `{}`, which has no shipped spec", s.term.0)));
+        }
+    }
     prog.tyenv = tyenv;
-    prog.macro_terms = crate::expand::macro_terms(&prog);
+    prog.macro_terms = macro_terms(&prog);
     Ok(prog)
+}
+
+/// Terms without a spec whose only rule has no match constraints (patterns
+/// are variables or wildcards, if-lets cannot fail) and that cannot reach
+/// themselves: such a term is a plain abbreviation of its right-hand side.
+fn macro_terms(p: &Program) -> HashSet<TermId> {
+    let (sets, _) = cranelift_isle::trie_again::build(&p.termenv);
+    let sets: HashMap<TermId, RuleSet> = sets.into_iter().collect();
+    let used = |t: &TermId| -> Vec<TermId> {
+        sets.get(t)
+            .map(|rs| {
+                rs.bindings
+                    .iter()
+                    .filter_map(|b| match b {
+                        Binding::Constructor { term, .. } | Binding::Extractor { term, .. } => Some(*term),
+                        _ => None,
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let reaches_itself = |t: TermId| -> bool {
+        let mut seen = HashSet::new();
+        let mut stack = used(&t);
+        while let Some(u) = stack.pop() {
+            if u == t {
+                return true;
+            }
+            if seen.insert(u) {
+                stack.extend(used(&u));
+            }
+        }
+        false
+    };
+    sets.iter()
+        .filter(|(t, rs)| {
+            let internal = matches!(
+                &p.termenv.terms[t.index()].kind,
+                TermKind::Decl { constructor_kind: Some(ConstructorKind::InternalConstructor), .. }
+            );
+            internal
+                && !p.specs.contains_key(t)
+                && rs.rules.len() == 1
+                && rs.rules[0].total_constraints() == 0
+                && !reaches_itself(**t)
+        })
+        .map(|(t, _)| *t)
+        .collect()
 }
 
 #[cfg(test)]
@@ -465,6 +575,21 @@ mod tests {
             .expect("must fail");
         let text = err.to_string();
         assert!(text.starts_with("a.isle:"), "{text}");
+    }
+
+    /// ISLE's overlap check tells rules on different enum variants apart,
+    /// also through internal extractors; rules that may both match stay
+    /// undecided.
+    #[test]
+    fn disjoint_rules_come_from_the_overlap_check() {
+        let src = "(type T (primitive T))\n(type Op (enum (A) (B)))\n\
+                   (decl f (Op T) T)\n(decl is_b (Op) Op)\n(extractor (is_b x) (Op.B))\n\
+                   (rule ra 2 (f (Op.A) x) x)\n(rule rb 1 (f (is_b _) x) x)\n(rule rany (f _ x) x)\n";
+        let p = load_sources(vec![("d.isle".into(), src.into())], None).unwrap_or_else(|e| panic!("{e}"));
+        let id = |n: &str| p.termenv.rules.iter().find(|r| r.name.is_some_and(|s| p.sym(s) == n)).unwrap().id;
+        assert!(p.disjoint_rules.contains(&(id("rb"), id("ra"))));
+        assert!(!p.disjoint_rules.contains(&(id("rany"), id("ra"))));
+        assert!(!p.disjoint_rules.contains(&(id("rany"), id("rb"))));
     }
 
     #[test]

@@ -29,6 +29,49 @@ pub(crate) enum NodeKind {
     Match { on: NodeId, arms: Vec<(String, NodeId)> },
 }
 
+impl NodeKind {
+    /// The nodes this one is built from, in a fixed order.
+    pub fn children(&self) -> Vec<NodeId> {
+        match self {
+            NodeKind::Leaf { .. } | NodeKind::Bool(_) | NodeKind::BitVec { .. } | NodeKind::Num(_) => vec![],
+            NodeKind::Op(_, a) | NodeKind::MakeEnum { args: a, .. } => a.clone(),
+            NodeKind::Field(_, x) | NodeKind::IsVariant(_, x) | NodeKind::VariantField { x, .. } => vec![*x],
+            NodeKind::MakeStruct(fs) => fs.iter().map(|(_, n)| *n).collect(),
+            NodeKind::Switch { on, cases } => {
+                std::iter::once(*on).chain(cases.iter().flat_map(|(k, v)| [*k, *v])).collect()
+            }
+            NodeKind::Match { on, arms } => std::iter::once(*on).chain(arms.iter().map(|(_, n)| *n)).collect(),
+        }
+    }
+
+    /// The same node over new children, given in the order of [`Self::children`].
+    pub fn with_children(&self, kids: &[NodeId]) -> NodeKind {
+        let mut k = kids.iter().copied();
+        let mut next = || k.next().expect("one child per child slot");
+        match self {
+            NodeKind::Leaf { .. } | NodeKind::Bool(_) | NodeKind::BitVec { .. } | NodeKind::Num(_) => self.clone(),
+            NodeKind::Op(op, a) => NodeKind::Op(op.clone(), a.iter().map(|_| next()).collect()),
+            NodeKind::MakeEnum { variant, args } => {
+                NodeKind::MakeEnum { variant: variant.clone(), args: args.iter().map(|_| next()).collect() }
+            }
+            NodeKind::Field(f, _) => NodeKind::Field(f.clone(), next()),
+            NodeKind::IsVariant(v, _) => NodeKind::IsVariant(v.clone(), next()),
+            NodeKind::VariantField { variant, index, .. } => {
+                NodeKind::VariantField { x: next(), variant: variant.clone(), index: *index }
+            }
+            NodeKind::MakeStruct(fs) => NodeKind::MakeStruct(fs.iter().map(|(f, _)| (f.clone(), next())).collect()),
+            NodeKind::Switch { cases, .. } => {
+                let on = next();
+                NodeKind::Switch { on, cases: cases.iter().map(|_| (next(), next())).collect() }
+            }
+            NodeKind::Match { arms, .. } => {
+                let on = next();
+                NodeKind::Match { on, arms: arms.iter().map(|(v, _)| (v.clone(), next())).collect() }
+            }
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub(crate) struct Node {
     pub kind: NodeKind,
@@ -157,6 +200,10 @@ impl Graph {
     pub fn add(&mut self, kind: NodeKind, tv: Tv, span: Span) -> NodeId {
         self.nodes.push(Node { kind, tv, span });
         self.nodes.len() - 1
+    }
+
+    pub fn children(&self, n: NodeId) -> Vec<NodeId> {
+        self.nodes[n].kind.children()
     }
 
     pub fn tv(&self, n: NodeId) -> Tv {

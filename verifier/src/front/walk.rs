@@ -54,6 +54,11 @@ pub(crate) struct Walker<'a> {
     mods: HashMap<String, (Vec<NodeId>, bool)>,
     counter: usize,
     macro_depth: u32,
+    /// Argument leaves bound by each (extractor term, matched node) so far.
+    /// ISLE extractors that are not `multi` are functions of what they
+    /// match, so a second match of the same term on the same node binds the
+    /// same values: negated priority rules reuse them (see `pattern`).
+    extracted: HashMap<(TermId, NodeId), Vec<NodeId>>,
 }
 
 impl<'a> Walker<'a> {
@@ -177,6 +182,8 @@ impl<'a> Walker<'a> {
             .rules
             .iter()
             .filter(|r| r.root_term == rule.root_term && r.prio > rule.prio && p.priority_rules.contains(&r.id))
+            // A rule that can never match where this one does needs no negating.
+            .filter(|r| !p.disjoint_rules.contains(&(rule.id, r.id)))
             .collect();
         for other in higher {
             // Only the matching part (patterns, if-lets) matters; its right-hand side does not.
@@ -188,6 +195,7 @@ impl<'a> Walker<'a> {
                 return Err(self.unsup(other.pos, "priority rule whose if-lets apply chained terms"));
             }
             let mark = self.g.conds.len();
+            let node_mark = self.g.nodes.len();
             let mut vars: HashMap<VarId, NodeId> = HashMap::new();
             for (pat, &v) in other.args.iter().zip(args) {
                 self.pattern(pat, v, &mut vars, other.pos, other)?;
@@ -198,14 +206,92 @@ impl<'a> Walker<'a> {
                 self.pattern(&il.lhs, v, &mut vars, other.pos, other)?;
             }
             let conds: Vec<NodeId> = self.g.conds.split_off(mark).into_iter().map(|c| c.node).collect();
+            // When a leaf stays free the negation is `exists l. not C(l)`:
+            // weaker than the rule's real condition, so still sound (it can
+            // only let more inputs reach the obligations), but imprecise.
+            let (conds, exact) = match self.eliminate_fresh_leaves(conds.clone(), node_mark) {
+                Some(c) => (c, true),
+                None => (conds, false),
+            };
             let bt = self.g.fresh_tv(Info::Bool);
             let all = self.node(NodeKind::Op(SpecOp::And, conds), bt, other.pos);
             let bt = self.g.fresh_tv(Info::Bool);
             let not = self.node(NodeKind::Op(SpecOp::Not, vec![all]), bt, other.pos);
-            let what = format!("higher-priority rule `{}` does not match", p.rule_name(other.id));
+            let what = if exact {
+                format!("higher-priority rule `{}` does not match", p.rule_name(other.id))
+            } else {
+                format!("higher-priority rule `{}` does not match (approximated: its match binds values it does not determine)", p.rule_name(other.id))
+            };
             self.cond(not, other.pos, what, Dest::Lhs);
         }
         Ok(())
+    }
+
+    /// The match conditions of a negated rule mention leaves made while
+    /// walking it (extractor arguments, named subterms). Negating them with
+    /// those leaves free would be `exists l. not C(l)`, which the solver
+    /// satisfies by picking `l` badly; the negation needs `not exists l. C(l)`.
+    /// Each such leaf defined by a top-level equality `l = e` is replaced by
+    /// `e` (exact: `exists l. l = e and C(l)` is `C(e)`). None when a leaf
+    /// is left that no equality defines.
+    fn eliminate_fresh_leaves(&mut self, mut conds: Vec<NodeId>, node_mark: NodeId) -> Option<Vec<NodeId>> {
+        let fresh = |g: &Graph, n: NodeId| n >= node_mark && matches!(g.nodes[n].kind, NodeKind::Leaf { .. });
+        let mut subst: HashMap<NodeId, NodeId> = HashMap::new();
+        loop {
+            let def = conds.iter().enumerate().find_map(|(i, &c)| match &self.g.nodes[c].kind {
+                NodeKind::Op(SpecOp::Eq, a) if a.len() == 2 => [(a[0], a[1]), (a[1], a[0])]
+                    .into_iter()
+                    .find(|&(l, e)| fresh(&self.g, l) && !self.mentions(e, l, node_mark))
+                    .map(|(l, e)| (i, l, e)),
+                _ => None,
+            });
+            let Some((i, l, e)) = def else { break };
+            conds.remove(i);
+            subst.insert(l, e);
+            let mut memo = HashMap::new();
+            conds = conds.into_iter().map(|c| self.substitute(c, &subst, node_mark, &mut memo)).collect();
+        }
+        let left = conds.iter().any(|&c| (node_mark..self.g.nodes.len()).any(|l| fresh(&self.g, l) && self.mentions(c, l, node_mark)));
+        (!left).then_some(conds)
+    }
+
+    /// Whether node `n` refers to node `target` (only nodes made after
+    /// `mark` can refer to leaves made after it).
+    fn mentions(&self, n: NodeId, target: NodeId, mark: NodeId) -> bool {
+        if n == target {
+            return true;
+        }
+        n >= mark && self.g.children(n).into_iter().any(|c| self.mentions(c, target, mark))
+    }
+
+    /// `n` with every leaf in `subst` replaced, sharing unchanged nodes.
+    fn substitute(
+        &mut self,
+        n: NodeId,
+        subst: &HashMap<NodeId, NodeId>,
+        mark: NodeId,
+        memo: &mut HashMap<NodeId, NodeId>,
+    ) -> NodeId {
+        if let Some(&e) = subst.get(&n) {
+            return self.substitute(e, subst, mark, memo);
+        }
+        if n < mark {
+            return n;
+        }
+        if let Some(&m) = memo.get(&n) {
+            return m;
+        }
+        let kids = self.g.children(n);
+        let new_kids: Vec<NodeId> = kids.iter().map(|&c| self.substitute(c, subst, mark, memo)).collect();
+        let out = if new_kids == kids {
+            n
+        } else {
+            let node = self.g.nodes[n].clone();
+            let kind = node.kind.with_children(&new_kids);
+            self.g.add(kind, node.tv, node.span)
+        };
+        memo.insert(n, out);
+        out
     }
 
     fn var_name(&self, rule: &sema::Rule, v: VarId) -> String {
@@ -299,15 +385,23 @@ impl<'a> Walker<'a> {
                         if !p.specs.contains_key(t) {
                             return Err(self.unsup(pos, format!("no spec for term `{name}`")));
                         }
-                        let mut args = Vec::new();
-                        for (i, (&aty, sub)) in term.arg_tys.iter().zip(subs).enumerate() {
-                            let tv = self.isle_tv(aty, pos)?;
-                            let lname = match sub {
-                                Pattern::BindPattern(_, var, _) => self.var_name(rule, *var),
-                                _ => self.fresh_name(&format!("{name}.arg{i}")),
-                            };
-                            args.push(self.leaf(lname, VarRole::Input, tv, pos));
-                        }
+                        let functional = !matches!(term.kind, TermKind::Decl { flags: sema::TermFlags { multi: true, .. }, .. });
+                        let args = match self.extracted.get(&(*t, v)) {
+                            Some(known) if functional => known.clone(),
+                            _ => {
+                                let mut args = Vec::new();
+                                for (i, (&aty, sub)) in term.arg_tys.iter().zip(subs).enumerate() {
+                                    let tv = self.isle_tv(aty, pos)?;
+                                    let lname = match sub {
+                                        Pattern::BindPattern(_, var, _) => self.var_name(rule, *var),
+                                        _ => self.fresh_name(&format!("{name}.arg{i}")),
+                                    };
+                                    args.push(self.leaf(lname, VarRole::Input, tv, pos));
+                                }
+                                self.extracted.insert((*t, v), args.clone());
+                                args
+                            }
+                        };
                         let rtv = self.isle_tv(term.ret_ty, pos)?;
                         self.unify(self.g.tv(v), rtv, pos)?;
                         self.apply_spec(*t, &args, v, Invocation::Caller(Side::Lhs), pos)?;
@@ -837,7 +931,7 @@ impl<'a> Walker<'a> {
 
 /// Build the graph of an expansion.
 pub(crate) fn build(p: &Program, exp: &Expansion) -> Result<Graph, Stop> {
-    let mut w = Walker { p, exp, g: Graph::new(), states: vec![], mods: HashMap::new(), counter: 0, macro_depth: 0 };
+    let mut w = Walker { p, exp, g: Graph::new(), states: vec![], mods: HashMap::new(), counter: 0, macro_depth: 0, extracted: HashMap::new() };
     for s in &p.states {
         let tv = w.g.sig_tv(p, &s.ty).map_err(|m| Stop::Error(m, p.span(s.pos)))?;
         let l = w.leaf(s.name.0.clone(), VarRole::State, tv, s.pos);
