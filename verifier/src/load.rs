@@ -326,7 +326,7 @@ const OVERRIDES_NAME: &str = "<saffron>/aarch64_overrides.isle";
 /// header for the rules they follow).
 fn unit_spec_overrides(u: Unit) -> Option<(&'static str, &'static str)> {
     match u {
-        Unit::Aarch64 => Some((OVERRIDES_NAME, include_str!("../specs/aarch64_overrides.isle"))),
+        Unit::Aarch64 => Some((OVERRIDES_NAME, include_str!("../../isle-rules/specs/aarch64_overrides.isle"))),
         Unit::Opt | Unit::X64 => None,
     }
 }
