@@ -122,13 +122,6 @@ impl<'a> Walker<'a> {
         format!("{base}#{}", self.counter)
     }
 
-    fn side_dest(side: Side) -> Dest {
-        match side {
-            Side::Lhs => Dest::Lhs,
-            Side::Rhs => Dest::RhsAssume,
-        }
-    }
-
     /// A leaf standing for `n` (itself if it already is one), so term
     /// applications can name their arguments.
     fn as_leaf(&mut self, n: NodeId, name: &str, side: Side, pos: Pos) -> R<NodeId> {
@@ -143,7 +136,12 @@ impl<'a> Walker<'a> {
         let name = self.fresh_name(name);
         let l = self.leaf(name, role, tv, pos);
         let eq = self.eq_node(l, n, pos)?;
-        self.cond(eq, pos, "value definition".into(), Self::side_dest(side));
+        // A definition only names a value (the leaf is fresh), so it belongs
+        // with the left side even when the value is computed on the right: a
+        // chained rule's patterns test such names, and whether they match is
+        // part of whether the expansion applies, not an assumption that could
+        // make the query vacuous.
+        self.cond(eq, pos, "value definition".into(), Dest::Lhs);
         Ok(l)
     }
 
