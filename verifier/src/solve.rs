@@ -77,7 +77,7 @@ pub fn check(q: &Query, opts: &SolveOptions) -> Outcome {
     let remaining = || opts.timeout.saturating_sub(start.elapsed());
 
     // The cheap query first: most inapplicable instances are rejected here.
-    let z3_budget = if cvc5::available() { remaining().mul_f64(Z3_SHARE_BEFORE_CVC5) } else { remaining() };
+    let z3_budget = if cvc5::available() && !lhs_enc.pure_bv { remaining().mul_f64(Z3_SHARE_BEFORE_CVC5) } else { remaining() };
     let applicability = new_solver(z3_budget, opts.rlimit, lhs_enc.pure_bv);
     assert_all(&applicability, &lhs_enc.side_conditions);
     assert_all(&applicability, &lhs_enc.lhs_conditions);
@@ -87,7 +87,8 @@ pub fn check(q: &Query, opts: &SolveOptions) -> Outcome {
         // Float constraints on the left (constant folding of fadd etc.) can
         // defeat Z3 4.8.12; cvc5's answer is as good either way.
         SatResult::Unknown if cvc5::available() && !remaining().is_zero() => {
-            match cvc5::check(&applicability.to_smt2(), remaining()) {
+            let text = script(&[&lhs_enc.side_conditions, &lhs_enc.lhs_conditions]);
+            match cvc5::check(&text, remaining()) {
                 cvc5::Answer::Unsat => return Outcome::Inapplicable,
                 cvc5::Answer::Sat => {}
                 cvc5::Answer::Other(_) => return unknown(&applicability, start, opts.timeout),
@@ -117,7 +118,7 @@ pub fn check(q: &Query, opts: &SolveOptions) -> Outcome {
     // Without a split, cvc5 (if installed) gets the second part of the budget.
     let direct = if !candidates.is_empty() {
         left.mul_f64(SPLIT.direct_share)
-    } else if cvc5::available() {
+    } else if cvc5::available() && !enc.pure_bv {
         left.mul_f64(Z3_SHARE_BEFORE_CVC5)
     } else {
         left
@@ -149,7 +150,9 @@ pub fn check(q: &Query, opts: &SolveOptions) -> Outcome {
             }
         }
         SatResult::Unknown if candidates.is_empty() && cvc5::available() && !remaining().is_zero() => {
-            match cvc5::check(&correctness.to_smt2(), remaining()) {
+            let negated = [Bool::and(&enc.obligations).not()];
+            let text = script(&[&enc.side_conditions, &enc.lhs_conditions, &enc.rhs_assumptions, &negated]);
+            match cvc5::check(&text, remaining()) {
                 cvc5::Answer::Unsat => {
                     drop(correctness);
                     non_vacuous(&enc, remaining(), opts.rlimit, start, opts.timeout)
@@ -181,8 +184,9 @@ pub struct SplitBudget {
     pub probe: Duration,
 }
 
-/// Z3's share of a query's budget when cvc5 can take over (see [`cvc5`]).
-const Z3_SHARE_BEFORE_CVC5: f64 = 0.5;
+/// Z3's share of the budget of a query with float or Int terms when cvc5
+/// can take over (see [`cvc5`]); pure bitvector queries keep all of it.
+const Z3_SHARE_BEFORE_CVC5: f64 = 0.4;
 
 const SPLIT: SplitBudget = SplitBudget { direct_share: 0.1, probe: Duration::from_millis(150) };
 
@@ -201,7 +205,7 @@ fn non_vacuous(enc: &Encoded, left: Duration, rlimit: Option<u32>, start: Instan
     if left.is_zero() {
         return Outcome::Timeout;
     }
-    let z3_budget = if cvc5::available() { left.mul_f64(Z3_SHARE_BEFORE_CVC5) } else { left };
+    let z3_budget = if cvc5::available() && !enc.pure_bv { left.mul_f64(Z3_SHARE_BEFORE_CVC5) } else { left };
     let s = new_solver(z3_budget, rlimit, enc.pure_bv);
     assert_all(&s, &enc.side_conditions);
     assert_all(&s, &enc.lhs_conditions);
@@ -212,7 +216,8 @@ fn non_vacuous(enc: &Encoded, left: Duration, rlimit: Option<u32>, start: Instan
         // A model of left side and assumptions is all this check needs, so
         // cvc5's sat counts here too (as does its unsat).
         SatResult::Unknown if cvc5::available() && !timeout.saturating_sub(start.elapsed()).is_zero() => {
-            match cvc5::check(&s.to_smt2(), timeout.saturating_sub(start.elapsed())) {
+            let text = script(&[&enc.side_conditions, &enc.lhs_conditions, &enc.rhs_assumptions]);
+            match cvc5::check(&text, timeout.saturating_sub(start.elapsed())) {
                 cvc5::Answer::Sat => Outcome::Verified,
                 cvc5::Answer::Unsat => Outcome::Unknown(VACUOUS.into()),
                 cvc5::Answer::Other(_) => unknown(&s, start, timeout),
@@ -252,6 +257,17 @@ fn new_solver(timeout: Duration, rlimit: Option<u32>, pure_bv: bool) -> Solver {
     }
     solver.set_params(&p);
     solver
+}
+
+/// SMT-LIB text of the conjunction of `parts`, for cvc5. From a fresh
+/// solver: one that Z3 has checked prints its preprocessed (bit-blasted)
+/// assertions instead.
+fn script(parts: &[&[Bool]]) -> String {
+    let s = Solver::new();
+    for p in parts {
+        assert_all(&s, p);
+    }
+    s.to_smt2()
 }
 
 fn assert_all(s: &Solver, bs: &[Bool]) {
