@@ -86,7 +86,7 @@ pub fn check(q: &Query, opts: &SolveOptions) -> Outcome {
         SatResult::Unsat => return Outcome::Inapplicable,
         // Float constraints on the left (constant folding of fadd etc.) can
         // defeat Z3 4.8.12; cvc5's answer is as good either way.
-        SatResult::Unknown if cvc5::available() && !remaining().is_zero() => {
+        SatResult::Unknown if cvc5::available() && !lhs_enc.pure_bv && !remaining().is_zero() => {
             let text = script(&[&lhs_enc.side_conditions, &lhs_enc.lhs_conditions]);
             match cvc5::check(&text, remaining()) {
                 cvc5::Answer::Unsat => return Outcome::Inapplicable,
@@ -149,7 +149,7 @@ pub fn check(q: &Query, opts: &SolveOptions) -> Outcome {
                 Some(o) => o,
             }
         }
-        SatResult::Unknown if candidates.is_empty() && cvc5::available() && !remaining().is_zero() => {
+        SatResult::Unknown if candidates.is_empty() && cvc5::available() && !enc.pure_bv && !remaining().is_zero() => {
             let negated = [Bool::and(&enc.obligations).not()];
             let text = script(&[&enc.side_conditions, &enc.lhs_conditions, &enc.rhs_assumptions, &negated]);
             match cvc5::check(&text, remaining()) {
@@ -215,7 +215,7 @@ fn non_vacuous(enc: &Encoded, left: Duration, rlimit: Option<u32>, start: Instan
         SatResult::Unsat => Outcome::Unknown(VACUOUS.into()),
         // A model of left side and assumptions is all this check needs, so
         // cvc5's sat counts here too (as does its unsat).
-        SatResult::Unknown if cvc5::available() && !timeout.saturating_sub(start.elapsed()).is_zero() => {
+        SatResult::Unknown if cvc5::available() && !enc.pure_bv && !timeout.saturating_sub(start.elapsed()).is_zero() => {
             let text = script(&[&enc.side_conditions, &enc.lhs_conditions, &enc.rhs_assumptions]);
             match cvc5::check(&text, timeout.saturating_sub(start.elapsed())) {
                 cvc5::Answer::Sat => Outcome::Verified,

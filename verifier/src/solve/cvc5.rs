@@ -82,3 +82,22 @@ pub fn check(smt2: &str, timeout: Duration) -> Answer {
         None => Answer::Other("cvc5 gave no answer (time limit?)".into()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn answers_are_read_and_errors_are_never_unsat() {
+        if !available() {
+            eprintln!("cvc5 not installed: skipped");
+            return;
+        }
+        let t = Duration::from_secs(10);
+        let decl = "(declare-fun x () (_ BitVec 8))\n";
+        assert_eq!(check(&format!("{decl}(assert (bvult x x))\n(check-sat)\n"), t), Answer::Unsat);
+        assert_eq!(check(&format!("{decl}(assert (bvult x #x05))\n(check-sat)\n"), t), Answer::Sat);
+        // An ill-formed script must not read as an answer.
+        assert!(matches!(check(&format!("{decl}(assert (bvult x))\n(check-sat)\n"), t), Answer::Other(_)));
+    }
+}
