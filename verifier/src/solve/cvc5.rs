@@ -1,0 +1,103 @@
+//! cvc5 as a second opinion on queries Z3 could not decide in time.
+//!
+//! Z3 4.8.12 bit-blasts floating-point multiplication and conversions
+//! eagerly and times out on e.g. `fmul (fneg x) (fneg y) = fmul x y` at 64
+//! bits; cvc5 1.0.3 (Debian's `cvc5` package) decides those queries in
+//! under 5 s. The query goes over as the SMT-LIB text Z3 prints for the very
+//! same solver, so both decide the same formula.
+//!
+//! For a correctness query only an `unsat` answer is used (it makes the
+//! query verified); `sat` carries no model back here, so it becomes
+//! `unknown`, never a counterexample and never "verified". For the vacuity
+//! check (left side and right-side assumptions satisfiable together) both
+//! answers are used. SAFFRON_CVC5 names the binary
+//! (default `cvc5` on PATH); SAFFRON_CVC5=off disables the fallback.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+use std::sync::OnceLock;
+use std::time::Duration;
+
+/// cvc5's answer to one query.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Answer {
+    Unsat,
+    Sat,
+    /// Unknown, timeout, a crash or an unreadable answer (in its words).
+    Other(String),
+}
+
+/// The cvc5 binary, if one answers `--version`.
+fn binary() -> Option<&'static str> {
+    static BIN: OnceLock<Option<String>> = OnceLock::new();
+    BIN.get_or_init(|| {
+        let bin = std::env::var("SAFFRON_CVC5").unwrap_or_else(|_| "cvc5".into());
+        if bin == "off" {
+            return None;
+        }
+        let ok = Command::new(&bin)
+            .arg("--version")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        ok.then_some(bin)
+    })
+    .as_deref()
+}
+
+pub fn available() -> bool {
+    binary().is_some()
+}
+
+/// Runs cvc5 on `smt2` (a complete script ending in `(check-sat)`).
+pub fn check(smt2: &str, timeout: Duration) -> Answer {
+    let Some(bin) = binary() else { return Answer::Other("cvc5 not available".into()) };
+    let ms = timeout.as_millis().max(1);
+    let child = Command::new(bin)
+        .args(["--lang=smt2", &format!("--tlimit={ms}")])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn();
+    let mut child = match child {
+        Ok(c) => c,
+        Err(e) => return Answer::Other(format!("cvc5 did not start: {e}")),
+    };
+    if let Some(mut stdin) = child.stdin.take() {
+        // Every theory: the text may mix bitvectors, floats and integers.
+        let _ = stdin.write_all(b"(set-logic ALL)\n");
+        let _ = stdin.write_all(smt2.as_bytes());
+    }
+    let out = match child.wait_with_output() {
+        Ok(o) => o,
+        Err(e) => return Answer::Other(format!("cvc5: {e}")),
+    };
+    let text = String::from_utf8_lossy(&out.stdout);
+    // The answer to the script's only (check-sat) is its last line.
+    match text.lines().map(str::trim).filter(|l| !l.is_empty()).last() {
+        Some("unsat") => Answer::Unsat,
+        Some("sat") => Answer::Sat,
+        Some(other) => Answer::Other(format!("cvc5: {other}")),
+        None => Answer::Other("cvc5 gave no answer (time limit?)".into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn answers_are_read_and_errors_are_never_unsat() {
+        if !available() {
+            eprintln!("cvc5 not installed: skipped");
+            return;
+        }
+        let t = Duration::from_secs(10);
+        let decl = "(declare-fun x () (_ BitVec 8))\n";
+        assert_eq!(check(&format!("{decl}(assert (bvult x x))\n(check-sat)\n"), t), Answer::Unsat);
+        assert_eq!(check(&format!("{decl}(assert (bvult x #x05))\n(check-sat)\n"), t), Answer::Sat);
+        // An ill-formed script must not read as an answer.
+        assert!(matches!(check(&format!("{decl}(assert (bvult x))\n(check-sat)\n"), t), Answer::Other(_)));
+    }
+}
