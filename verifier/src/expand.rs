@@ -306,32 +306,26 @@ pub fn expand(p: &Program, o: &ExpandOptions) -> Result<Vec<Expansion>, ExpandEr
             for tree in trees(p, rule, 0, &mut budget) {
                 let mut rules = Vec::new();
                 tree_rules(&tree, &mut rules);
-                let mut calls = BTreeSet::new();
+                // Terms left after chaining: every extractor matched, and every
+                // constructor called that is not inlined.
+                let (mut matched, mut called) = (BTreeSet::new(), BTreeSet::new());
                 for r in &rules {
-                    rule_constructor_calls(p, *r, &mut calls);
+                    rule_pattern_terms(p, *r, &mut matched);
+                    rule_constructor_calls(p, *r, &mut called);
                 }
-                for t in calls {
-                    if !is_chained(p, t) && has_internal_constructor(p, t) && p.specs.contains_key(&t) && queued.insert(t) {
+                called.retain(|t| !is_chained(p, *t));
+                for &t in &called {
+                    if has_internal_constructor(p, t) && p.specs.contains_key(&t) && queued.insert(t) {
                         roots.push(t);
                     }
                 }
-                // Tags: the root's, every applied rule's, and those of the terms
-                // that remain after chaining (an inlined term is gone).
+                // Tags: the root's, every applied rule's, and the remaining terms'.
                 let mut tags = p.term_tags.get(&root).cloned().unwrap_or_default();
+                for t in matched.iter().chain(&called) {
+                    tags.extend(p.term_tags.get(t).into_iter().flatten().cloned());
+                }
                 for r in &rules {
-                    if let Some(ts) = p.rule_tags.get(r) {
-                        tags.extend(ts.iter().cloned());
-                    }
-                    let mut matched = BTreeSet::new();
-                    rule_pattern_terms(p, *r, &mut matched);
-                    let mut called = BTreeSet::new();
-                    rule_constructor_calls(p, *r, &mut called);
-                    called.retain(|t| !is_chained(p, *t));
-                    for t in matched.into_iter().chain(called) {
-                        if let Some(ts) = p.term_tags.get(&t) {
-                            tags.extend(ts.iter().cloned());
-                        }
-                    }
+                    tags.extend(p.rule_tags.get(r).into_iter().flatten().cloned());
                 }
                 let names: Vec<String> = rules.iter().map(|r| p.rule_name(*r)).collect();
                 if let Some(want) = &o.rule {

@@ -44,15 +44,13 @@ fn stop_body(s: Stop) -> InstanceBody {
 pub fn instantiate(p: &Program, e: &Expansion) -> Vec<Instance> {
     let mut g = match build(p, e) {
         Ok(g) => g,
-        Err(s) => return vec![Instance { types: "-".into(), body: stop_body(s) }],
+        Err(s) => return whole(stop_body(s)),
     };
     match g.propagate(p) {
         Ok(()) => {}
-        Err(TypeFail::Inapplicable(m)) => {
-            return vec![Instance { types: "-".into(), body: InstanceBody::Inapplicable { reason: m, span: e.span.clone() } }]
-        }
+        Err(TypeFail::Inapplicable(m)) => return whole(InstanceBody::Inapplicable { reason: m, span: e.span.clone() }),
         Err(TypeFail::Ill(m)) => {
-            return vec![Instance { types: "-".into(), body: InstanceBody::Error { message: format!("type error: {m}"), span: e.span.clone() } }]
+            return whole(InstanceBody::Error { message: format!("type error: {m}"), span: e.span.clone() })
         }
     }
     let mut solutions = Vec::new();
@@ -63,13 +61,13 @@ pub fn instantiate(p: &Program, e: &Expansion) -> Vec<Instance> {
         // Some signature choice was consistent, and only the left side's
         // constants ruled it out: the expansion never matches.
         if let Some(m) = contradiction {
-            return vec![Instance { types: "-".into(), body: InstanceBody::Inapplicable { reason: m, span: e.span.clone() } }];
+            return whole(InstanceBody::Inapplicable { reason: m, span: e.span.clone() });
         }
         let reason = match last_failure {
             Some(m) => format!("no type instance satisfies the term signatures ({m})"),
             None => "no type instance satisfies the term signatures".into(),
         };
-        return vec![Instance { types: "-".into(), body: InstanceBody::Unsupported { reason, span: e.span.clone() } }];
+        return whole(InstanceBody::Unsupported { reason, span: e.span.clone() });
     }
     let mut seen = HashSet::new();
     let mut out = Vec::new();
@@ -93,6 +91,11 @@ pub fn instantiate(p: &Program, e: &Expansion) -> Vec<Instance> {
         out.push(Instance { types, body });
     }
     out
+}
+
+/// The one result of an expansion decided before any type instance exists.
+fn whole(body: InstanceBody) -> Vec<Instance> {
+    vec![Instance { types: "-".into(), body }]
 }
 
 /// Integer literals whose type nothing constrained are mathematical integers.

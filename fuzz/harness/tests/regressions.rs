@@ -12,15 +12,21 @@ fn corpus_dir() -> PathBuf {
     PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../regressions"))
 }
 
-#[test]
-fn regression_corpus_agrees() {
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(corpus_dir())
-        .expect("fuzz/regressions exists")
+/// The files of a corpus directory that `keep` accepts, sorted; never empty.
+fn corpus_files(dir: PathBuf, keep: impl Fn(&PathBuf) -> bool) -> Vec<PathBuf> {
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
         .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "wasm"))
+        .filter(|p| keep(p))
         .collect();
     entries.sort();
-    assert!(!entries.is_empty(), "the regression corpus is empty");
+    assert!(!entries.is_empty(), "{}: the corpus is empty", dir.display());
+    entries
+}
+
+#[test]
+fn regression_corpus_agrees() {
+    let entries = corpus_files(corpus_dir(), |p| p.extension().is_some_and(|e| e == "wasm"));
     let mut failures = Vec::new();
     for path in &entries {
         let wasm = std::fs::read(path).unwrap();
@@ -42,10 +48,7 @@ fn regression_corpus_agrees() {
 /// `cargo fuzz` wrote them): they must now be handled without a panic.
 #[test]
 fn decode_crashes_stay_fixed() {
-    let dir = corpus_dir().join("decode_wasm");
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(&dir).expect("fuzz/regressions/decode_wasm exists").map(|e| e.unwrap().path()).collect();
-    entries.sort();
-    assert!(!entries.is_empty(), "the decode regression corpus is empty");
+    let entries = corpus_files(corpus_dir().join("decode_wasm"), |p| p.is_file());
     for path in &entries {
         let data = std::fs::read(path).unwrap();
         if let Verdict::Mismatch(m) = decode_wasm(&data) {

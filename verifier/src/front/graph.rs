@@ -315,30 +315,32 @@ impl Graph {
     /// struct variable (`ty`, whose `:bits` other specs equate to widths).
     fn apply_int_eq(&mut self, k: usize) -> Result<bool, TypeFail> {
         let IntEq { a, b, prunes } = self.int_eqs[k];
-        let pairs: Vec<(NodeId, Option<NodeId>, String)> = match self.store.info(self.tv(a)) {
-            Info::Int => vec![(a, Some(b), String::new())],
-            Info::Struct(_) => match (&self.nodes[a].kind, &self.nodes[b].kind) {
-                (NodeKind::MakeStruct(fs), _) => fs.iter().map(|(f, n)| (*n, None, format!("{}.{f}", self.value_key(b)))).collect(),
-                (_, NodeKind::MakeStruct(fs)) => fs.iter().map(|(f, n)| (*n, None, format!("{}.{f}", self.value_key(a)))).collect(),
-                _ => vec![],
-            },
-            _ => vec![],
+        // (integer node, name of the value it must equal, that value if known)
+        let pairs: Vec<(NodeId, String, Option<i128>)> = match self.store.info(self.tv(a)) {
+            Info::Int => vec![(a, self.value_key(b), self.int_value(b))],
+            Info::Struct(_) => {
+                let (fields, other) = match (&self.nodes[a].kind, &self.nodes[b].kind) {
+                    (NodeKind::MakeStruct(fs), _) => (fs, b),
+                    (_, NodeKind::MakeStruct(fs)) => (fs, a),
+                    _ => return Ok(false),
+                };
+                fields
+                    .iter()
+                    .map(|(f, n)| {
+                        let key = format!("{}.{f}", self.value_key(other));
+                        let known = self.store.int_facts.get(&key).copied();
+                        (*n, key, known)
+                    })
+                    .collect()
+            }
+            _ => return Ok(false),
         };
         let mut changed = false;
-        for (x, y, y_key) in pairs {
+        for (x, y_key, vy) in pairs {
             if *self.store.info(self.tv(x)) != Info::Int {
                 continue;
             }
-            let y_key = match y {
-                Some(y) => self.value_key(y),
-                None => y_key,
-            };
-            let vx = self.int_value(x);
-            let vy = match y {
-                Some(y) => self.int_value(y),
-                None => self.store.int_facts.get(&y_key).copied(),
-            };
-            match (vx, vy) {
+            match (self.int_value(x), vy) {
                 (Some(v), Some(w)) if v != w && prunes => {
                     return Err(TypeFail::Inapplicable(format!("integer {v} cannot equal {w}")))
                 }
