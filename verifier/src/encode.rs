@@ -15,6 +15,7 @@
 
 pub mod dag;
 pub mod narrow;
+mod lemmas;
 
 use crate::ir::{
     BvBinOp, BvCmpOp, BvUnOp, Const, Expr, ExprId, FpBinOp, FpCmpOp, FpConstKind, FpTestOp,
@@ -160,6 +161,7 @@ pub fn encode_pinned(q: &Query, facts: Facts, pins: &[Pin]) -> Result<Encoded, E
         side_conditions: Vec::new(),
         witnesses: Vec::new(),
         amounts: Vec::new(),
+        divisions: Vec::new(),
     };
     let mut pure_bv = true;
     for &id in &order {
@@ -189,11 +191,18 @@ pub fn encode_pinned(q: &Query, facts: Facts, pins: &[Pin]) -> Result<Encoded, E
     let obligations = conds(&q.obligations)?;
     // Float witnesses' facts are always asserted.
     let pure_bv = pure_bv && enc.side_conditions.is_empty();
+    // Valid lemmas are asserted with them (they keep a query bitvector-only).
+    let mut side_conditions = std::mem::take(&mut enc.side_conditions);
+    // Only about live divisions: a lemma mentions its division outside any
+    // `ite`, and Z3 would bit-blast dividers of branches that constants rule out.
+    let live = narrow::live(q, &canon, &folded, &roots);
+    enc.divisions.retain(|d| live[d.expr.0 as usize]);
+    side_conditions.extend(lemmas::narrowing(&enc.divisions));
     Ok(Encoded {
         lhs_conditions,
         rhs_assumptions,
         obligations,
-        side_conditions: enc.side_conditions,
+        side_conditions,
         witnesses: enc.witnesses,
         pure_bv,
         amounts: enc.amounts,
@@ -314,6 +323,7 @@ struct Encoder<'a> {
     side_conditions: Vec<Bool>,
     witnesses: Vec<(ExprId, BV)>,
     amounts: Vec<(ExprId, u32)>,
+    divisions: Vec<lemmas::Division>,
 }
 
 fn sort_name(t: &Term) -> String {
@@ -614,6 +624,12 @@ impl<'a> Encoder<'a> {
                         })
                     }
                     BvBinOp::Rotl | BvBinOp::Rotr => Term::Bv(self.rotate(&x, &y, *op == BvBinOp::Rotl)),
+                    BvBinOp::Udiv | BvBinOp::Urem | BvBinOp::Sdiv | BvBinOp::Srem => {
+                        Self::same_width(&x, &y)?;
+                        let result = lemmas::apply(*op, &x, &y);
+                        self.divisions.push(lemmas::Division { expr: id, op: *op, x, y, result: result.clone() });
+                        Term::Bv(result)
+                    }
                     _ => {
                         Self::same_width(&x, &y)?;
                         Term::Bv(match op {
@@ -623,10 +639,6 @@ impl<'a> Encoder<'a> {
                             BvBinOp::Add => x.bvadd(&y),
                             BvBinOp::Sub => x.bvsub(&y),
                             BvBinOp::Mul => x.bvmul(&y),
-                            BvBinOp::Udiv => x.bvudiv(&y),
-                            BvBinOp::Urem => x.bvurem(&y),
-                            BvBinOp::Sdiv => x.bvsdiv(&y),
-                            BvBinOp::Srem => x.bvsrem(&y),
                             _ => unreachable!("handled above"),
                         })
                     }

@@ -2,6 +2,7 @@
 //!
 //! Pipeline: load -> expand -> instantiate -> encode -> solve -> replay -> report.
 pub mod cli;
+pub mod effects;
 pub mod expand;
 pub(crate) mod front;
 pub mod instantiate;

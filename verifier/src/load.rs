@@ -2,6 +2,7 @@
 //! meta-generated ISLE, parse and type-check everything, and index the
 //! verification annotations (specs, models, forms, attributes).
 
+use crate::effects;
 use crate::span::Span;
 use cranelift_isle::ast;
 use cranelift_isle::error::Error as IsleError;
@@ -29,6 +30,15 @@ impl Unit {
             Unit::Opt => "opt",
             Unit::Aarch64 => "aarch64",
             Unit::X64 => "x64",
+        }
+    }
+
+    /// The backend's directory under `src/isa`, for lowering units.
+    pub fn isa_dir(self) -> Option<&'static str> {
+        match self {
+            Unit::Opt => None,
+            Unit::Aarch64 => Some("aarch64"),
+            Unit::X64 => Some("x64"),
         }
     }
 }
@@ -123,6 +133,8 @@ pub struct Program {
     pub rule_tags: HashMap<RuleId, BTreeSet<String>>,
     pub priority_rules: HashSet<RuleId>,
     pub unit: Option<Unit>,
+    /// Constructors that cannot emit machine instructions (see [`crate::effects`]).
+    pub emission_free: HashSet<TermId>,
     term_ids: HashMap<String, TermId>,
     /// Keeps the generated ISLE alive as long as spans may point into it.
     _gen_dir: Option<Arc<tempfile::TempDir>>,
@@ -314,6 +326,12 @@ pub fn load(opts: &LoadOptions) -> Result<Program, LoadError> {
         sources.push((name.to_string(), text.to_string()));
     }
     let mut prog = load_sources(sources, unit)?;
+    if let (Some(isa), Some(_)) = (unit.and_then(Unit::isa_dir), &gen_dir) {
+        let codegen = cranelift_codegen_dir(opts.cranelift_dir.as_deref())?;
+        let rust = effects::backend_rust_sources(&codegen, isa);
+        let uses_self = effects::rust_functions_using_self(rust.iter().map(String::as_str));
+        prog.emission_free = effects::emission_free_terms(&prog, &uses_self);
+    }
     prog._gen_dir = gen_dir;
     Ok(prog)
 }
@@ -412,6 +430,7 @@ fn index_program(
         rule_tags: HashMap::new(),
         priority_rules: HashSet::new(),
         unit,
+        emission_free: HashSet::new(),
         term_ids: term_ids.clone(),
         _gen_dir: None,
         tyenv: TypeEnv::default(),
@@ -513,6 +532,8 @@ fn index_program(
     }
     prog.tyenv = tyenv;
     prog.macro_terms = macro_terms(&prog);
+    // Without Rust sources only ISLE itself tells what cannot emit.
+    prog.emission_free = effects::emission_free_terms(&prog, &HashMap::new());
     Ok(prog)
 }
 

@@ -23,6 +23,16 @@ use std::collections::HashMap;
 /// The canonical expressions reachable from `roots` without entering folded
 /// (constant) expressions, indexed by `ExprId.0`.
 pub fn asserted(q: &Query, canon: &[ExprId], folded: &[Option<Value>], roots: &[ExprId]) -> Vec<bool> {
+    reachable(q, canon, folded, roots, false)
+}
+
+/// [`asserted`], also skipping the branch an `ite` with a folded condition
+/// does not take: the expressions whose values can matter.
+pub fn live(q: &Query, canon: &[ExprId], folded: &[Option<Value>], roots: &[ExprId]) -> Vec<bool> {
+    reachable(q, canon, folded, roots, true)
+}
+
+fn reachable(q: &Query, canon: &[ExprId], folded: &[Option<Value>], roots: &[ExprId], prune_ite: bool) -> Vec<bool> {
     let mut seen = vec![false; q.exprs.len()];
     let mut stack: Vec<ExprId> = roots.iter().map(|r| canon[r.0 as usize]).collect();
     while let Some(id) = stack.pop() {
@@ -34,7 +44,15 @@ pub fn asserted(q: &Query, canon: &[ExprId], folded: &[Option<Value>], roots: &[
         if folded[i].is_some() {
             continue;
         }
-        stack.extend(super::dag::operands(q.expr(id)).into_iter().map(|o| canon[o.0 as usize]));
+        let e = q.expr(id);
+        let operands = match (prune_ite, e) {
+            (true, Expr::Ite(c, a, b)) => match &folded[canon[c.0 as usize].0 as usize] {
+                Some(Value::Bool(taken)) => vec![if *taken { *a } else { *b }],
+                _ => super::dag::operands(e),
+            },
+            _ => super::dag::operands(e),
+        };
+        stack.extend(operands.into_iter().map(|o| canon[o.0 as usize]));
     }
     seen
 }

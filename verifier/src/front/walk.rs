@@ -59,6 +59,9 @@ pub(crate) struct Walker<'a> {
     /// match, so a second match of the same term on the same node binds the
     /// same values: negated priority rules reuse them (see `pattern`).
     extracted: HashMap<(TermId, NodeId), Vec<NodeId>>,
+    /// The condition flags after the last instruction emitted on the right
+    /// side, while nothing that may emit has run since (see `track_flags`).
+    flags: Option<NodeId>,
 }
 
 impl<'a> Walker<'a> {
@@ -453,6 +456,9 @@ impl<'a> Walker<'a> {
                 for a in args {
                     vals.push(self.expr(a, vars, side, children, pos)?);
                 }
+                if side == Side::Rhs {
+                    self.track_flags(*t, &vals, pos)?;
+                }
                 let term = &p.termenv.terms[t.index()];
                 let name = p.term_name(*t).to_string();
                 let spec_kind = if p.specs.contains_key(t) { &DECL_KIND } else { &term.kind };
@@ -504,6 +510,44 @@ impl<'a> Walker<'a> {
                 }
             }
         }
+    }
+
+    /// Threads the condition flags through consecutive `emit`s: ISLE runs a
+    /// right-hand side's constructors in order, so an emitted instruction
+    /// reads the flags that the one emitted just before it wrote, unless a
+    /// constructor that may emit ran in between (then they are unknown).
+    /// Chained terms are walked in place, so their own `emit`s come by here.
+    fn track_flags(&mut self, t: TermId, vals: &[NodeId], pos: Pos) -> R<()> {
+        let p = self.p;
+        if let Some(inst) = self.emitted_instruction(t, vals) {
+            let tv = self.g.fresh_tv(Info::Unknown);
+            self.g.deferred.push(Deferred::FieldOf { result: tv, x: self.g.tv(inst), name: "flags_in".into() });
+            let flags_in = self.node(NodeKind::Field("flags_in".into(), inst), tv, pos);
+            if let Some(before) = self.flags {
+                let eq = self.eq_node(flags_in, before, pos)?;
+                self.cond(eq, pos, "flags written by the previous `emit`".into(), Dest::RhsAssume);
+            }
+            let tv = self.g.fresh_tv(Info::Unknown);
+            self.g.deferred.push(Deferred::FieldOf { result: tv, x: self.g.tv(inst), name: "flags_out".into() });
+            self.flags = Some(self.node(NodeKind::Field("flags_out".into(), inst), tv, pos));
+        } else if !is_chained(p, t) && !p.emission_free.contains(&t) {
+            self.flags = None;
+        }
+        Ok(())
+    }
+
+    /// The instruction of an `(emit inst)` whose instruction model carries
+    /// the flags it reads and writes (`flags_in`, `flags_out`).
+    fn emitted_instruction(&self, t: TermId, vals: &[NodeId]) -> Option<NodeId> {
+        let p = self.p;
+        let term = &p.termenv.terms[t.index()];
+        let [inst] = vals else { return None };
+        if p.term_name(t) != "emit" || term.arg_tys.len() != 1 {
+            return None;
+        }
+        let Some(ast::ModelType::Struct(fields)) = p.type_models.get(&term.arg_tys[0]) else { return None };
+        let has = |n: &str| fields.iter().any(|f| f.name.0 == n);
+        (has("flags_in") && has("flags_out")).then_some(*inst)
     }
 
     /// Enum variant terms without specs need the enum to be modelled as one.
@@ -929,7 +973,7 @@ impl<'a> Walker<'a> {
 
 /// Build the graph of an expansion.
 pub(crate) fn build(p: &Program, exp: &Expansion) -> Result<Graph, Stop> {
-    let mut w = Walker { p, exp, g: Graph::new(), states: vec![], mods: HashMap::new(), counter: 0, macro_depth: 0, extracted: HashMap::new() };
+    let mut w = Walker { p, exp, g: Graph::new(), states: vec![], mods: HashMap::new(), counter: 0, macro_depth: 0, extracted: HashMap::new(), flags: None };
     for s in &p.states {
         let tv = w.g.sig_tv(p, &s.ty).map_err(|m| Stop::Error(m, p.span(s.pos)))?;
         let l = w.leaf(s.name.0.clone(), VarRole::State, tv, s.pos);
