@@ -643,8 +643,10 @@ impl<'a> Lowerer<'a> {
                 let (t, e) = (self.lower(args[1])?, self.lower(args[2])?);
                 return self.ite_sym(c, &t, &e, span);
             }
+            // The walker turns `replicate` into `concat` and builds `switch`
+            // nodes of their own.
             Replicate | Switch => {
-                return Err(Stop::Unsupported(format!("spec operator {op:?}"), span.clone()));
+                return Err(Stop::Error(format!("internal: spec operator {op:?} left for lowering"), span.clone()));
             }
         };
         Ok(Sym::S(e))

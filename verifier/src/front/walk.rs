@@ -835,6 +835,9 @@ impl<'a> Walker<'a> {
             }
             return Ok(self.node(NodeKind::Switch { on, cases }, rtv, pos));
         }
+        if let Replicate = op {
+            return self.replicate(args, env, pos);
+        }
         let mut ns = Vec::new();
         for a in args {
             ns.push(self.spec_expr(a, env)?);
@@ -964,10 +967,29 @@ impl<'a> Walker<'a> {
                 self.unify(tvs[1], tvs[2], pos)?;
                 tvs[1]
             }
-            Replicate => return Err(self.unsup(pos, "spec operator `replicate`")),
-            Switch => unreachable!("handled above"),
+            Replicate | Switch => unreachable!("handled above"),
         };
         Ok(self.node(NodeKind::Op(op.clone(), ns), result, pos))
+    }
+
+    /// `(replicate x n)`: the bits of `x` repeated `n` times, `n` an integer
+    /// literal; the same as `concat` of `n` copies.
+    fn replicate(&mut self, args: &[SpecExpr], env: &Env, pos: Pos) -> R<NodeId> {
+        /// Far beyond any register (the widest models are 128 bits).
+        const MAX_COUNT: i128 = 4096;
+        let [x, count] = args else {
+            return Err(self.err(pos, format!("`replicate` takes a value and a count, given {} arguments", args.len())));
+        };
+        let n = match count {
+            SpecExpr::ConstInt { val, .. } if (1..=MAX_COUNT).contains(val) => *val as usize,
+            _ => return Err(self.err(count.pos(), format!("`replicate` count must be an integer literal from 1 to {MAX_COUNT}"))),
+        };
+        let x = self.spec_expr(x, env)?;
+        let tv = self.g.tv(x);
+        self.constrain(tv, Info::Bv(None), pos)?;
+        let r = self.g.fresh_tv(Info::Bv(None));
+        self.g.deferred.push(Deferred::Concat { result: r, parts: vec![tv; n] });
+        Ok(self.node(NodeKind::Op(SpecOp::Concat, vec![x; n]), r, pos))
     }
 }
 
