@@ -366,7 +366,10 @@ impl Graph {
                 match (known, self.int_value(int)) {
                     (Some(w), Some(v)) => {
                         if w as i128 != v {
-                            return Err(format!("width {w} does not match required width {v}"));
+                            // Name the spec expression that asks for the width: the
+                            // expansion's own span says little about which spec.
+                            let at = &self.nodes[int].span;
+                            return Err(format!("width {w} does not match required width {v} (required at {at})"));
                         }
                         self.deferred[i] = Deferred::Done;
                         Ok(false)
