@@ -158,11 +158,24 @@ impl std::fmt::Display for TypeFail {
 pub(crate) struct IntEq {
     pub a: NodeId,
     pub b: NodeId,
-    /// Left-side conditions prune a type instance they contradict (the
-    /// solver would call it inapplicable). A contradicted right-side
-    /// assumption must not prune: the instance stays, and the solver sees
-    /// the contradiction (a vacuous instance is not verified).
-    pub prunes: bool,
+    pub role: IntEqRole,
+}
+
+/// What a contradicted [`IntEq`] means for a type instance.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum IntEqRole {
+    /// A left-side condition: the instance is inapplicable (the solver
+    /// would say the same).
+    Lhs,
+    /// A right-side assumption that ties a value's width to an integer
+    /// (`(= (:bits ty) (widthof result))`): it is how a spec types its term,
+    /// so a signature choice that contradicts it is no typing at all and is
+    /// dropped, as one contradicting an `instantiate` signature is.
+    RhsTyping,
+    /// Any other right-side assumption must not prune: the instance stays,
+    /// and the solver sees the contradiction (a vacuous instance is not
+    /// verified).
+    RhsValue,
 }
 
 #[derive(Clone, Debug)]
@@ -231,15 +244,24 @@ impl Graph {
     }
 
     /// Record the equalities under top-level conjunctions of `cond`.
-    pub fn collect_int_eqs(&mut self, cond: NodeId, prunes: bool) {
+    pub fn collect_int_eqs(&mut self, cond: NodeId, lhs: bool) {
         match &self.nodes[cond].kind {
             NodeKind::Op(SpecOp::And, args) => {
                 for a in args.clone() {
-                    self.collect_int_eqs(a, prunes);
+                    self.collect_int_eqs(a, lhs);
                 }
             }
             NodeKind::Op(SpecOp::Eq, args) if args.len() == 2 => {
-                self.int_eqs.push(IntEq { a: args[0], b: args[1], prunes })
+                let (a, b) = (args[0], args[1]);
+                let width_of = |n: NodeId| matches!(self.nodes[n].kind, NodeKind::Op(SpecOp::WidthOf, _));
+                let role = if lhs {
+                    IntEqRole::Lhs
+                } else if width_of(a) || width_of(b) {
+                    IntEqRole::RhsTyping
+                } else {
+                    IntEqRole::RhsValue
+                };
+                self.int_eqs.push(IntEq { a, b, role })
             }
             _ => {}
         }
@@ -314,7 +336,7 @@ impl Graph {
     /// integers, or field by field between a struct value (`$I64`) and a
     /// struct variable (`ty`, whose `:bits` other specs equate to widths).
     fn apply_int_eq(&mut self, k: usize) -> Result<bool, TypeFail> {
-        let IntEq { a, b, prunes } = self.int_eqs[k];
+        let IntEq { a, b, role } = self.int_eqs[k];
         // (integer node, name of the value it must equal, that value if known)
         let pairs: Vec<(NodeId, String, Option<i128>)> = match self.store.info(self.tv(a)) {
             Info::Int => vec![(a, self.value_key(b), self.int_value(b))],
@@ -341,8 +363,12 @@ impl Graph {
                 continue;
             }
             match (self.int_value(x), vy) {
-                (Some(v), Some(w)) if v != w && prunes => {
+                (Some(v), Some(w)) if v != w && role == IntEqRole::Lhs => {
                     return Err(TypeFail::Inapplicable(format!("integer {v} cannot equal {w}")))
+                }
+                (Some(v), Some(w)) if v != w && role == IntEqRole::RhsTyping => {
+                    let at = &self.nodes[a].span;
+                    return Err(TypeFail::Ill(format!("right side types a width as {v} and {w} (at {at})")));
                 }
                 (Some(v), None) => {
                     self.store.int_facts.insert(y_key, v);
