@@ -264,7 +264,16 @@ pub fn expand(p: &Program, o: &ExpandOptions) -> Result<Vec<Expansion>, ExpandEr
                 .iter()
                 .find(|r| rule_name_matches(&p.rule_name(r.id), rule))
                 .ok_or_else(|| ExpandError(format!("unknown rule `{rule}`")))?;
-            roots.push(r.root_term);
+            // A rule of a term that is inlined (chained, or a macro without
+            // a spec) is checked inside the expansions of the unit's root
+            // that apply it (the name filter below keeps those).
+            match p.unit {
+                Some(unit) if is_chained(p, r.root_term) && !p.specs.contains_key(&r.root_term) => {
+                    let name = unit_default_root(unit);
+                    roots.push(p.term_by_name(name).ok_or_else(|| ExpandError(format!("unknown root term `{name}`")))?);
+                }
+                _ => roots.push(r.root_term),
+            }
         } else if let Some(unit) = p.unit {
             let name = unit_default_root(unit);
             roots.push(p.term_by_name(name).ok_or_else(|| ExpandError(format!("unknown root term `{name}`")))?);
