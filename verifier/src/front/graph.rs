@@ -337,32 +337,38 @@ impl Graph {
     /// struct variable (`ty`, whose `:bits` other specs equate to widths).
     fn apply_int_eq(&mut self, k: usize) -> Result<bool, TypeFail> {
         let IntEq { a, b, role } = self.int_eqs[k];
-        // (integer node, name of the value it must equal, that value if known)
-        let pairs: Vec<(NodeId, String, Option<i128>)> = match self.store.info(self.tv(a)) {
-            Info::Int => vec![(a, self.value_key(b), self.int_value(b))],
-            Info::Struct(_) => {
-                let (fields, other) = match (&self.nodes[a].kind, &self.nodes[b].kind) {
-                    (NodeKind::MakeStruct(fs), _) => (fs, b),
-                    (_, NodeKind::MakeStruct(fs)) => (fs, a),
-                    _ => return Ok(false),
-                };
-                fields
+        // Pairs of integers the equality makes equal: (name, value if known)
+        // for each side.
+        type Side = (String, Option<i128>);
+        let node = |g: &Self, n: NodeId| -> Side { (g.value_key(n), g.int_value(n)) };
+        let field = |g: &Self, x: NodeId, f: &str| -> Side {
+            let key = format!("{}.{f}", g.value_key(x));
+            let known = g.store.int_facts.get(&key).copied();
+            (key, known)
+        };
+        let pairs: Vec<(Side, Side)> = match self.store.info(self.tv(a)).clone() {
+            Info::Int => vec![(node(self, a), node(self, b))],
+            Info::Struct(ftys) => match (&self.nodes[a].kind, &self.nodes[b].kind) {
+                (NodeKind::MakeStruct(fs), _) | (_, NodeKind::MakeStruct(fs)) => {
+                    let other = if matches!(self.nodes[a].kind, NodeKind::MakeStruct(_)) { b } else { a };
+                    fs.iter()
+                        .filter(|(_, n)| *self.store.info(self.tv(*n)) == Info::Int)
+                        .map(|(f, n)| (node(self, *n), field(self, other, f)))
+                        .collect()
+                }
+                // Two named struct values (`ty` matched twice): their
+                // integer fields are equal too.
+                _ => ftys
                     .iter()
-                    .map(|(f, n)| {
-                        let key = format!("{}.{f}", self.value_key(other));
-                        let known = self.store.int_facts.get(&key).copied();
-                        (*n, key, known)
-                    })
-                    .collect()
-            }
+                    .filter(|(_, t)| *self.store.info(*t) == Info::Int)
+                    .map(|(f, _)| (field(self, a, f), field(self, b, f)))
+                    .collect(),
+            },
             _ => return Ok(false),
         };
         let mut changed = false;
-        for (x, y_key, vy) in pairs {
-            if *self.store.info(self.tv(x)) != Info::Int {
-                continue;
-            }
-            match (self.int_value(x), vy) {
+        for ((x_key, vx), (y_key, vy)) in pairs {
+            match (vx, vy) {
                 (Some(v), Some(w)) if v != w && role == IntEqRole::Lhs => {
                     return Err(TypeFail::Inapplicable(format!("integer {v} cannot equal {w}")))
                 }
@@ -375,7 +381,7 @@ impl Graph {
                     changed = true;
                 }
                 (None, Some(w)) => {
-                    self.store.int_facts.insert(self.value_key(x), w);
+                    self.store.int_facts.insert(x_key, w);
                     changed = true;
                 }
                 _ => {}
