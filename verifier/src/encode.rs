@@ -15,6 +15,7 @@
 
 pub mod dag;
 pub mod narrow;
+pub mod rotate;
 
 use crate::ir::{
     BvBinOp, BvCmpOp, BvUnOp, Const, Expr, ExprId, FpBinOp, FpCmpOp, FpConstKind, FpTestOp,
@@ -117,8 +118,15 @@ pub struct Pin {
 pub fn encode_pinned(q: &Query, facts: Facts, pins: &[Pin]) -> Result<Encoded, EncodeError> {
     let order = dag::topo_order(q).map_err(|message| EncodeError { expr: 0, message })?;
     let canon = dag::canonical_ids(q, &order);
-    let known = determined_vars(q, &order, &canon, facts);
+    let equations = asserted_equations(q, facts);
+    let known = determined_vars(q, &order, &canon, &equations);
     let folded = replay::partial_values(q, &order, &canon, &known);
+    // Rotates in normal form, when the order they need exists.
+    let forms = rotate::Forms::new(q, &order, &canon, &folded, &equations);
+    let (order, forms) = match forms.order(q, &canon) {
+        Some(o) => (o, forms.0),
+        None => (order, HashMap::new()),
+    };
     // What the solver call asserts: the other conditions are encoded too
     // (callers read them) but must not decide the logic or the narrowing.
     let roots: Vec<ExprId> = match facts {
@@ -156,6 +164,7 @@ pub fn encode_pinned(q: &Query, facts: Facts, pins: &[Pin]) -> Result<Encoded, E
         canon: &canon,
         vars: &vars,
         narrowed: &narrowed_bv,
+        forms: &forms,
         terms: vec![None; q.exprs.len()],
         side_conditions: Vec::new(),
         witnesses: Vec::new(),
@@ -201,16 +210,9 @@ pub fn encode_pinned(q: &Query, facts: Facts, pins: &[Pin]) -> Result<Encoded, E
     })
 }
 
-/// Variables whose value the left-hand side fixes: top-level conjuncts
-/// `v = e` and `bv2nat(v) = e` with `e` determined by constants and already
-/// fixed variables, to a fixpoint. Z3 substitutes `v = constant` itself, but
-/// not through `bv2nat`, which otherwise leaves e.g. the divisor of
-/// `(udiv x (iconst 2))` symbolic and makes Z3 bit-blast a full divider.
-///
-/// Sound because the defining conjuncts stay asserted: the substituted
-/// query is equisatisfiable, and the model still assigns every variable.
-fn determined_vars(q: &Query, order: &[ExprId], canon: &[ExprId], facts: Facts) -> HashMap<VarId, Value> {
-    let mut conjuncts = Vec::new();
+/// The top-level `a = b` conjuncts of the facts a query asserts.
+fn asserted_equations(q: &Query, facts: Facts) -> Vec<(ExprId, ExprId)> {
+    let mut equations = Vec::new();
     let mut stack: Vec<ExprId> = q.lhs_conditions.iter().map(|c| c.expr).collect();
     if facts == Facts::LhsAndRhs {
         stack.extend(q.rhs_assumptions.iter().map(|c| c.expr));
@@ -218,10 +220,22 @@ fn determined_vars(q: &Query, order: &[ExprId], canon: &[ExprId], facts: Facts) 
     while let Some(e) = stack.pop() {
         match q.expr(e) {
             Expr::And(xs) => stack.extend(xs.iter().copied()),
-            Expr::Eq(a, b) => conjuncts.push((*a, *b)),
+            Expr::Eq(a, b) => equations.push((*a, *b)),
             _ => {}
         }
     }
+    equations
+}
+
+/// Variables whose value the asserted `equations` fix: `v = e` and
+/// `bv2nat(v) = e` with `e` determined by constants and already
+/// fixed variables, to a fixpoint. Z3 substitutes `v = constant` itself, but
+/// not through `bv2nat`, which otherwise leaves e.g. the divisor of
+/// `(udiv x (iconst 2))` symbolic and makes Z3 bit-blast a full divider.
+///
+/// Sound because the defining conjuncts stay asserted: the substituted
+/// query is equisatisfiable, and the model still assigns every variable.
+fn determined_vars(q: &Query, order: &[ExprId], canon: &[ExprId], conjuncts: &[(ExprId, ExprId)]) -> HashMap<VarId, Value> {
     let mut known: HashMap<VarId, Value> = HashMap::new();
     if conjuncts.is_empty() {
         return known;
@@ -230,7 +244,7 @@ fn determined_vars(q: &Query, order: &[ExprId], canon: &[ExprId], facts: Facts) 
         let values = replay::partial_values(q, order, canon, &known);
         let val = |e: ExprId| values[canon[e.0 as usize].0 as usize].clone();
         let before = known.len();
-        for &(a, b) in &conjuncts {
+        for &(a, b) in conjuncts {
             for (target, other) in [(a, b), (b, a)] {
                 let Some(v) = val(other) else { continue };
                 match (q.expr(target), v) {
@@ -310,6 +324,8 @@ struct Encoder<'a> {
     vars: &'a [Term],
     /// Int variables read only through `int2bv`, as bitvectors (see [`narrow`]).
     narrowed: &'a HashMap<VarId, BV>,
+    /// Rotates of power-of-two widths in normal form (see [`rotate`]).
+    forms: &'a HashMap<ExprId, rotate::Form>,
     terms: Vec<Option<Term>>,
     side_conditions: Vec<Bool>,
     witnesses: Vec<(ExprId, BV)>,
@@ -371,32 +387,58 @@ fn is_pow2(w: u32) -> bool {
     w.is_power_of_two()
 }
 
-/// `amount mod width`, as a bitvector of `width` bits (the rotate amount).
-fn rotate_amount(amount: &BV, width: u32) -> BV {
-    let aw = amount.get_size();
-    if is_pow2(width) {
-        let k = width.trailing_zeros(); // bits needed for 0..width-1
-        if k == 0 {
-            return BV::from_u64(0, width);
-        }
-        let low = if aw >= k { amount.extract(k - 1, 0) } else { amount.zero_ext(k - aw) };
-        let lw = low.get_size();
-        if lw < width {
-            low.zero_ext(width - lw)
-        } else {
-            low
-        }
+/// The low `k` bits of `b` (zero-extended if `b` is narrower): `b mod 2^k`.
+fn low_bits(b: &BV, k: u32) -> BV {
+    let w = b.get_size();
+    if w > k {
+        b.extract(k - 1, 0)
+    } else if w < k {
+        b.zero_ext(k - w)
     } else {
-        // General case: compute the remainder at the wider of the two widths.
-        let w = aw.max(width);
-        let a = if aw < w { amount.zero_ext(w - aw) } else { amount.clone() };
-        let r = a.bvurem(&BV::from_u64(width as u64, w));
-        if w > width {
-            r.extract(width - 1, 0)
-        } else {
-            r
-        }
+        b.clone()
     }
+}
+
+/// `rotl(x, r)` for `x` of power-of-two width `w = 2^k` and a `k`-bit `r`:
+/// wiring for a constant `r`, otherwise two shifts (fast in Z3 4.8.12,
+/// unlike nested `ext_rotate_*` of mixed widths).
+fn rotl_pow2(x: &BV, r: &BV) -> BV {
+    let w = x.get_size();
+    let k = r.get_size();
+    debug_assert_eq!(1u64 << k, w as u64);
+    if let Some(n) = r.simplify().as_u64() {
+        let n = n as u32 % w;
+        if n == 0 {
+            return x.clone();
+        }
+        // High part: bits w-1-n..0; low part: bits w-1..w-n.
+        return x.extract(w - 1 - n, 0).concat(&x.extract(w - 1, w - n));
+    }
+    // The right shift is by (w - r) mod w = (-r) mod 2^k.
+    x.bvshl(&low_bits(r, w)).bvor(&x.bvlshr(&low_bits(&r.bvneg(), w)))
+}
+
+/// Rotation of `x` by a symbolic or constant `amount` of any width,
+/// modulo the width of `x`.
+fn rotate_any(x: &BV, amount: &BV, left: bool) -> BV {
+    let w = x.get_size();
+    if w == 1 {
+        return x.clone();
+    }
+    if is_pow2(w) {
+        let r = low_bits(amount, w.trailing_zeros());
+        return rotl_pow2(x, &if left { r } else { r.bvneg() });
+    }
+    // Other widths: the remainder at the wider of the two widths, then two
+    // shifts by `r` and `(w - r) mod w`.
+    let aw = amount.get_size();
+    let ww = aw.max(w);
+    let a = if aw < ww { amount.zero_ext(ww - aw) } else { amount.clone() };
+    let r = a.bvurem(&bv_const(ww, w as u128));
+    let r = if ww > w { r.extract(w - 1, 0) } else { r };
+    let back = bv_const(w, w as u128).bvsub(&r).bvurem(&bv_const(w, w as u128));
+    let (l, rr) = if left { (r, back) } else { (back, r) };
+    x.bvshl(&l).bvor(&x.bvlshr(&rr))
 }
 
 /// Shift amount at the operand's width, saturated to `width` when it does
@@ -613,7 +655,10 @@ impl<'a> Encoder<'a> {
                             _ => x.bvashr(&n),
                         })
                     }
-                    BvBinOp::Rotl | BvBinOp::Rotr => Term::Bv(self.rotate(&x, &y, *op == BvBinOp::Rotl)),
+                    BvBinOp::Rotl | BvBinOp::Rotr => Term::Bv(match self.forms.get(&id) {
+                        Some(f) => self.rotate_form(f)?,
+                        None => rotate_any(&x, &y, *op == BvBinOp::Rotl),
+                    }),
                     _ => {
                         Self::same_width(&x, &y)?;
                         Term::Bv(match op {
@@ -798,35 +843,24 @@ impl<'a> Encoder<'a> {
         })
     }
 
-    /// Rotation by a symbolic or constant amount of any width, as two
-    /// shifts of the normalised amount (fast in Z3 4.8.12, unlike nested
-    /// `ext_rotate_*` of mixed widths).
-    fn rotate(&self, x: &BV, amount: &BV, left: bool) -> BV {
-        let w = x.get_size();
-        let r = rotate_amount(amount, w).simplify();
-        if let Some(k) = r.as_u64() {
-            let k = k as u32 % w;
-            if k == 0 {
-                return x.clone();
-            }
-            let k = if left { k } else { w - k };
-            // rotl by k: high part is bits w-1-k..0, low part is bits w-1..w-k
-            return x.extract(w - 1 - k, 0).concat(&x.extract(w - 1, w - k));
+    /// A rotate in normal form: `rotl(base, offset + Σ ±leaf)` (see [`rotate`]).
+    fn rotate_form(&self, f: &rotate::Form) -> Result<BV, String> {
+        let k = f.bits;
+        let mut sum: Option<BV> = None;
+        for &(leaf, neg) in &f.leaves {
+            let t = low_bits(&self.bv(leaf)?, k);
+            sum = Some(match (sum, neg) {
+                (None, false) => t,
+                (None, true) => t.bvneg(),
+                (Some(s), false) => s.bvadd(&t),
+                (Some(s), true) => s.bvsub(&t),
+            });
         }
-        // (w - r) mod w == (-r) mod w; for power-of-two widths the wrap-around
-        // of the w-bit negation is exactly mod w. Otherwise normalise again.
-        let back = r.bvneg();
-        let back = if is_pow2(w) {
-            let k = w.trailing_zeros();
-            if k == 0 {
-                return x.clone();
-            }
-            let low = back.extract(k - 1, 0);
-            if k < w { low.zero_ext(w - k) } else { low }
-        } else {
-            bv_const(w, w as u128).bvsub(&r).bvurem(&bv_const(w, w as u128))
+        let r = match (sum, f.offset) {
+            (None, c) => bv_const(k, c),
+            (Some(s), 0) => s,
+            (Some(s), c) => s.bvadd(&bv_const(k, c)),
         };
-        let (l, rr) = if left { (r, back) } else { (back, r) };
-        x.bvshl(&l).bvor(&x.bvlshr(&rr))
+        Ok(rotl_pow2(&self.bv(f.base)?, &r))
     }
 }

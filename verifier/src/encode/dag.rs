@@ -91,6 +91,14 @@ pub fn roots(q: &Query) -> impl Iterator<Item = ExprId> + '_ {
 /// Post-order over the expressions reachable from the conditions (operands
 /// first). Errors on dangling ids and cycles: both are front-end bugs.
 pub fn topo_order(q: &Query) -> Result<Vec<ExprId>, String> {
+    let roots: Vec<ExprId> = roots(q).collect();
+    post_order(q, &roots, |id| operands(q.expr(id)))
+}
+
+/// Post-order over the expressions reachable from `roots` along
+/// `successors` (each expression after its successors), without recursion.
+/// Errors on dangling ids and cycles.
+pub fn post_order(q: &Query, roots: &[ExprId], successors: impl Fn(ExprId) -> Vec<ExprId>) -> Result<Vec<ExprId>, String> {
     #[derive(Clone, Copy, PartialEq)]
     enum Mark {
         New,
@@ -107,9 +115,9 @@ pub fn topo_order(q: &Query) -> Result<Vec<ExprId>, String> {
             Err(format!("expression id {} out of range ({} expressions)", id.0, n))
         }
     };
-    for root in roots(q) {
+    for &root in roots {
         check(root)?;
-        // (expression, operands already pushed)
+        // (expression, successors already pushed)
         let mut stack = vec![(root, false)];
         while let Some((id, expanded)) = stack.pop() {
             let i = id.0 as usize;
@@ -125,13 +133,12 @@ pub fn topo_order(q: &Query) -> Result<Vec<ExprId>, String> {
             }
             mark[i] = Mark::Open;
             stack.push((id, true));
-            let e = q.expr(id);
-            if let Expr::Var(v) = e {
+            if let Expr::Var(v) = q.expr(id) {
                 if v.0 as usize >= q.vars.len() {
                     return Err(format!("variable id {} out of range", v.0));
                 }
             }
-            for op in operands(e) {
+            for op in successors(id) {
                 check(op)?;
                 match mark[op.0 as usize] {
                     Mark::Done => {}
