@@ -13,6 +13,7 @@
 //! Sign manipulation (`fneg`, `fabs`) and `fmin`/`fmax` selection are plain
 //! bit operations, as IEEE 754 defines them, so they keep payloads exactly.
 
+pub mod alias;
 pub mod dag;
 pub mod narrow;
 pub mod rotate;
@@ -117,12 +118,18 @@ pub struct Pin {
 /// [`encode_with`], with some variables' low bits fixed by `pins`.
 pub fn encode_pinned(q: &Query, facts: Facts, pins: &[Pin]) -> Result<Encoded, EncodeError> {
     let order = dag::topo_order(q).map_err(|message| EncodeError { expr: 0, message })?;
-    let canon = dag::canonical_ids(q, &order);
+    // Replay's canonical ids (it must not assume the equations it checks);
+    // the encoder merges equal variables on top (see [`alias`]).
+    let replay_canon = dag::canonical_ids(q, &order);
     let equations = asserted_equations(q, facts);
-    let known = determined_vars(q, &order, &canon, &equations);
-    let folded = replay::partial_values(q, &order, &canon, &known);
+    let known = determined_vars(q, &order, &replay_canon, &equations);
+    let folded = replay::partial_values(q, &order, &replay_canon, &known);
+    let rep = alias::representatives(q, &replay_canon, &equations);
+    let canon = dag::canonical_ids_with(q, &order, |v| rep[v.0 as usize]);
+    let known = alias::share_known(&rep, known);
     // Rotates in normal form, when the order they need exists.
     let forms = rotate::Forms::new(q, &order, &canon, &folded, &equations);
+    let order0 = order.clone();
     let (order, forms) = match forms.order(q, &canon) {
         Some(o) => (o, forms.0),
         None => (order, HashMap::new()),
@@ -136,29 +143,30 @@ pub fn encode_pinned(q: &Query, facts: Facts, pins: &[Pin]) -> Result<Encoded, E
     let asserted = narrow::asserted(q, &canon, &folded, &roots);
     let narrowed = narrow::int2bv_only_vars(q, &canon, &folded, &asserted, &roots);
     let mut narrowed_bv: HashMap<VarId, BV> = HashMap::new();
-    let vars: Vec<Term> = q
-        .vars
-        .iter()
-        .enumerate()
-        .map(|(i, v)| {
-            let var = VarId(i as u32);
-            match (known.get(&var), narrowed.get(&var)) {
-                (Some(value), _) => const_term(value),
-                (None, Some(&w)) => {
-                    let b = BV::new_const(format!("v{i}"), w);
-                    narrowed_bv.insert(var, b.clone());
-                    Term::Int(b.to_int(false))
-                }
-                (None, None) => match (pins.iter().find(|p| p.var == var), v.sort) {
-                    (Some(p), Sort::BitVec(w)) if p.bits > 0 && p.bits <= w => {
-                        let low = bv_const(p.bits, p.value);
-                        Term::Bv(if p.bits == w { low } else { BV::new_const(format!("v{i}_hi"), w - p.bits).concat(&low) })
-                    }
-                    _ => var_const(i as u32, v.sort),
-                },
+    let mut vars: Vec<Term> = Vec::with_capacity(q.vars.len());
+    for (i, v) in q.vars.iter().enumerate() {
+        let var = VarId(i as u32);
+        let r = rep[i];
+        let t = match (known.get(&var), narrowed.get(&var)) {
+            (Some(value), _) => const_term(value),
+            (None, Some(&w)) => {
+                let b = BV::new_const(format!("v{i}"), w);
+                narrowed_bv.insert(var, b.clone());
+                Term::Int(b.to_int(false))
             }
-        })
-        .collect();
+            // Representatives come first (smallest id).
+            (None, None) if r != var => vars[r.0 as usize].clone(),
+            // A pin on any variable of the class pins the representative.
+            (None, None) => match (pins.iter().find(|p| rep[p.var.0 as usize] == var), v.sort) {
+                (Some(p), Sort::BitVec(w)) if p.bits > 0 && p.bits <= w => {
+                    let low = bv_const(p.bits, p.value);
+                    Term::Bv(if p.bits == w { low } else { BV::new_const(format!("v{i}_hi"), w - p.bits).concat(&low) })
+                }
+                _ => var_const(i as u32, v.sort),
+            },
+        };
+        vars.push(t);
+    }
     let mut enc = Encoder {
         q,
         canon: &canon,
@@ -198,6 +206,16 @@ pub fn encode_pinned(q: &Query, facts: Facts, pins: &[Pin]) -> Result<Encoded, E
     let obligations = conds(&q.obligations)?;
     // Float witnesses' facts are always asserted.
     let pure_bv = pure_bv && enc.side_conditions.is_empty();
+    // Replay looks witnesses up under its own canonical ids.
+    let by_id: HashMap<ExprId, BV> = enc.witnesses.iter().cloned().collect();
+    for &id in &order0 {
+        let (r, c) = (replay_canon[id.0 as usize], canon[id.0 as usize]);
+        if r == id && c != id {
+            if let Some(w) = by_id.get(&c) {
+                enc.witnesses.push((id, w.clone()));
+            }
+        }
+    }
     Ok(Encoded {
         lhs_conditions,
         rhs_assumptions,

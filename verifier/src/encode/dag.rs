@@ -9,7 +9,7 @@
 //!   makes two occurrences of `fadd x y` share one witness, as they must, and
 //!   lets replay look the witness up under the same id.
 
-use crate::ir::{Expr, ExprId, Query};
+use crate::ir::{Expr, ExprId, Query, VarId};
 use std::collections::HashMap;
 
 /// The operands of an expression, in order.
@@ -154,14 +154,25 @@ pub fn post_order(q: &Query, roots: &[ExprId], successors: impl Fn(ExprId) -> Ve
 /// For each expression id (indexable by `ExprId.0`), the id of its canonical
 /// representative; only entries in `order` are meaningful.
 pub fn canonical_ids(q: &Query, order: &[ExprId]) -> Vec<ExprId> {
+    canonical_ids_with(q, order, |v| v)
+}
+
+/// [`canonical_ids`], with each variable read as its representative `rep(v)`
+/// (see `encode::alias`): expressions that differ only in variables known to
+/// be equal merge too. The representative of a class is its first member
+/// in `order`.
+pub fn canonical_ids_with(q: &Query, order: &[ExprId], rep: impl Fn(VarId) -> VarId) -> Vec<ExprId> {
     let mut canon: Vec<ExprId> = (0..q.exprs.len() as u32).map(ExprId).collect();
     // `Expr` has no `Hash`; its Debug text (with canonical operands) is a
     // faithful structural key.
     let mut seen: HashMap<String, ExprId> = HashMap::with_capacity(order.len());
     for &id in order {
-        let key = format!("{:?}", map_operands(q.expr(id), |a| canon[a.0 as usize]));
-        let rep = *seen.entry(key).or_insert(id);
-        canon[id.0 as usize] = rep;
+        let e = match q.expr(id) {
+            Expr::Var(v) => Expr::Var(rep(*v)),
+            e => map_operands(e, |a| canon[a.0 as usize]),
+        };
+        let rep_id = *seen.entry(format!("{e:?}")).or_insert(id);
+        canon[id.0 as usize] = rep_id;
     }
     canon
 }

@@ -209,6 +209,41 @@ fn float_commutation_differs_only_in_nan_bits() {
     }
 }
 
+/// `y = x` asserted: the encoder merges `x + z` and `y + z` into one term
+/// with one NaN witness (see `encode::alias`); a wrong rewrite on top still
+/// gives a counterexample whose replay (which merges nothing) finds the
+/// witness of each sum.
+#[test]
+fn merged_variables_keep_witnesses_for_replay() {
+    let mut b = QueryBuilder::new("alias_fadd", "f32");
+    let (x, y, z) = (b.input("x", BV32), b.input("y", BV32), b.input("z", BV32));
+    let same = b.e(Expr::Eq(y, x));
+    b.lhs(same, "y = x");
+    let l = b.e(Expr::FpBin(FpBinOp::Add, x, z));
+    let r = b.e(Expr::FpBin(FpBinOp::Add, y, z));
+    let eq = b.e(Expr::Eq(l, r));
+    b.obligation(eq, "same sum");
+    let q = b.build();
+    let enc = crate::encode::encode(&q).unwrap();
+    assert_eq!(enc.obligations[0].simplify().as_bool(), Some(true), "one term for both sums");
+    assert!(matches!(check(&q, &opts()), Outcome::Verified));
+
+    // Off by a sign: -(x + z) = y + z fails (e.g. for z = 0, x = 1).
+    let mut b = QueryBuilder::new("alias_fadd_wrong", "f32");
+    let (x, y, z) = (b.input("x", BV32), b.input("y", BV32), b.input("z", BV32));
+    let same = b.e(Expr::Eq(y, x));
+    b.lhs(same, "y = x");
+    let l = b.e(Expr::FpBin(FpBinOp::Add, x, z));
+    let nl = b.e(Expr::FpUn(FpUnOp::Neg, l));
+    let r = b.e(Expr::FpBin(FpBinOp::Add, y, z));
+    let eq = b.e(Expr::Eq(nl, r));
+    b.obligation(eq, "same sum");
+    match check(&b.build(), &opts()) {
+        Outcome::Counterexample(cx) => assert_eq!(cx.replay, ReplayStatus::Replayed, "{cx:?}"),
+        other => panic!("expected a counterexample, got {other:?}"),
+    }
+}
+
 #[test]
 fn float_to_int_and_back() {
     // trunc(x) as i32 as f32 = ftrunc(x) whenever |x| < 2^24: verified.
