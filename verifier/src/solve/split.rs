@@ -57,7 +57,20 @@ pub fn candidates(q: &Query, enc: &Encoded) -> Vec<(VarId, u32)> {
     }
     let mut c: Vec<(VarId, usize, u32)> = uses.into_iter().map(|(v, (n, k))| (v, n, k)).collect();
     c.sort_by(|a, b| b.1.cmp(&a.1).then(a.0 .0.cmp(&b.0 .0)));
-    c.into_iter().map(|(v, _, k)| (v, k)).collect()
+    // Variables merged into one solver term (`encode::alias`) are one
+    // candidate: a pin on either pins the term.
+    let mut out: Vec<(VarId, u32)> = Vec::new();
+    for (v, _, k) in c {
+        match out.iter_mut().find(|(u, _)| same_term(&enc.vars[u.0 as usize], &enc.vars[v.0 as usize])) {
+            Some((_, bits)) => *bits = (*bits).max(k),
+            None => out.push((v, k)),
+        }
+    }
+    out
+}
+
+fn same_term(a: &Term, b: &Term) -> bool {
+    matches!((a, b), (Term::Bv(x), Term::Bv(y)) if x == y)
 }
 
 fn is_numeral(t: &z3::ast::BV) -> bool {
