@@ -401,64 +401,6 @@ fn fp_of_int_bits(b: &BV, signed: bool, width: u32) -> Result<Float, String> {
     }
 }
 
-fn is_pow2(w: u32) -> bool {
-    w.is_power_of_two()
-}
-
-/// The low `k` bits of `b` (zero-extended if `b` is narrower): `b mod 2^k`.
-fn low_bits(b: &BV, k: u32) -> BV {
-    let w = b.get_size();
-    if w > k {
-        b.extract(k - 1, 0)
-    } else if w < k {
-        b.zero_ext(k - w)
-    } else {
-        b.clone()
-    }
-}
-
-/// `rotl(x, r)` for `x` of power-of-two width `w = 2^k` and a `k`-bit `r`:
-/// wiring for a constant `r`, otherwise two shifts (fast in Z3 4.8.12,
-/// unlike nested `ext_rotate_*` of mixed widths).
-fn rotl_pow2(x: &BV, r: &BV) -> BV {
-    let w = x.get_size();
-    let k = r.get_size();
-    debug_assert_eq!(1u64 << k, w as u64);
-    if let Some(n) = r.simplify().as_u64() {
-        let n = n as u32 % w;
-        if n == 0 {
-            return x.clone();
-        }
-        // High part: bits w-1-n..0; low part: bits w-1..w-n.
-        return x.extract(w - 1 - n, 0).concat(&x.extract(w - 1, w - n));
-    }
-    // The right shift is by (w - r) mod w = (-r) mod 2^k.
-    x.bvshl(&low_bits(r, w)).bvor(&x.bvlshr(&low_bits(&r.bvneg(), w)))
-}
-
-/// Rotation of `x` by a symbolic or constant `amount` of any width,
-/// modulo the width of `x`.
-fn rotate_any(x: &BV, amount: &BV, left: bool) -> BV {
-    let w = x.get_size();
-    if w == 1 {
-        return x.clone();
-    }
-    if is_pow2(w) {
-        let r = low_bits(amount, w.trailing_zeros());
-        return rotl_pow2(x, &if left { r } else { r.bvneg() });
-    }
-    // Other widths: the remainder at the wider of the two widths, then two
-    // shifts by `r` and `(w - r) mod w`.
-    let aw = amount.get_size();
-    let ww = aw.max(w);
-    let a = if aw < ww { amount.zero_ext(ww - aw) } else { amount.clone() };
-    let r = a.bvurem(&bv_const(ww, w as u128));
-    let r = if ww > w { r.extract(w - 1, 0) } else { r };
-    let back = bv_const(w, w as u128).bvsub(&r).bvurem(&bv_const(w, w as u128));
-    let (l, rr) = if left { (r, back) } else { (back, r) };
-    x.bvshl(&l).bvor(&x.bvlshr(&rr))
-}
-
 /// Shift amount at the operand's width, saturated to `width` when it does
 /// not fit (SMT-LIB shifts by >= width give 0 / all sign bits).
 fn shift_amount(amount: &BV, width: u32) -> BV {
@@ -675,7 +617,7 @@ impl<'a> Encoder<'a> {
                     }
                     BvBinOp::Rotl | BvBinOp::Rotr => Term::Bv(match self.forms.get(&id) {
                         Some(f) => self.rotate_form(f)?,
-                        None => rotate_any(&x, &y, *op == BvBinOp::Rotl),
+                        None => rotate::rotate_any(&x, &y, *op == BvBinOp::Rotl),
                     }),
                     _ => {
                         Self::same_width(&x, &y)?;
@@ -861,24 +803,9 @@ impl<'a> Encoder<'a> {
         })
     }
 
-    /// A rotate in normal form: `rotl(base, offset + Σ ±leaf)` (see [`rotate`]).
+    /// A rotate in normal form (see [`rotate`]).
     fn rotate_form(&self, f: &rotate::Form) -> Result<BV, String> {
-        let k = f.bits;
-        let mut sum: Option<BV> = None;
-        for &(leaf, neg) in &f.leaves {
-            let t = low_bits(&self.bv(leaf)?, k);
-            sum = Some(match (sum, neg) {
-                (None, false) => t,
-                (None, true) => t.bvneg(),
-                (Some(s), false) => s.bvadd(&t),
-                (Some(s), true) => s.bvsub(&t),
-            });
-        }
-        let r = match (sum, f.offset) {
-            (None, c) => bv_const(k, c),
-            (Some(s), 0) => s,
-            (Some(s), c) => s.bvadd(&bv_const(k, c)),
-        };
-        Ok(rotl_pow2(&self.bv(f.base)?, &r))
+        let leaves = f.leaves.iter().map(|&(l, neg)| Ok((self.bv(l)?, neg))).collect::<Result<Vec<_>, String>>()?;
+        Ok(rotate::encode(f, &self.bv(f.base)?, &leaves))
     }
 }

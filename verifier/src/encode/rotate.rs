@@ -1,4 +1,5 @@
-//! Rotates in a normal form: `rotl(base, Σ ±leaf + offset)` modulo the width.
+//! Rotates in a normal form: `rotl(base, Σ ±leaf + offset)` modulo the width,
+//! and the Z3 encoding of rotates.
 //!
 //! Rules like `(rotl (rotl x y) z) => (rotl x (iadd y z))` compare nested
 //! rotates with one rotate by a sum. Encoded literally, both sides are
@@ -23,10 +24,11 @@
 //! both carry over). With a cycle, [`Forms::order`] gives up and every
 //! rotate is encoded literally.
 
-use super::dag;
+use super::{bv_const, dag};
 use crate::ir::{BvBinOp, BvUnOp, Const, Expr, ExprId, Query, Sort, VarId};
 use crate::replay::Value;
 use std::collections::{HashMap, HashSet};
+use z3::ast::{Ast, BV};
 
 /// A rotate as `rotl(base, offset + Σ leaves)`, modulo `2^bits`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -223,6 +225,82 @@ impl Builder<'_> {
         self.followed.dedup();
         Form { bits: self.bits, base, leaves, offset: self.offset, followed: self.followed }
     }
+}
+
+/// `rotl(base, offset + Σ ±leaf)` modulo the width of `base`, given the
+/// Z3 terms of the base and of the leaves (in `f.leaves`' order).
+pub fn encode(f: &Form, base: &BV, leaves: &[(BV, bool)]) -> BV {
+    let k = f.bits;
+    let mut sum: Option<BV> = None;
+    for (leaf, neg) in leaves {
+        let t = low_bits(leaf, k);
+        sum = Some(match (sum, neg) {
+            (None, false) => t,
+            (None, true) => t.bvneg(),
+            (Some(s), false) => s.bvadd(&t),
+            (Some(s), true) => s.bvsub(&t),
+        });
+    }
+    let r = match (sum, f.offset) {
+        (None, c) => bv_const(k, c),
+        (Some(s), 0) => s,
+        (Some(s), c) => s.bvadd(&bv_const(k, c)),
+    };
+    rotl_pow2(base, &r)
+}
+
+/// The low `k` bits of `b` (zero-extended if `b` is narrower): `b mod 2^k`.
+fn low_bits(b: &BV, k: u32) -> BV {
+    let w = b.get_size();
+    if w > k {
+        b.extract(k - 1, 0)
+    } else if w < k {
+        b.zero_ext(k - w)
+    } else {
+        b.clone()
+    }
+}
+
+/// `rotl(x, r)` for `x` of power-of-two width `w = 2^k` and a `k`-bit `r`:
+/// wiring for a constant `r`, otherwise two shifts (fast in Z3 4.8.12,
+/// unlike nested `ext_rotate_*` of mixed widths).
+fn rotl_pow2(x: &BV, r: &BV) -> BV {
+    let w = x.get_size();
+    let k = r.get_size();
+    debug_assert_eq!(1u64 << k, w as u64);
+    if let Some(n) = r.simplify().as_u64() {
+        let n = n as u32 % w;
+        if n == 0 {
+            return x.clone();
+        }
+        // High part: bits w-1-n..0; low part: bits w-1..w-n.
+        return x.extract(w - 1 - n, 0).concat(&x.extract(w - 1, w - n));
+    }
+    // The right shift is by (w - r) mod w = (-r) mod 2^k.
+    x.bvshl(&low_bits(r, w)).bvor(&x.bvlshr(&low_bits(&r.bvneg(), w)))
+}
+
+/// Rotation of `x` by a symbolic or constant `amount` of any width,
+/// modulo the width of `x`.
+pub fn rotate_any(x: &BV, amount: &BV, left: bool) -> BV {
+    let w = x.get_size();
+    if w == 1 {
+        return x.clone();
+    }
+    if w.is_power_of_two() {
+        let r = low_bits(amount, w.trailing_zeros());
+        return rotl_pow2(x, &if left { r } else { r.bvneg() });
+    }
+    // Other widths: the remainder at the wider of the two widths, then two
+    // shifts by `r` and `(w - r) mod w`.
+    let aw = amount.get_size();
+    let ww = aw.max(w);
+    let a = if aw < ww { amount.zero_ext(ww - aw) } else { amount.clone() };
+    let r = a.bvurem(&bv_const(ww, w as u128));
+    let r = if ww > w { r.extract(w - 1, 0) } else { r };
+    let back = bv_const(w, w as u128).bvsub(&r).bvurem(&bv_const(w, w as u128));
+    let (l, rr) = if left { (r, back) } else { (back, r) };
+    x.bvshl(&l).bvor(&x.bvlshr(&rr))
 }
 
 fn is_rotate(q: &Query, e: ExprId) -> bool {
