@@ -13,9 +13,11 @@
 //! Sign manipulation (`fneg`, `fabs`) and `fmin`/`fmax` selection are plain
 //! bit operations, as IEEE 754 defines them, so they keep payloads exactly.
 
+pub mod alias;
 pub mod dag;
 pub mod narrow;
 mod lemmas;
+pub mod rotate;
 
 use crate::ir::{
     BvBinOp, BvCmpOp, BvUnOp, Const, Expr, ExprId, FpBinOp, FpCmpOp, FpConstKind, FpTestOp,
@@ -117,9 +119,22 @@ pub struct Pin {
 /// [`encode_with`], with some variables' low bits fixed by `pins`.
 pub fn encode_pinned(q: &Query, facts: Facts, pins: &[Pin]) -> Result<Encoded, EncodeError> {
     let order = dag::topo_order(q).map_err(|message| EncodeError { expr: 0, message })?;
-    let canon = dag::canonical_ids(q, &order);
-    let known = determined_vars(q, &order, &canon, facts);
-    let folded = replay::partial_values(q, &order, &canon, &known);
+    // Replay's canonical ids (it must not assume the equations it checks);
+    // the encoder merges equal variables on top (see [`alias`]).
+    let replay_canon = dag::canonical_ids(q, &order);
+    let equations = asserted_equations(q, facts);
+    let known = determined_vars(q, &order, &replay_canon, &equations);
+    let folded = replay::partial_values(q, &order, &replay_canon, &known);
+    let rep = alias::representatives(q, &replay_canon, &equations);
+    let canon = dag::canonical_ids_with(q, &order, |v| rep[v.0 as usize]);
+    let known = alias::share_known(&rep, known);
+    // Rotates in normal form, when the order they need exists.
+    let forms = rotate::Forms::new(q, &order, &canon, &folded, &equations);
+    let order0 = order.clone();
+    let (order, forms) = match forms.order(q, &canon) {
+        Some(o) => (o, forms.0),
+        None => (order, HashMap::new()),
+    };
     // What the solver call asserts: the other conditions are encoded too
     // (callers read them) but must not decide the logic or the narrowing.
     let roots: Vec<ExprId> = match facts {
@@ -129,34 +144,36 @@ pub fn encode_pinned(q: &Query, facts: Facts, pins: &[Pin]) -> Result<Encoded, E
     let asserted = narrow::asserted(q, &canon, &folded, &roots);
     let narrowed = narrow::int2bv_only_vars(q, &canon, &folded, &asserted, &roots);
     let mut narrowed_bv: HashMap<VarId, BV> = HashMap::new();
-    let vars: Vec<Term> = q
-        .vars
-        .iter()
-        .enumerate()
-        .map(|(i, v)| {
-            let var = VarId(i as u32);
-            match (known.get(&var), narrowed.get(&var)) {
-                (Some(value), _) => const_term(value),
-                (None, Some(&w)) => {
-                    let b = BV::new_const(format!("v{i}"), w);
-                    narrowed_bv.insert(var, b.clone());
-                    Term::Int(b.to_int(false))
-                }
-                (None, None) => match (pins.iter().find(|p| p.var == var), v.sort) {
-                    (Some(p), Sort::BitVec(w)) if p.bits > 0 && p.bits <= w => {
-                        let low = bv_const(p.bits, p.value);
-                        Term::Bv(if p.bits == w { low } else { BV::new_const(format!("v{i}_hi"), w - p.bits).concat(&low) })
-                    }
-                    _ => var_const(i as u32, v.sort),
-                },
+    let mut vars: Vec<Term> = Vec::with_capacity(q.vars.len());
+    for (i, v) in q.vars.iter().enumerate() {
+        let var = VarId(i as u32);
+        let r = rep[i];
+        let t = match (known.get(&var), narrowed.get(&var)) {
+            (Some(value), _) => const_term(value),
+            (None, Some(&w)) => {
+                let b = BV::new_const(format!("v{i}"), w);
+                narrowed_bv.insert(var, b.clone());
+                Term::Int(b.to_int(false))
             }
-        })
-        .collect();
+            // Representatives come first (smallest id).
+            (None, None) if r != var => vars[r.0 as usize].clone(),
+            // A pin on any variable of the class pins the representative.
+            (None, None) => match (pins.iter().find(|p| rep[p.var.0 as usize] == var), v.sort) {
+                (Some(p), Sort::BitVec(w)) if p.bits > 0 && p.bits <= w => {
+                    let low = bv_const(p.bits, p.value);
+                    Term::Bv(if p.bits == w { low } else { BV::new_const(format!("v{i}_hi"), w - p.bits).concat(&low) })
+                }
+                _ => var_const(i as u32, v.sort),
+            },
+        };
+        vars.push(t);
+    }
     let mut enc = Encoder {
         q,
         canon: &canon,
         vars: &vars,
         narrowed: &narrowed_bv,
+        forms: &forms,
         terms: vec![None; q.exprs.len()],
         side_conditions: Vec::new(),
         witnesses: Vec::new(),
@@ -191,6 +208,16 @@ pub fn encode_pinned(q: &Query, facts: Facts, pins: &[Pin]) -> Result<Encoded, E
     let obligations = conds(&q.obligations)?;
     // Float witnesses' facts are always asserted.
     let pure_bv = pure_bv && enc.side_conditions.is_empty();
+    // Replay looks witnesses up under its own canonical ids.
+    let by_id: HashMap<ExprId, BV> = enc.witnesses.iter().cloned().collect();
+    for &id in &order0 {
+        let (r, c) = (replay_canon[id.0 as usize], canon[id.0 as usize]);
+        if r == id && c != id {
+            if let Some(w) = by_id.get(&c) {
+                enc.witnesses.push((id, w.clone()));
+            }
+        }
+    }
     // Valid lemmas are asserted with them (they keep a query bitvector-only).
     let mut side_conditions = std::mem::take(&mut enc.side_conditions);
     // Only about live divisions: a lemma mentions its division outside any
@@ -210,16 +237,9 @@ pub fn encode_pinned(q: &Query, facts: Facts, pins: &[Pin]) -> Result<Encoded, E
     })
 }
 
-/// Variables whose value the left-hand side fixes: top-level conjuncts
-/// `v = e` and `bv2nat(v) = e` with `e` determined by constants and already
-/// fixed variables, to a fixpoint. Z3 substitutes `v = constant` itself, but
-/// not through `bv2nat`, which otherwise leaves e.g. the divisor of
-/// `(udiv x (iconst 2))` symbolic and makes Z3 bit-blast a full divider.
-///
-/// Sound because the defining conjuncts stay asserted: the substituted
-/// query is equisatisfiable, and the model still assigns every variable.
-fn determined_vars(q: &Query, order: &[ExprId], canon: &[ExprId], facts: Facts) -> HashMap<VarId, Value> {
-    let mut conjuncts = Vec::new();
+/// The top-level `a = b` conjuncts of the facts a query asserts.
+fn asserted_equations(q: &Query, facts: Facts) -> Vec<(ExprId, ExprId)> {
+    let mut equations = Vec::new();
     let mut stack: Vec<ExprId> = q.lhs_conditions.iter().map(|c| c.expr).collect();
     if facts == Facts::LhsAndRhs {
         stack.extend(q.rhs_assumptions.iter().map(|c| c.expr));
@@ -227,10 +247,22 @@ fn determined_vars(q: &Query, order: &[ExprId], canon: &[ExprId], facts: Facts) 
     while let Some(e) = stack.pop() {
         match q.expr(e) {
             Expr::And(xs) => stack.extend(xs.iter().copied()),
-            Expr::Eq(a, b) => conjuncts.push((*a, *b)),
+            Expr::Eq(a, b) => equations.push((*a, *b)),
             _ => {}
         }
     }
+    equations
+}
+
+/// Variables whose value the asserted `equations` fix: `v = e` and
+/// `bv2nat(v) = e` with `e` determined by constants and already
+/// fixed variables, to a fixpoint. Z3 substitutes `v = constant` itself, but
+/// not through `bv2nat`, which otherwise leaves e.g. the divisor of
+/// `(udiv x (iconst 2))` symbolic and makes Z3 bit-blast a full divider.
+///
+/// Sound because the defining conjuncts stay asserted: the substituted
+/// query is equisatisfiable, and the model still assigns every variable.
+fn determined_vars(q: &Query, order: &[ExprId], canon: &[ExprId], conjuncts: &[(ExprId, ExprId)]) -> HashMap<VarId, Value> {
     let mut known: HashMap<VarId, Value> = HashMap::new();
     if conjuncts.is_empty() {
         return known;
@@ -239,7 +271,7 @@ fn determined_vars(q: &Query, order: &[ExprId], canon: &[ExprId], facts: Facts) 
         let values = replay::partial_values(q, order, canon, &known);
         let val = |e: ExprId| values[canon[e.0 as usize].0 as usize].clone();
         let before = known.len();
-        for &(a, b) in &conjuncts {
+        for &(a, b) in conjuncts {
             for (target, other) in [(a, b), (b, a)] {
                 let Some(v) = val(other) else { continue };
                 match (q.expr(target), v) {
@@ -319,6 +351,8 @@ struct Encoder<'a> {
     vars: &'a [Term],
     /// Int variables read only through `int2bv`, as bitvectors (see [`narrow`]).
     narrowed: &'a HashMap<VarId, BV>,
+    /// Rotates of power-of-two widths in normal form (see [`rotate`]).
+    forms: &'a HashMap<ExprId, rotate::Form>,
     terms: Vec<Option<Term>>,
     side_conditions: Vec<Bool>,
     witnesses: Vec<(ExprId, BV)>,
@@ -374,38 +408,6 @@ fn fp_of_int_bits(b: &BV, signed: bool, width: u32) -> Result<Float, String> {
         let raw = f(ctx.get_z3_context(), rm.get_z3_ast(), b.get_z3_ast(), sort.get_z3_sort())
             .ok_or("Z3 int-to-float conversion failed")?;
         Ok(Float::wrap(ctx, raw))
-    }
-}
-
-fn is_pow2(w: u32) -> bool {
-    w.is_power_of_two()
-}
-
-/// `amount mod width`, as a bitvector of `width` bits (the rotate amount).
-fn rotate_amount(amount: &BV, width: u32) -> BV {
-    let aw = amount.get_size();
-    if is_pow2(width) {
-        let k = width.trailing_zeros(); // bits needed for 0..width-1
-        if k == 0 {
-            return BV::from_u64(0, width);
-        }
-        let low = if aw >= k { amount.extract(k - 1, 0) } else { amount.zero_ext(k - aw) };
-        let lw = low.get_size();
-        if lw < width {
-            low.zero_ext(width - lw)
-        } else {
-            low
-        }
-    } else {
-        // General case: compute the remainder at the wider of the two widths.
-        let w = aw.max(width);
-        let a = if aw < w { amount.zero_ext(w - aw) } else { amount.clone() };
-        let r = a.bvurem(&BV::from_u64(width as u64, w));
-        if w > width {
-            r.extract(width - 1, 0)
-        } else {
-            r
-        }
     }
 }
 
@@ -623,7 +625,10 @@ impl<'a> Encoder<'a> {
                             _ => x.bvashr(&n),
                         })
                     }
-                    BvBinOp::Rotl | BvBinOp::Rotr => Term::Bv(self.rotate(&x, &y, *op == BvBinOp::Rotl)),
+                    BvBinOp::Rotl | BvBinOp::Rotr => Term::Bv(match self.forms.get(&id) {
+                        Some(f) => self.rotate_form(f)?,
+                        None => rotate::rotate_any(&x, &y, *op == BvBinOp::Rotl),
+                    }),
                     BvBinOp::Udiv | BvBinOp::Urem | BvBinOp::Sdiv | BvBinOp::Srem => {
                         Self::same_width(&x, &y)?;
                         let result = lemmas::apply(*op, &x, &y);
@@ -810,35 +815,9 @@ impl<'a> Encoder<'a> {
         })
     }
 
-    /// Rotation by a symbolic or constant amount of any width, as two
-    /// shifts of the normalised amount (fast in Z3 4.8.12, unlike nested
-    /// `ext_rotate_*` of mixed widths).
-    fn rotate(&self, x: &BV, amount: &BV, left: bool) -> BV {
-        let w = x.get_size();
-        let r = rotate_amount(amount, w).simplify();
-        if let Some(k) = r.as_u64() {
-            let k = k as u32 % w;
-            if k == 0 {
-                return x.clone();
-            }
-            let k = if left { k } else { w - k };
-            // rotl by k: high part is bits w-1-k..0, low part is bits w-1..w-k
-            return x.extract(w - 1 - k, 0).concat(&x.extract(w - 1, w - k));
-        }
-        // (w - r) mod w == (-r) mod w; for power-of-two widths the wrap-around
-        // of the w-bit negation is exactly mod w. Otherwise normalise again.
-        let back = r.bvneg();
-        let back = if is_pow2(w) {
-            let k = w.trailing_zeros();
-            if k == 0 {
-                return x.clone();
-            }
-            let low = back.extract(k - 1, 0);
-            if k < w { low.zero_ext(w - k) } else { low }
-        } else {
-            bv_const(w, w as u128).bvsub(&r).bvurem(&bv_const(w, w as u128))
-        };
-        let (l, rr) = if left { (r, back) } else { (back, r) };
-        x.bvshl(&l).bvor(&x.bvlshr(&rr))
+    /// A rotate in normal form (see [`rotate`]).
+    fn rotate_form(&self, f: &rotate::Form) -> Result<BV, String> {
+        let leaves = f.leaves.iter().map(|&(l, neg)| Ok((self.bv(l)?, neg))).collect::<Result<Vec<_>, String>>()?;
+        Ok(rotate::encode(f, &self.bv(f.base)?, &leaves))
     }
 }

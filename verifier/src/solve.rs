@@ -9,6 +9,7 @@
 
 pub mod build;
 mod cvc5;
+mod race;
 mod split;
 #[cfg(test)]
 mod tests;
@@ -77,25 +78,17 @@ pub fn check(q: &Query, opts: &SolveOptions) -> Outcome {
     let remaining = || opts.timeout.saturating_sub(start.elapsed());
 
     // The cheap query first: most inapplicable instances are rejected here.
-    let z3_budget = if cvc5::available() && !lhs_enc.pure_bv { remaining().mul_f64(Z3_SHARE_BEFORE_CVC5) } else { remaining() };
-    let applicability = new_solver(z3_budget, opts.rlimit, lhs_enc.pure_bv);
+    // Float constraints on the left (constant folding of fadd etc.) can
+    // defeat Z3 4.8.12; cvc5's answer is as good either way.
+    let applicability = new_solver(remaining(), opts.rlimit, lhs_enc.pure_bv);
     assert_all(&applicability, &lhs_enc.side_conditions);
     assert_all(&applicability, &lhs_enc.lhs_conditions);
     dump(q, "applicability", &applicability);
-    match applicability.check() {
-        SatResult::Unsat => return Outcome::Inapplicable,
-        // Float constraints on the left (constant folding of fadd etc.) can
-        // defeat Z3 4.8.12; cvc5's answer is as good either way.
-        SatResult::Unknown if cvc5::available() && !lhs_enc.pure_bv && !remaining().is_zero() => {
-            let text = script(&[&lhs_enc.side_conditions, &lhs_enc.lhs_conditions]);
-            match cvc5::check(&text, remaining()) {
-                cvc5::Answer::Unsat => return Outcome::Inapplicable,
-                cvc5::Answer::Sat => {}
-                cvc5::Answer::Other(_) => return unknown(&applicability, start, opts.timeout),
-            }
-        }
-        SatResult::Unknown => return unknown(&applicability, start, opts.timeout),
-        SatResult::Sat => {}
+    let r = check_raced(&applicability, lhs_enc.pure_bv, remaining(), |a| matches!(a, cvc5::Answer::Unsat | cvc5::Answer::Sat));
+    match (r.z3, r.cvc5) {
+        (SatResult::Unsat, _) | (SatResult::Unknown, Some(cvc5::Answer::Unsat)) => return Outcome::Inapplicable,
+        (SatResult::Sat, _) | (SatResult::Unknown, Some(cvc5::Answer::Sat)) => {}
+        (SatResult::Unknown, _) => return unknown(&applicability, start, opts.timeout),
     }
     drop(applicability);
     drop(lhs_enc);
@@ -115,26 +108,26 @@ pub fn check(q: &Query, opts: &SolveOptions) -> Outcome {
     // Queries with symbolic shift or rotate amounts get part of the budget
     // whole, then the rest as a case split on the amounts' variables.
     let candidates = if enc.amounts.is_empty() { Vec::new() } else { split::candidates(q, &enc) };
-    // Without a split, cvc5 (if installed) gets the second part of the budget.
-    let direct = if !candidates.is_empty() {
-        left.mul_f64(SPLIT.direct_share)
-    } else if cvc5::available() && !enc.pure_bv {
-        left.mul_f64(Z3_SHARE_BEFORE_CVC5)
-    } else {
-        left
-    };
+    let direct = if candidates.is_empty() { left } else { left.mul_f64(SPLIT.direct_share) };
     let correctness = new_solver(direct, opts.rlimit, enc.pure_bv);
     assert_all(&correctness, &enc.side_conditions);
     assert_all(&correctness, &enc.lhs_conditions);
     assert_all(&correctness, &enc.rhs_assumptions);
     correctness.assert(Bool::and(&enc.obligations).not());
     dump(q, "correctness", &correctness);
-    match correctness.check() {
-        SatResult::Unsat => {
+    // Only cvc5's unsat is used (it carries no model for a counterexample),
+    // so only unsat stops Z3.
+    let r = if candidates.is_empty() {
+        check_raced(&correctness, enc.pure_bv, left, |a| *a == cvc5::Answer::Unsat)
+    } else {
+        race::Race { z3: correctness.check(), cvc5: None }
+    };
+    match (r.z3, r.cvc5) {
+        (SatResult::Unsat, _) | (SatResult::Unknown, Some(cvc5::Answer::Unsat)) => {
             drop(correctness);
             non_vacuous(&enc, remaining(), opts.rlimit, start, opts.timeout)
         }
-        SatResult::Unknown if !candidates.is_empty() && !remaining().is_zero() => {
+        (SatResult::Unknown, _) if !candidates.is_empty() && !remaining().is_zero() => {
             drop(correctness);
             let splitter = split::Splitter {
                 q,
@@ -149,22 +142,11 @@ pub fn check(q: &Query, opts: &SolveOptions) -> Outcome {
                 Some(o) => o,
             }
         }
-        SatResult::Unknown if candidates.is_empty() && cvc5::available() && !enc.pure_bv && !remaining().is_zero() => {
-            let negated = [Bool::and(&enc.obligations).not()];
-            let text = script(&[&enc.side_conditions, &enc.lhs_conditions, &enc.rhs_assumptions, &negated]);
-            match cvc5::check(&text, remaining()) {
-                cvc5::Answer::Unsat => {
-                    drop(correctness);
-                    non_vacuous(&enc, remaining(), opts.rlimit, start, opts.timeout)
-                }
-                cvc5::Answer::Sat => Outcome::Unknown(
-                    "Z3 timed out; cvc5 found the query satisfiable (a counterexample exists, no model read back)".into(),
-                ),
-                cvc5::Answer::Other(_) => unknown(&correctness, start, opts.timeout),
-            }
-        }
-        SatResult::Unknown => unknown(&correctness, start, opts.timeout),
-        SatResult::Sat => match correctness.get_model() {
+        (SatResult::Unknown, Some(cvc5::Answer::Sat)) => Outcome::Unknown(
+            "Z3 timed out; cvc5 found the query satisfiable (a counterexample exists, no model read back)".into(),
+        ),
+        (SatResult::Unknown, _) => unknown(&correctness, start, opts.timeout),
+        (SatResult::Sat, _) => match correctness.get_model() {
             None => Outcome::Error("solver reported sat without a model".into()),
             Some(model) => match concrete_model(&enc, &model) {
                 Ok(m) => Outcome::Counterexample(Box::new(replay::counterexample(q, m))),
@@ -172,6 +154,17 @@ pub fn check(q: &Query, opts: &SolveOptions) -> Outcome {
             },
         },
     }
+}
+
+/// `s.check()`, raced against cvc5 on the same text (see [`race`]) unless
+/// the query is pure bitvector (Z3's bit-blasting wins those).
+fn check_raced(s: &Solver, pure_bv: bool, budget: Duration, decisive: fn(&cvc5::Answer) -> bool) -> race::Race {
+    if pure_bv {
+        return race::Race { z3: s.check(), cvc5: None };
+    }
+    // Printed before the check: afterwards Z3 prints its preprocessed
+    // (bit-blasted) assertions instead.
+    race::run(s, s.to_smt2(), budget, decisive)
 }
 
 /// How a query with symbolic shift/rotate amounts spends its budget.
@@ -184,11 +177,11 @@ pub struct SplitBudget {
     pub probe: Duration,
 }
 
-/// Z3's share of the budget of a query with float or Int terms when cvc5
-/// can take over (see [`cvc5`]); pure bitvector queries keep all of it.
-const Z3_SHARE_BEFORE_CVC5: f64 = 0.4;
-
-const SPLIT: SplitBudget = SplitBudget { direct_share: 0.1, probe: Duration::from_millis(150) };
+/// The probe is twice the slowest case of the 64-bit nested shifts
+/// (`opts/shifts.isle:152-170`) on an idle machine: at 150 ms, a case slowed
+/// by the other worker sent all 64 siblings one level deeper (4,096 cases,
+/// a timeout).
+const SPLIT: SplitBudget = SplitBudget { direct_share: 0.1, probe: Duration::from_millis(300) };
 
 /// Why an instance whose correctness query is unsat is not verified after all.
 pub const VACUOUS: &str = "vacuous: right-side assumptions contradict the left side";
@@ -205,25 +198,17 @@ fn non_vacuous(enc: &Encoded, left: Duration, rlimit: Option<u32>, start: Instan
     if left.is_zero() {
         return Outcome::Timeout;
     }
-    let z3_budget = if cvc5::available() && !enc.pure_bv { left.mul_f64(Z3_SHARE_BEFORE_CVC5) } else { left };
-    let s = new_solver(z3_budget, rlimit, enc.pure_bv);
+    let s = new_solver(left, rlimit, enc.pure_bv);
     assert_all(&s, &enc.side_conditions);
     assert_all(&s, &enc.lhs_conditions);
     assert_all(&s, &enc.rhs_assumptions);
-    match s.check() {
-        SatResult::Sat => Outcome::Verified,
-        SatResult::Unsat => Outcome::Unknown(VACUOUS.into()),
-        // A model of left side and assumptions is all this check needs, so
-        // cvc5's sat counts here too (as does its unsat).
-        SatResult::Unknown if cvc5::available() && !enc.pure_bv && !timeout.saturating_sub(start.elapsed()).is_zero() => {
-            let text = script(&[&enc.side_conditions, &enc.lhs_conditions, &enc.rhs_assumptions]);
-            match cvc5::check(&text, timeout.saturating_sub(start.elapsed())) {
-                cvc5::Answer::Sat => Outcome::Verified,
-                cvc5::Answer::Unsat => Outcome::Unknown(VACUOUS.into()),
-                cvc5::Answer::Other(_) => unknown(&s, start, timeout),
-            }
-        }
-        SatResult::Unknown => unknown(&s, start, timeout),
+    // A model of left side and assumptions is all this check needs, so
+    // cvc5's sat counts here too (as does its unsat).
+    let r = check_raced(&s, enc.pure_bv, left, |a| matches!(a, cvc5::Answer::Unsat | cvc5::Answer::Sat));
+    match (r.z3, r.cvc5) {
+        (SatResult::Sat, _) | (SatResult::Unknown, Some(cvc5::Answer::Sat)) => Outcome::Verified,
+        (SatResult::Unsat, _) | (SatResult::Unknown, Some(cvc5::Answer::Unsat)) => Outcome::Unknown(VACUOUS.into()),
+        (SatResult::Unknown, _) => unknown(&s, start, timeout),
     }
 }
 
@@ -257,17 +242,6 @@ fn new_solver(timeout: Duration, rlimit: Option<u32>, pure_bv: bool) -> Solver {
     }
     solver.set_params(&p);
     solver
-}
-
-/// SMT-LIB text of the conjunction of `parts`, for cvc5. From a fresh
-/// solver: one that Z3 has checked prints its preprocessed (bit-blasted)
-/// assertions instead.
-fn script(parts: &[&[Bool]]) -> String {
-    let s = Solver::new();
-    for p in parts {
-        assert_all(&s, p);
-    }
-    s.to_smt2()
 }
 
 fn assert_all(s: &Solver, bs: &[Bool]) {

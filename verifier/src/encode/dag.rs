@@ -9,7 +9,7 @@
 //!   makes two occurrences of `fadd x y` share one witness, as they must, and
 //!   lets replay look the witness up under the same id.
 
-use crate::ir::{Expr, ExprId, Query};
+use crate::ir::{Expr, ExprId, Query, VarId};
 use std::collections::HashMap;
 
 /// The operands of an expression, in order.
@@ -91,6 +91,14 @@ pub fn roots(q: &Query) -> impl Iterator<Item = ExprId> + '_ {
 /// Post-order over the expressions reachable from the conditions (operands
 /// first). Errors on dangling ids and cycles: both are front-end bugs.
 pub fn topo_order(q: &Query) -> Result<Vec<ExprId>, String> {
+    let roots: Vec<ExprId> = roots(q).collect();
+    post_order(q, &roots, |id| operands(q.expr(id)))
+}
+
+/// Post-order over the expressions reachable from `roots` along
+/// `successors` (each expression after its successors), without recursion.
+/// Errors on dangling ids and cycles.
+pub fn post_order(q: &Query, roots: &[ExprId], successors: impl Fn(ExprId) -> Vec<ExprId>) -> Result<Vec<ExprId>, String> {
     #[derive(Clone, Copy, PartialEq)]
     enum Mark {
         New,
@@ -107,9 +115,9 @@ pub fn topo_order(q: &Query) -> Result<Vec<ExprId>, String> {
             Err(format!("expression id {} out of range ({} expressions)", id.0, n))
         }
     };
-    for root in roots(q) {
+    for &root in roots {
         check(root)?;
-        // (expression, operands already pushed)
+        // (expression, successors already pushed)
         let mut stack = vec![(root, false)];
         while let Some((id, expanded)) = stack.pop() {
             let i = id.0 as usize;
@@ -125,13 +133,12 @@ pub fn topo_order(q: &Query) -> Result<Vec<ExprId>, String> {
             }
             mark[i] = Mark::Open;
             stack.push((id, true));
-            let e = q.expr(id);
-            if let Expr::Var(v) = e {
+            if let Expr::Var(v) = q.expr(id) {
                 if v.0 as usize >= q.vars.len() {
                     return Err(format!("variable id {} out of range", v.0));
                 }
             }
-            for op in operands(e) {
+            for op in successors(id) {
                 check(op)?;
                 match mark[op.0 as usize] {
                     Mark::Done => {}
@@ -147,14 +154,25 @@ pub fn topo_order(q: &Query) -> Result<Vec<ExprId>, String> {
 /// For each expression id (indexable by `ExprId.0`), the id of its canonical
 /// representative; only entries in `order` are meaningful.
 pub fn canonical_ids(q: &Query, order: &[ExprId]) -> Vec<ExprId> {
+    canonical_ids_with(q, order, |v| v)
+}
+
+/// [`canonical_ids`], with each variable read as its representative `rep(v)`
+/// (see `encode::alias`): expressions that differ only in variables known to
+/// be equal merge too. The representative of a class is its first member
+/// in `order`.
+pub fn canonical_ids_with(q: &Query, order: &[ExprId], rep: impl Fn(VarId) -> VarId) -> Vec<ExprId> {
     let mut canon: Vec<ExprId> = (0..q.exprs.len() as u32).map(ExprId).collect();
     // `Expr` has no `Hash`; its Debug text (with canonical operands) is a
     // faithful structural key.
     let mut seen: HashMap<String, ExprId> = HashMap::with_capacity(order.len());
     for &id in order {
-        let key = format!("{:?}", map_operands(q.expr(id), |a| canon[a.0 as usize]));
-        let rep = *seen.entry(key).or_insert(id);
-        canon[id.0 as usize] = rep;
+        let e = match q.expr(id) {
+            Expr::Var(v) => Expr::Var(rep(*v)),
+            e => map_operands(e, |a| canon[a.0 as usize]),
+        };
+        let rep_id = *seen.entry(format!("{e:?}")).or_insert(id);
+        canon[id.0 as usize] = rep_id;
     }
     canon
 }

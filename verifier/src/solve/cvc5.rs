@@ -1,4 +1,5 @@
-//! cvc5 as a second opinion on queries Z3 could not decide in time.
+//! cvc5 as a second solver for queries with float or Int terms (run beside
+//! Z3, see `super::race`).
 //!
 //! Z3 4.8.12 bit-blasts floating-point multiplication and conversions
 //! eagerly and times out on e.g. `fmul (fneg x) (fneg y) = fmul x y` at 64
@@ -13,8 +14,8 @@
 //! answers are used. SAFFRON_CVC5 names the binary
 //! (default `cvc5` on PATH); SAFFRON_CVC5=off disables the fallback.
 
-use std::io::Write;
-use std::process::{Command, Stdio};
+use std::io::{Read, Write};
+use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
 use std::sync::OnceLock;
 use std::time::Duration;
 
@@ -50,30 +51,47 @@ pub fn available() -> bool {
     binary().is_some()
 }
 
-/// Runs cvc5 on `smt2` (a complete script ending in `(check-sat)`).
+/// Runs cvc5 on `smt2` (a complete script ending in `(check-sat)`); the
+/// verifier itself runs cvc5 beside Z3 (see `super::race`).
+#[cfg(test)]
 pub fn check(smt2: &str, timeout: Duration) -> Answer {
-    let Some(bin) = binary() else { return Answer::Other("cvc5 not available".into()) };
+    let mut child = match spawn(timeout) {
+        Ok(c) => c,
+        Err(a) => return a,
+    };
+    let (stdin, stdout) = (child.stdin.take(), child.stdout.take());
+    let answer = converse(stdin, stdout, smt2);
+    let _ = child.wait();
+    answer
+}
+
+/// A cvc5 process with piped stdin and stdout, limited to `timeout`.
+pub fn spawn(timeout: Duration) -> Result<Child, Answer> {
+    let Some(bin) = binary() else { return Err(Answer::Other("cvc5 not available".into())) };
     let ms = timeout.as_millis().max(1);
-    let child = Command::new(bin)
+    Command::new(bin)
         .args(["--lang=smt2", &format!("--tlimit={ms}")])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
-        .spawn();
-    let mut child = match child {
-        Ok(c) => c,
-        Err(e) => return Answer::Other(format!("cvc5 did not start: {e}")),
-    };
-    if let Some(mut stdin) = child.stdin.take() {
+        .spawn()
+        .map_err(|e| Answer::Other(format!("cvc5 did not start: {e}")))
+}
+
+/// Sends `smt2` to a spawned cvc5 and reads its answer (until it exits or
+/// is killed).
+pub fn converse(stdin: Option<ChildStdin>, stdout: Option<ChildStdout>, smt2: &str) -> Answer {
+    if let Some(mut stdin) = stdin {
         // Every theory: the text may mix bitvectors, floats and integers.
         let _ = stdin.write_all(b"(set-logic ALL)\n");
         let _ = stdin.write_all(smt2.as_bytes());
     }
-    let out = match child.wait_with_output() {
-        Ok(o) => o,
-        Err(e) => return Answer::Other(format!("cvc5: {e}")),
-    };
-    let text = String::from_utf8_lossy(&out.stdout);
+    let mut text = String::new();
+    if let Some(mut out) = stdout {
+        if let Err(e) = out.read_to_string(&mut text) {
+            return Answer::Other(format!("cvc5: {e}"));
+        }
+    }
     // The answer to the script's only (check-sat) is its last line.
     match text.lines().map(str::trim).filter(|l| !l.is_empty()).last() {
         Some("unsat") => Answer::Unsat,

@@ -1,13 +1,14 @@
 //! Case splits on shift and rotate amounts, for correctness queries that
 //! bit-blasting cannot decide in time.
 //!
-//! Compositions of shifts or rotates by symbolic amounts (`rotl (rotl x y) z`
-//! against `rotl x (y + z)`, `(a << b) << c` against `(a << c) << b`) are
-//! hard for SAT: the solver must relate barrel shifters through an adder,
-//! and the effort grows about tenfold per doubling of the width (64-bit
-//! nested rotates time out in Z3 4.8.12 and cvc5 1.0.3 alike). Once the low
-//! `log2(width)` bits of the amounts' variables are fixed, the shifts are
-//! wiring and Z3's simplifier decides each case in about a millisecond.
+//! Compositions of shifts by symbolic amounts (`(a << b) << c` against
+//! `(a << c) << b`) are hard for SAT: the solver must relate barrel
+//! shifters, and the effort grows about tenfold per doubling of the width.
+//! (Nested rotates used to be the main case; the encoder's rotate normal
+//! form, `encode::rotate`, now makes both sides of those one term.) Once
+//! the low `log2(width)` bits of the amounts' variables are fixed, the
+//! shifts are wiring and Z3's simplifier decides each case in about a
+//! millisecond.
 //!
 //! Soundness: a split on variable `v`'s low `k` bits has the `2^k` cases
 //! `v = concat(h, c)` for every `k`-bit constant `c` and a fresh `h`; they
@@ -56,7 +57,20 @@ pub fn candidates(q: &Query, enc: &Encoded) -> Vec<(VarId, u32)> {
     }
     let mut c: Vec<(VarId, usize, u32)> = uses.into_iter().map(|(v, (n, k))| (v, n, k)).collect();
     c.sort_by(|a, b| b.1.cmp(&a.1).then(a.0 .0.cmp(&b.0 .0)));
-    c.into_iter().map(|(v, _, k)| (v, k)).collect()
+    // Variables merged into one solver term (`encode::alias`) are one
+    // candidate: a pin on either pins the term.
+    let mut out: Vec<(VarId, u32)> = Vec::new();
+    for (v, _, k) in c {
+        match out.iter_mut().find(|(u, _)| same_term(&enc.vars[u.0 as usize], &enc.vars[v.0 as usize])) {
+            Some((_, bits)) => *bits = (*bits).max(k),
+            None => out.push((v, k)),
+        }
+    }
+    out
+}
+
+fn same_term(a: &Term, b: &Term) -> bool {
+    matches!((a, b), (Term::Bv(x), Term::Bv(y)) if x == y)
 }
 
 fn is_numeral(t: &z3::ast::BV) -> bool {

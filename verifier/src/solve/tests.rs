@@ -6,6 +6,7 @@ use super::{check, Outcome, SolveOptions};
 use crate::ir::{BvBinOp, BvCmpOp, BvUnOp, Expr, FpBinOp, FpUnOp, Side, Sort};
 use crate::replay::ReplayStatus;
 use std::time::Duration;
+use z3::ast::Ast;
 
 fn opts() -> SolveOptions {
     SolveOptions { timeout: Duration::from_secs(20), rlimit: None }
@@ -208,6 +209,41 @@ fn float_commutation_differs_only_in_nan_bits() {
     }
 }
 
+/// `y = x` asserted: the encoder merges `x + z` and `y + z` into one term
+/// with one NaN witness (see `encode::alias`); a wrong rewrite on top still
+/// gives a counterexample whose replay (which merges nothing) finds the
+/// witness of each sum.
+#[test]
+fn merged_variables_keep_witnesses_for_replay() {
+    let mut b = QueryBuilder::new("alias_fadd", "f32");
+    let (x, y, z) = (b.input("x", BV32), b.input("y", BV32), b.input("z", BV32));
+    let same = b.e(Expr::Eq(y, x));
+    b.lhs(same, "y = x");
+    let l = b.e(Expr::FpBin(FpBinOp::Add, x, z));
+    let r = b.e(Expr::FpBin(FpBinOp::Add, y, z));
+    let eq = b.e(Expr::Eq(l, r));
+    b.obligation(eq, "same sum");
+    let q = b.build();
+    let enc = crate::encode::encode(&q).unwrap();
+    assert_eq!(enc.obligations[0].simplify().as_bool(), Some(true), "one term for both sums");
+    assert!(matches!(check(&q, &opts()), Outcome::Verified));
+
+    // Off by a sign: -(x + z) = y + z fails (e.g. for z = 0, x = 1).
+    let mut b = QueryBuilder::new("alias_fadd_wrong", "f32");
+    let (x, y, z) = (b.input("x", BV32), b.input("y", BV32), b.input("z", BV32));
+    let same = b.e(Expr::Eq(y, x));
+    b.lhs(same, "y = x");
+    let l = b.e(Expr::FpBin(FpBinOp::Add, x, z));
+    let nl = b.e(Expr::FpUn(FpUnOp::Neg, l));
+    let r = b.e(Expr::FpBin(FpBinOp::Add, y, z));
+    let eq = b.e(Expr::Eq(nl, r));
+    b.obligation(eq, "same sum");
+    match check(&b.build(), &opts()) {
+        Outcome::Counterexample(cx) => assert_eq!(cx.replay, ReplayStatus::Replayed, "{cx:?}"),
+        other => panic!("expected a counterexample, got {other:?}"),
+    }
+}
+
 #[test]
 fn float_to_int_and_back() {
     // trunc(x) as i32 as f32 = ftrunc(x) whenever |x| < 2^24: verified.
@@ -367,18 +403,49 @@ fn nested_rotates(extra: u128) -> crate::ir::Query {
 }
 
 #[test]
-fn nested_rotates_verified_by_case_split() {
-    // Unsplit, Z3 4.8.12 does not decide this in minutes; the split on the
-    // amounts' low six bits takes a few seconds.
-    let o = SolveOptions { timeout: Duration::from_secs(60), rlimit: None };
-    let t = std::time::Instant::now();
-    let r = check(&nested_rotates(0), &o);
-    assert!(matches!(r, Outcome::Verified), "{r:?} after {:?}", t.elapsed());
+fn nested_rotates_verified_by_normal_form() {
+    // Literally encoded, Z3 4.8.12 needs minutes for this (or a case split
+    // of thousands of cases); in rotate normal form both sides are one term.
+    let q = nested_rotates(0);
+    let enc = crate::encode::encode(&q).unwrap();
+    assert_eq!(enc.obligations[0].simplify().as_bool(), Some(true), "both sides should be one term");
+    assert!(matches!(check(&q, &opts()), Outcome::Verified));
 
     // Off by 64 is still right (amounts are taken modulo the width) ...
-    assert!(matches!(check(&nested_rotates(64), &o), Outcome::Verified));
+    assert!(matches!(check(&nested_rotates(64), &opts()), Outcome::Verified));
     // ... off by one is not, and the counterexample replays.
-    match check(&nested_rotates(1), &o) {
+    match check(&nested_rotates(1), &opts()) {
+        Outcome::Counterexample(cx) => assert_eq!(cx.replay, ReplayStatus::Replayed, "{cx:?}"),
+        other => panic!("expected a counterexample, got {other:?}"),
+    }
+}
+
+/// `(x << a) << b` against `(x << b) << a` at 64 bits, with `b` offset by
+/// `extra` on the right (shift amounts saturate: no normal form applies).
+fn nested_shifts(extra: u128) -> crate::ir::Query {
+    let mut b = QueryBuilder::new("shl_shl", "bv 64, bv 64, bv 64");
+    let s = Sort::BitVec(64);
+    let x = b.input("x", s);
+    let a = b.input("a", s);
+    let n = b.input("b", s);
+    let inner = b.e(Expr::BvBin(BvBinOp::Shl, x, a));
+    let l = b.e(Expr::BvBin(BvBinOp::Shl, inner, n));
+    let k = b.bv(64, extra);
+    let n2 = b.e(Expr::BvBin(BvBinOp::Add, n, k));
+    let inner = b.e(Expr::BvBin(BvBinOp::Shl, x, n2));
+    let r = b.e(Expr::BvBin(BvBinOp::Shl, inner, a));
+    let eq = b.e(Expr::Eq(l, r));
+    b.obligation(eq, "result equality");
+    b.build()
+}
+
+#[test]
+fn nested_shifts_verified_by_case_split() {
+    let o = SolveOptions { timeout: Duration::from_secs(60), rlimit: None };
+    let t = std::time::Instant::now();
+    let r = check(&nested_shifts(0), &o);
+    assert!(matches!(r, Outcome::Verified), "{r:?} after {:?}", t.elapsed());
+    match check(&nested_shifts(1), &o) {
         Outcome::Counterexample(cx) => assert_eq!(cx.replay, ReplayStatus::Replayed, "{cx:?}"),
         other => panic!("expected a counterexample, got {other:?}"),
     }
