@@ -43,6 +43,7 @@ pub fn run(solver: &Solver, smt2: String, budget: Duration, decisive: fn(&Answer
     if !cvc5::available() || budget <= HEAD_START {
         return Race { z3: solver.check(), cvc5: None };
     }
+    let started = std::time::Instant::now();
     let ctx = z3::Context::thread_local();
     // The raw context pointer, for the watcher's interrupt; `ctx` keeps it
     // alive until the watcher has been joined.
@@ -92,6 +93,16 @@ pub fn run(solver: &Solver, smt2: String, budget: Duration, decisive: fn(&Answer
         }
     }
     let _ = tx.send(());
+    // cvc5 enforces its --tlimit loosely under load (seconds late): past the
+    // budget its process is killed, so the race never overruns much.
+    while !watcher.is_finished() && started.elapsed() < budget {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    if !watcher.is_finished() {
+        if let Some(c) = shared.lock().unwrap().child.as_mut() {
+            let _ = c.kill();
+        }
+    }
     let cvc5 = watcher.join().unwrap_or(None);
     drop(ctx);
     // After a decisive Z3 answer, cvc5's (killed) non-answer means nothing.
