@@ -19,7 +19,7 @@
 //! cannot emit code without miscompiling.
 
 use crate::load::Program;
-use cranelift_isle::sema::{ConstructorKind, Expr, TermId, TermKind};
+use cranelift_isle::sema::{ConstructorKind, Expr, Rule, TermId, TermKind};
 use proc_macro2::{Delimiter, TokenStream, TokenTree};
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -130,10 +130,15 @@ pub fn emission_free_terms(p: &Program, rust_uses_self: &HashMap<String, bool>) 
             },
         }
     }
+    let mut rules: HashMap<TermId, Vec<&Rule>> = HashMap::new();
+    for r in &p.termenv.rules {
+        rules.entry(r.root_term).or_default().push(r);
+    }
     loop {
         let before = free.len();
         for &t in &internal {
-            if free.contains(&t) && !rules_apply_only(p, t, &free) {
+            let rules = rules.get(&t).map(Vec::as_slice).unwrap_or_default();
+            if free.contains(&t) && !rules.iter().all(|r| rule_applies_only(r, &free)) {
                 free.remove(&t);
             }
         }
@@ -143,11 +148,8 @@ pub fn emission_free_terms(p: &Program, rust_uses_self: &HashMap<String, bool>) 
     }
 }
 
-fn rules_apply_only(p: &Program, t: TermId, free: &HashSet<TermId>) -> bool {
-    p.rules_of(t).into_iter().all(|r| {
-        let rule = &p.termenv.rules[r.index()];
-        applies_only(&rule.rhs, free) && rule.iflets.iter().all(|il| applies_only(&il.rhs, free))
-    })
+fn rule_applies_only(rule: &Rule, free: &HashSet<TermId>) -> bool {
+    applies_only(&rule.rhs, free) && rule.iflets.iter().all(|il| applies_only(&il.rhs, free))
 }
 
 fn applies_only(e: &Expr, free: &HashSet<TermId>) -> bool {

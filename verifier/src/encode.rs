@@ -222,9 +222,11 @@ pub fn encode_pinned(q: &Query, facts: Facts, pins: &[Pin]) -> Result<Encoded, E
     let mut side_conditions = std::mem::take(&mut enc.side_conditions);
     // Only about live divisions: a lemma mentions its division outside any
     // `ite`, and Z3 would bit-blast dividers of branches that constants rule out.
-    let live = narrow::live(q, &canon, &folded, &roots);
-    enc.divisions.retain(|d| live[d.expr.0 as usize]);
-    side_conditions.extend(lemmas::narrowing(&enc.divisions));
+    if !enc.divisions.is_empty() {
+        let live = narrow::live(q, &canon, &folded, &roots);
+        enc.divisions.retain(|d| live[d.expr.0 as usize]);
+        side_conditions.extend(lemmas::narrowing(&enc.divisions));
+    }
     Ok(Encoded {
         lhs_conditions,
         rhs_assumptions,

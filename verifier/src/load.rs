@@ -301,12 +301,18 @@ fn unit_files(unit: Unit, codegen_dir: &Path, gen_dir: &Path) -> Result<Vec<Path
 pub fn load(opts: &LoadOptions) -> Result<Program, LoadError> {
     let mut gen_dir = None;
     let mut paths = Vec::new();
+    // Which backend functions reach the lowering context (see `effects`).
+    let mut rust_uses_self = HashMap::new();
     match opts.unit {
         Some(unit) if opts.standalone_files.is_empty() => {
             let codegen = cranelift_codegen_dir(opts.cranelift_dir.as_deref())?;
             let dir = tempfile::tempdir().map_err(|e| LoadError::plain(format!("temporary directory: {e}")))?;
             paths = unit_files(unit, &codegen, dir.path())?;
             gen_dir = Some(Arc::new(dir));
+            if let Some(isa) = unit.isa_dir() {
+                let rust = effects::backend_rust_sources(&codegen, isa);
+                rust_uses_self = effects::rust_functions_using_self(rust.iter().map(String::as_str));
+            }
         }
         _ => {}
     }
@@ -325,13 +331,7 @@ pub fn load(opts: &LoadOptions) -> Result<Program, LoadError> {
     if let Some((name, text)) = unit.and_then(unit_spec_overrides) {
         sources.push((name.to_string(), text.to_string()));
     }
-    let mut prog = load_sources(sources, unit)?;
-    if let (Some(isa), Some(_)) = (unit.and_then(Unit::isa_dir), &gen_dir) {
-        let codegen = cranelift_codegen_dir(opts.cranelift_dir.as_deref())?;
-        let rust = effects::backend_rust_sources(&codegen, isa);
-        let uses_self = effects::rust_functions_using_self(rust.iter().map(String::as_str));
-        prog.emission_free = effects::emission_free_terms(&prog, &uses_self);
-    }
+    let mut prog = load_sources_with(sources, unit, &rust_uses_self)?;
     prog._gen_dir = gen_dir;
     Ok(prog)
 }
@@ -351,6 +351,17 @@ fn unit_spec_overrides(u: Unit) -> Option<(&'static str, &'static str)> {
 
 /// Parse and type-check in-memory ISLE sources `(name, text)`.
 pub fn load_sources(sources: Vec<(String, String)>, unit: Option<Unit>) -> Result<Program, LoadError> {
+    // Without Rust sources only ISLE itself tells what cannot emit.
+    load_sources_with(sources, unit, &HashMap::new())
+}
+
+/// [`load_sources`], knowing which Rust functions of the backend mention
+/// `self` (see [`effects::rust_functions_using_self`]).
+fn load_sources_with(
+    sources: Vec<(String, String)>,
+    unit: Option<Unit>,
+    rust_uses_self: &HashMap<String, bool>,
+) -> Result<Program, LoadError> {
     let files = Arc::new(Files::from_names_and_contents(sources));
     let mut defs = Vec::new();
     for (i, text) in files.file_texts.iter().enumerate() {
@@ -364,6 +375,7 @@ pub fn load_sources(sources: Vec<(String, String)>, unit: Option<Unit>) -> Resul
     let disjoint = disjoint_rule_pairs(&defs, &termenv);
     let mut prog = index_program(files, defs, tyenv, termenv, unit)?;
     prog.disjoint_rules = disjoint;
+    prog.emission_free = effects::emission_free_terms(&prog, rust_uses_self);
     Ok(prog)
 }
 
@@ -532,8 +544,6 @@ fn index_program(
     }
     prog.tyenv = tyenv;
     prog.macro_terms = macro_terms(&prog);
-    // Without Rust sources only ISLE itself tells what cannot emit.
-    prog.emission_free = effects::emission_free_terms(&prog, &HashMap::new());
     Ok(prog)
 }
 

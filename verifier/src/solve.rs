@@ -85,10 +85,10 @@ pub fn check(q: &Query, opts: &SolveOptions) -> Outcome {
     assert_all(&applicability, &lhs_enc.lhs_conditions);
     dump(q, "applicability", &applicability);
     let r = check_raced(&applicability, lhs_enc.pure_bv, remaining(), |a| matches!(a, cvc5::Answer::Unsat | cvc5::Answer::Sat));
-    match (r.z3, r.cvc5) {
-        (SatResult::Unsat, _) | (SatResult::Unknown, Some(cvc5::Answer::Unsat)) => return Outcome::Inapplicable,
-        (SatResult::Sat, _) | (SatResult::Unknown, Some(cvc5::Answer::Sat)) => {}
-        (SatResult::Unknown, _) => return unknown(&applicability, start, opts.timeout),
+    match r.decided() {
+        SatResult::Unsat => return Outcome::Inapplicable,
+        SatResult::Sat => {}
+        SatResult::Unknown => return unknown(&applicability, start, opts.timeout),
     }
     drop(applicability);
     drop(lhs_enc);
@@ -109,11 +109,7 @@ pub fn check(q: &Query, opts: &SolveOptions) -> Outcome {
     // whole, then the rest as a case split on the amounts' variables.
     let candidates = if enc.amounts.is_empty() { Vec::new() } else { split::candidates(q, &enc) };
     let direct = if candidates.is_empty() { left } else { left.mul_f64(SPLIT.direct_share) };
-    let correctness = new_solver(direct, opts.rlimit, enc.pure_bv);
-    assert_all(&correctness, &enc.side_conditions);
-    assert_all(&correctness, &enc.lhs_conditions);
-    assert_all(&correctness, &enc.rhs_assumptions);
-    correctness.assert(Bool::and(&enc.obligations).not());
+    let correctness = correctness_solver(&enc, direct, opts.rlimit);
     dump(q, "correctness", &correctness);
     // Only cvc5's unsat is used (it carries no model for a counterexample),
     // so only unsat stops Z3.
@@ -122,12 +118,12 @@ pub fn check(q: &Query, opts: &SolveOptions) -> Outcome {
     } else {
         race::Race { z3: correctness.check(), cvc5: None }
     };
-    match (r.z3, r.cvc5) {
-        (SatResult::Unsat, _) | (SatResult::Unknown, Some(cvc5::Answer::Unsat)) => {
+    match r.decided() {
+        SatResult::Unsat => {
             drop(correctness);
             non_vacuous(&enc, remaining(), opts.rlimit, start, opts.timeout)
         }
-        (SatResult::Unknown, _) if !candidates.is_empty() && !remaining().is_zero() => {
+        SatResult::Unknown if !candidates.is_empty() && !remaining().is_zero() => {
             drop(correctness);
             let splitter = split::Splitter {
                 q,
@@ -142,16 +138,38 @@ pub fn check(q: &Query, opts: &SolveOptions) -> Outcome {
                 Some(o) => o,
             }
         }
-        (SatResult::Unknown, Some(cvc5::Answer::Sat)) => Outcome::Unknown(
+        SatResult::Sat if r.z3 == SatResult::Sat => counterexample(q, &enc, &correctness),
+        SatResult::Sat => Outcome::Unknown(
             "Z3 timed out; cvc5 found the query satisfiable (a counterexample exists, no model read back)".into(),
         ),
-        (SatResult::Unknown, _) => unknown(&correctness, start, opts.timeout),
-        (SatResult::Sat, _) => match correctness.get_model() {
-            None => Outcome::Error("solver reported sat without a model".into()),
-            Some(model) => match concrete_model(&enc, &model) {
-                Ok(m) => Outcome::Counterexample(Box::new(replay::counterexample(q, m))),
-                Err(e) => Outcome::Counterexample(Box::new(Counterexample::unreadable(q, e))),
-            },
+        SatResult::Unknown => unknown(&correctness, start, opts.timeout),
+    }
+}
+
+/// A solver asserting `enc`'s side conditions, left side and right-side
+/// assumptions: satisfiable exactly when the instance is not vacuous.
+fn assuming(enc: &Encoded, budget: Duration, rlimit: Option<u32>) -> Solver {
+    let s = new_solver(budget, rlimit, enc.pure_bv);
+    assert_all(&s, &enc.side_conditions);
+    assert_all(&s, &enc.lhs_conditions);
+    assert_all(&s, &enc.rhs_assumptions);
+    s
+}
+
+/// The correctness query: [`assuming`], and some obligation fails.
+fn correctness_solver(enc: &Encoded, budget: Duration, rlimit: Option<u32>) -> Solver {
+    let s = assuming(enc, budget, rlimit);
+    s.assert(Bool::and(&enc.obligations).not());
+    s
+}
+
+/// The counterexample in the model of `s`, a correctness query Z3 found sat.
+fn counterexample(q: &Query, enc: &Encoded, s: &Solver) -> Outcome {
+    match s.get_model() {
+        None => Outcome::Error("solver reported sat without a model".into()),
+        Some(model) => match concrete_model(enc, &model) {
+            Ok(m) => Outcome::Counterexample(Box::new(replay::counterexample(q, m))),
+            Err(e) => Outcome::Counterexample(Box::new(Counterexample::unreadable(q, e))),
         },
     }
 }
@@ -198,17 +216,14 @@ fn non_vacuous(enc: &Encoded, left: Duration, rlimit: Option<u32>, start: Instan
     if left.is_zero() {
         return Outcome::Timeout;
     }
-    let s = new_solver(left, rlimit, enc.pure_bv);
-    assert_all(&s, &enc.side_conditions);
-    assert_all(&s, &enc.lhs_conditions);
-    assert_all(&s, &enc.rhs_assumptions);
+    let s = assuming(enc, left, rlimit);
     // A model of left side and assumptions is all this check needs, so
     // cvc5's sat counts here too (as does its unsat).
     let r = check_raced(&s, enc.pure_bv, left, |a| matches!(a, cvc5::Answer::Unsat | cvc5::Answer::Sat));
-    match (r.z3, r.cvc5) {
-        (SatResult::Sat, _) | (SatResult::Unknown, Some(cvc5::Answer::Sat)) => Outcome::Verified,
-        (SatResult::Unsat, _) | (SatResult::Unknown, Some(cvc5::Answer::Unsat)) => Outcome::Unknown(VACUOUS.into()),
-        (SatResult::Unknown, _) => unknown(&s, start, timeout),
+    match r.decided() {
+        SatResult::Sat => Outcome::Verified,
+        SatResult::Unsat => Outcome::Unknown(VACUOUS.into()),
+        SatResult::Unknown => unknown(&s, start, timeout),
     }
 }
 

@@ -115,6 +115,13 @@ impl<'a> Walker<'a> {
         Ok(self.node(NodeKind::Op(SpecOp::Eq, vec![a, b]), tv, pos))
     }
 
+    /// Field `name` of struct-valued node `x` (its type is settled once `x`'s is).
+    fn field(&mut self, x: NodeId, name: &str, pos: Pos) -> NodeId {
+        let tv = self.g.fresh_tv(Info::Unknown);
+        self.g.deferred.push(Deferred::FieldOf { result: tv, x: self.g.tv(x), name: name.into() });
+        self.node(NodeKind::Field(name.into(), x), tv, pos)
+    }
+
     fn cond(&mut self, node: NodeId, pos: Pos, what: String, dest: Dest) {
         let span = self.span(pos);
         self.g.conds.push(Cond { node, span, what, dest });
@@ -520,16 +527,12 @@ impl<'a> Walker<'a> {
     fn track_flags(&mut self, t: TermId, vals: &[NodeId], pos: Pos) -> R<()> {
         let p = self.p;
         if let Some(inst) = self.emitted_instruction(t, vals) {
-            let tv = self.g.fresh_tv(Info::Unknown);
-            self.g.deferred.push(Deferred::FieldOf { result: tv, x: self.g.tv(inst), name: "flags_in".into() });
-            let flags_in = self.node(NodeKind::Field("flags_in".into(), inst), tv, pos);
             if let Some(before) = self.flags {
+                let flags_in = self.field(inst, "flags_in", pos);
                 let eq = self.eq_node(flags_in, before, pos)?;
                 self.cond(eq, pos, "flags written by the previous `emit`".into(), Dest::RhsAssume);
             }
-            let tv = self.g.fresh_tv(Info::Unknown);
-            self.g.deferred.push(Deferred::FieldOf { result: tv, x: self.g.tv(inst), name: "flags_out".into() });
-            self.flags = Some(self.node(NodeKind::Field("flags_out".into(), inst), tv, pos));
+            self.flags = Some(self.field(inst, "flags_out", pos));
         } else if !is_chained(p, t) && !p.emission_free.contains(&t) {
             self.flags = None;
         }
@@ -682,9 +685,7 @@ impl<'a> Walker<'a> {
             }
             SpecExpr::Field { field, x, .. } => {
                 let n = self.spec_expr(x, env)?;
-                let tv = self.g.fresh_tv(Info::Unknown);
-                self.g.deferred.push(Deferred::FieldOf { result: tv, x: self.g.tv(n), name: field.0.clone() });
-                Ok(self.node(NodeKind::Field(field.0.clone(), n), tv, pos))
+                Ok(self.field(n, &field.0, pos))
             }
             SpecExpr::Discriminator { variant, x, .. } => {
                 let n = self.spec_expr(x, env)?;

@@ -31,6 +31,18 @@ pub struct Race {
     pub cvc5: Option<Answer>,
 }
 
+impl Race {
+    /// The answer the race came to: Z3's if it decided, else cvc5's unsat
+    /// or sat, else unknown. (Only Z3's sat comes with a model.)
+    pub fn decided(&self) -> SatResult {
+        match (self.z3, &self.cvc5) {
+            (SatResult::Unknown, Some(Answer::Unsat)) => SatResult::Unsat,
+            (SatResult::Unknown, Some(Answer::Sat)) => SatResult::Sat,
+            (z3, _) => z3,
+        }
+    }
+}
+
 struct Shared {
     z3_done: bool,
     child: Option<Child>,

@@ -18,13 +18,12 @@
 //!
 //! SAFFRON_SPLIT_TRACE=1 prints every case's pins, answer and time on stderr.
 
-use super::{concrete_model, new_solver, unknown, SplitBudget};
+use super::{correctness_solver, counterexample, unknown, SplitBudget};
 use crate::encode::{self, Encoded, Pin, Term};
 use crate::ir::{Expr, Query, Sort, VarId};
-use crate::replay::{self, Counterexample};
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
-use z3::ast::{Ast, Bool};
+use z3::ast::Ast;
 use z3::SatResult;
 
 /// Variables to split on, most used in shift/rotate amounts first, with the
@@ -141,11 +140,7 @@ impl Splitter<'_> {
             Ok(e) => e,
             Err(e) => return Verdict::Stop(super::Outcome::Error(e.to_string())),
         };
-        let s = new_solver(budget, self.rlimit, enc.pure_bv);
-        for b in enc.side_conditions.iter().chain(&enc.lhs_conditions).chain(&enc.rhs_assumptions) {
-            s.assert(b);
-        }
-        s.assert(Bool::and(&enc.obligations).not());
+        let s = correctness_solver(&enc, budget, self.rlimit);
         let t0 = Instant::now();
         let r = s.check();
         if std::env::var_os("SAFFRON_SPLIT_TRACE").is_some() {
@@ -153,13 +148,7 @@ impl Splitter<'_> {
         }
         match r {
             SatResult::Unsat => Verdict::Unsat,
-            SatResult::Sat => Verdict::Stop(match s.get_model() {
-                None => super::Outcome::Error("solver reported sat without a model".into()),
-                Some(model) => match concrete_model(&enc, &model) {
-                    Ok(m) => super::Outcome::Counterexample(Box::new(replay::counterexample(self.q, m))),
-                    Err(e) => super::Outcome::Counterexample(Box::new(Counterexample::unreadable(self.q, e))),
-                },
-            }),
+            SatResult::Sat => Verdict::Stop(counterexample(self.q, &enc, &s)),
             SatResult::Unknown if can_go_deeper && !self.left().is_zero() => Verdict::Undecided,
             SatResult::Unknown => Verdict::Stop(unknown(&s, self.start, self.timeout)),
         }
