@@ -367,9 +367,7 @@ mod tests {
         let (x, a) = (b.input("x", BV64), b.input("a", BV64));
         let inner = rot(&mut b, BvBinOp::Rotl, x, a);
         let outer = rot(&mut b, BvBinOp::Rotr, inner, a);
-        let eq = b.e(Expr::Eq(outer, x));
-        b.obligation(eq, "result equality");
-        let q = b.build();
+        let q = b.proving_equal(outer, x);
         let (f, ok) = forms_of(&q);
         assert!(ok);
         let form = &f.0[&outer];
@@ -391,9 +389,7 @@ mod tests {
         let c = b.bv(64, 70);
         let amount = b.e(Expr::BvBin(BvBinOp::Add, n64, c));
         let outer = rot(&mut b, BvBinOp::Rotl, v, amount);
-        let eq = b.e(Expr::Eq(outer, x));
-        b.obligation(eq, "result equality");
-        let q = b.build();
+        let q = b.proving_equal(outer, x);
         let (f, ok) = forms_of(&q);
         assert!(ok);
         let form = &f.0[&outer];
@@ -412,9 +408,7 @@ mod tests {
         let (p, r) = (b.input("p", Sort::BitVec(4)), b.input("r", Sort::BitVec(4)));
         let sum = b.e(Expr::BvBin(BvBinOp::Add, p, r));
         let outer = rot(&mut b, BvBinOp::Rotl, x, sum);
-        let eq = b.e(Expr::Eq(outer, x));
-        b.obligation(eq, "result equality");
-        let q = b.build();
+        let q = b.proving_equal(outer, x);
         let (f, _) = forms_of(&q);
         assert_eq!(f.0[&outer].leaves, vec![(sum, false)]);
     }
@@ -431,10 +425,8 @@ mod tests {
         let def = b.e(Expr::Eq(v, r));
         b.lhs(def, "match");
         let r2 = rot(&mut b, BvBinOp::Rotl, r, a);
-        let eq = b.e(Expr::Eq(r2, v));
-        b.obligation(eq, "result equality");
         let _ = vv;
-        let q = b.build();
+        let q = b.proving_equal(r2, v);
         let (_, ok) = forms_of(&q);
         assert!(!ok, "the definition of v goes through v");
         let o = SolveOptions { timeout: std::time::Duration::from_secs(20), rlimit: None };

@@ -89,4 +89,11 @@ impl QueryBuilder {
     pub fn build(&self) -> Query {
         self.q.clone()
     }
+
+    /// The query with `lhs = rhs` added as its obligation ("result equality").
+    pub fn proving_equal(&mut self, lhs: ExprId, rhs: ExprId) -> Query {
+        let eq = self.e(Expr::Eq(lhs, rhs));
+        self.obligation(eq, "result equality");
+        self.build()
+    }
 }

@@ -24,9 +24,7 @@ fn rewrite(name: &str, lhs: impl Fn(&mut QueryBuilder, crate::ir::ExprId) -> cra
     b.at_line(2);
     let r = rhs(&mut b, x);
     let rr = b.term("rhs_op", Side::Rhs, &[xv], r, sort);
-    let eq = b.e(Expr::Eq(lr, rr));
-    b.obligation(eq, "result equality");
-    b.build()
+    b.proving_equal(lr, rr)
 }
 
 #[test]
@@ -120,9 +118,7 @@ fn ill_sorted_query_is_error() {
     let mut b = QueryBuilder::new("bad", "bv 32");
     let x = b.input("x", BV32);
     let y = b.input("y", Sort::BitVec(8));
-    let eq = b.e(Expr::Eq(x, y));
-    b.obligation(eq, "result equality");
-    assert!(matches!(check(&b.build(), &opts()), Outcome::Error(_)));
+    assert!(matches!(check(&b.proving_equal(x, y), &opts()), Outcome::Error(_)));
 }
 
 #[test]
@@ -135,9 +131,7 @@ fn rotates_of_mixed_widths() {
     let thirty_two = b.bv(8, 32);
     let m = b.e(Expr::BvBin(BvBinOp::Sub, thirty_two, n));
     let r = b.e(Expr::BvBin(BvBinOp::Rotr, x, m));
-    let eq = b.e(Expr::Eq(l, r));
-    b.obligation(eq, "result equality");
-    assert!(matches!(check(&b.build(), &opts()), Outcome::Verified));
+    assert!(matches!(check(&b.proving_equal(l, r), &opts()), Outcome::Verified));
 
     // rotl(x, n) = x << n is false; the counterexample must replay.
     let mut b = QueryBuilder::new("rot_bad", "bv 32, bv 8");
@@ -145,9 +139,7 @@ fn rotates_of_mixed_widths() {
     let n = b.input("n", Sort::BitVec(8));
     let l = b.e(Expr::BvBin(BvBinOp::Rotl, x, n));
     let r = b.e(Expr::BvBin(BvBinOp::Shl, x, n));
-    let eq = b.e(Expr::Eq(l, r));
-    b.obligation(eq, "result equality");
-    match check(&b.build(), &opts()) {
+    match check(&b.proving_equal(l, r), &opts()) {
         Outcome::Counterexample(cx) => assert_eq!(cx.replay, ReplayStatus::Replayed),
         other => panic!("expected a counterexample, got {other:?}"),
     }
@@ -166,9 +158,7 @@ fn bit_counts_agree_with_replay() {
     let cl = b.e(Expr::BvUn(BvUnOp::Cls, rv));
     let s = b.e(Expr::BvBin(BvBinOp::Add, p, cl));
     let s2 = b.e(Expr::BvBin(BvBinOp::Add, d, cl));
-    let eq = b.e(Expr::Eq(s, s2));
-    b.obligation(eq, "result equality");
-    match check(&b.build(), &opts()) {
+    match check(&b.proving_equal(s, s2), &opts()) {
         Outcome::Counterexample(cx) => assert_eq!(cx.replay, ReplayStatus::Replayed, "{cx:?}"),
         other => panic!("expected a counterexample, got {other:?}"),
     }
@@ -201,9 +191,7 @@ fn float_commutation_differs_only_in_nan_bits() {
     let y = b.input("y", s);
     let l = b.e(Expr::FpBin(FpBinOp::Add, x, y));
     let r = b.e(Expr::FpBin(FpBinOp::Add, y, x));
-    let eq = b.e(Expr::Eq(l, r));
-    b.obligation(eq, "result equality");
-    match check(&b.build(), &opts()) {
+    match check(&b.proving_equal(l, r), &opts()) {
         Outcome::Counterexample(cx) => assert_eq!(cx.replay, ReplayStatus::Replayed, "{cx:?}"),
         other => panic!("expected a counterexample, got {other:?}"),
     }
@@ -305,10 +293,8 @@ fn divisor_fixed_through_bv2nat_is_fast() {
     let q = b.e(Expr::BvBin(BvBinOp::Udiv, x, c));
     let one = b.bv(64, 1);
     let r = b.e(Expr::BvBin(BvBinOp::Lshr, x, one));
-    let eq = b.e(Expr::Eq(q, r));
-    b.obligation(eq, "result equality");
     let o = SolveOptions { timeout: Duration::from_secs(10), rlimit: None };
-    assert!(matches!(check(&b.build(), &o), Outcome::Verified));
+    assert!(matches!(check(&b.proving_equal(q, r), &o), Outcome::Verified));
 
     // The substitution must not hide a wrong rule: x >> 2 is a counterexample
     // whose model still gives c and k their values.
@@ -397,9 +383,7 @@ fn nested_rotates(extra: u128) -> crate::ir::Query {
     let k = b.bv(64, extra);
     let sum = b.e(Expr::BvBin(BvBinOp::Add, sum, k));
     let r = b.e(Expr::BvBin(BvBinOp::Rotl, x, sum));
-    let eq = b.e(Expr::Eq(l, r));
-    b.obligation(eq, "result equality");
-    b.build()
+    b.proving_equal(l, r)
 }
 
 #[test]
@@ -434,9 +418,7 @@ fn nested_shifts(extra: u128) -> crate::ir::Query {
     let n2 = b.e(Expr::BvBin(BvBinOp::Add, n, k));
     let inner = b.e(Expr::BvBin(BvBinOp::Shl, x, n2));
     let r = b.e(Expr::BvBin(BvBinOp::Shl, inner, a));
-    let eq = b.e(Expr::Eq(l, r));
-    b.obligation(eq, "result equality");
-    b.build()
+    b.proving_equal(l, r)
 }
 
 #[test]
