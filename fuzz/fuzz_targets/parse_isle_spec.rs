@@ -1,5 +1,4 @@
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 
-// The ISLE loader lives in the verifier, so this body does too.
-fuzz_target!(|data: &[u8]| saffron_verifier::cli::fuzz::parse_isle_spec(data).assert_agree());
+fuzz_target!(|data: &[u8]| saffron_fuzz::targets::parse_isle_spec(data).assert_agree());

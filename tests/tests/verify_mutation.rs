@@ -62,9 +62,12 @@ const AARCH64_MUTATIONS: &[Mutation] = &[
     },
 ];
 
-/// Copies every `.isle` file under `from/src` to `to/src`, keeping the layout:
-/// that is all the verifier reads from a cranelift-codegen directory.
+/// Copies every `.isle` file under `from/src` to `to/src`, keeping the layout,
+/// and the manifest (which tells the version): that is all the verifier needs
+/// from a cranelift-codegen directory.
 fn copy_isle_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("create the copy's root");
+    std::fs::copy(from.join("Cargo.toml"), to.join("Cargo.toml")).expect("copy the manifest");
     let mut stack = vec![from.join("src")];
     while let Some(dir) = stack.pop() {
         for entry in std::fs::read_dir(&dir).expect("readable cranelift source dir") {

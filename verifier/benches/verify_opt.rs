@@ -1,7 +1,7 @@
 //! Times `saffron verify --unit opt --default-excludes` through the library
 //! and prints type instances per second.
 //!
-//! `cargo bench -p saffron-verifier --no-default-features --bench verify_opt`
+//! `cargo bench -p saffron-verifier --bench verify_opt`
 //! Environment: SAFFRON_BENCH_JOBS (default: all cores),
 //! SAFFRON_BENCH_TIMEOUT seconds per instance (default 10).
 use saffron_verifier::expand::ExpandOptions;

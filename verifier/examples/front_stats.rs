@@ -2,7 +2,7 @@
 //! files), expands and instantiates every rule, and prints how many type
 //! instances became queries versus unsupported/error, with the top reasons.
 //!
-//! `cargo run -p saffron-verifier --no-default-features --example front_stats -- opt [--default-excludes] [--rule R] [--verbose] [--list]`
+//! `cargo run --release -p saffron-verifier --example front_stats -- opt [--default-excludes] [--rule R] [--verbose] [--list]`
 
 use saffron_verifier::expand::{expand, ExpandOptions};
 use saffron_verifier::instantiate::{instantiate, InstanceBody};

@@ -1,7 +1,7 @@
 //! Saffron's verifier of Cranelift ISLE rules.
 //!
 //! Pipeline: load -> expand -> instantiate -> encode -> solve -> replay -> report.
-pub mod cli;
+pub mod cranelift_dir;
 pub mod effects;
 pub mod expand;
 pub(crate) mod front;

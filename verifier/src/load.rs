@@ -217,29 +217,9 @@ fn isle_error(files: &Files, err: &IsleError) -> LoadError {
     LoadError { span: Some(pos_to_span(files, pos)), message: msg, source_line: source_line(files, pos) }
 }
 
-/// The cranelift-codegen source directory: `--cranelift DIR`, then
-/// `SAFFRON_CRANELIFT_DIR`, then the one cargo resolved at build time.
+/// The cranelift-codegen source directory (see [`crate::cranelift_dir`]).
 pub fn cranelift_codegen_dir(explicit: Option<&Path>) -> Result<PathBuf, LoadError> {
-    let candidate = if let Some(dir) = explicit {
-        dir.to_path_buf()
-    } else if let Some(dir) = std::env::var_os("SAFFRON_CRANELIFT_DIR").filter(|d| !d.is_empty()) {
-        PathBuf::from(dir)
-    } else {
-        let built = env!("SAFFRON_CRANELIFT_CODEGEN_DIR");
-        if built.is_empty() {
-            return Err(LoadError::plain(
-                "cannot locate cranelift-codegen 0.135.8 sources; pass --cranelift DIR or set SAFFRON_CRANELIFT_DIR",
-            ));
-        }
-        PathBuf::from(built)
-    };
-    if !candidate.join("src").join("prelude.isle").is_file() {
-        return Err(LoadError::plain(format!(
-            "{}: not a cranelift-codegen source directory (no src/prelude.isle)",
-            candidate.display()
-        )));
-    }
-    Ok(candidate)
+    crate::cranelift_dir::cranelift_codegen_dir(explicit).map_err(LoadError::plain)
 }
 
 /// Runs `f` with file descriptor 2 captured into a temporary file, and

@@ -150,11 +150,32 @@ pub fn parse_wast(data: &[u8]) -> Verdict {
 pub const HARNESS_TARGETS: &[&str] = &["diff_module", "decode_wasm", "parse_wast"];
 
 /// Look a harness target up by name.
+/// Every target [`by_name`] knows.
+pub const NAMES: &[&str] = &[
+    "diff_module",
+    "decode_wasm",
+    "parse_wast",
+    #[cfg(feature = "isle")]
+    "parse_isle_spec",
+];
+
 pub fn by_name(name: &str) -> Option<fn(&[u8]) -> Verdict> {
     Some(match name {
         "diff_module" => diff_module,
         "decode_wasm" => decode_wasm,
         "parse_wast" => parse_wast,
+        #[cfg(feature = "isle")]
+        "parse_isle_spec" => parse_isle_spec,
         _ => return None,
     })
+}
+
+/// parse_isle_spec: arbitrary text through the verifier's ISLE loader in
+/// standalone mode (no Cranelift sources). Load errors are expected; a panic
+/// is a finding.
+#[cfg(feature = "isle")]
+pub fn parse_isle_spec(data: &[u8]) -> Verdict {
+    let text = String::from_utf8_lossy(data).into_owned();
+    let _ = saffron_verifier::load::load_sources(vec![("fuzz.isle".to_string(), text)], None);
+    Verdict::Agree
 }

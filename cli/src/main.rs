@@ -1,14 +1,13 @@
-//! `saffron` subcommands. Each submodule holds one subcommand's clap
+//! The `saffron` command line. Each module holds one subcommand's clap
 //! arguments and a `run` function over library calls; nothing else.
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
-#[cfg(feature = "fuzz")]
-pub mod fuzz;
-pub mod run;
-pub mod verify;
-pub mod wast;
+mod fuzz;
+mod run;
+mod verify;
+mod wast;
 
 /// Saffron: checkable correctness for Cranelift, the WebAssembly-to-native compiler.
 #[derive(Parser, Debug)]
@@ -27,20 +26,18 @@ pub enum Command {
     /// Verify Cranelift ISLE rules against their specs.
     Verify(verify::Args),
     /// Differential fuzzing campaign (no libFuzzer needed).
-    #[cfg(feature = "fuzz")]
     Fuzz(fuzz::Args),
 }
 
 /// Exit code for bad input (unreadable, malformed or invalid files, bad flags).
 pub const EXIT_BAD_INPUT: u8 = 2;
 
-pub fn main() -> ExitCode {
+fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Wast(a) => wast::run(a),
         Command::Run(a) => run::run(a),
         Command::Verify(a) => verify::run(a),
-        #[cfg(feature = "fuzz")]
         Command::Fuzz(a) => fuzz::run(a),
     };
     match result {

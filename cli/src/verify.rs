@@ -2,11 +2,11 @@
 //!
 //! Without any argument: the `opt` unit, then `aarch64`, with the default
 //! excludes.
-use crate::expand::{ExpandOptions, Filter};
-use crate::load::{LoadOptions, Unit};
-use crate::pipeline::{self, VerifyOptions};
-use crate::report::{self, Summary, UnitReport};
-use crate::solve::SolveOptions;
+use saffron_verifier::expand::{ExpandOptions, Filter};
+use saffron_verifier::load::{LoadOptions, Unit};
+use saffron_verifier::pipeline::{self, VerifyOptions};
+use saffron_verifier::report::{self, Summary, UnitReport};
+use saffron_verifier::solve::SolveOptions;
 use anyhow::Context as _;
 use std::io::IsTerminal;
 use std::path::PathBuf;

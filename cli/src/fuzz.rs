@@ -1,10 +1,8 @@
 //! `saffron fuzz`: differential / robustness fuzzing on the stable toolchain.
 //!
 //! Random byte buffers from a seeded RNG go through the same target functions
-//! the cargo-fuzz binaries call (`saffron_fuzz::targets`, plus
-//! [`parse_isle_spec`] here, next to the ISLE loader it exercises).
+//! the cargo-fuzz binaries call (`saffron_fuzz::targets`).
 use saffron_fuzz::campaign::{self, CampaignOptions};
-use saffron_fuzz::Verdict;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -28,27 +26,13 @@ pub struct Args {
     pub out: PathBuf,
 }
 
-/// Every target `saffron fuzz` knows.
-pub const TARGETS: &[&str] = &["diff_module", "decode_wasm", "parse_wast", "parse_isle_spec"];
-
-/// parse_isle_spec: arbitrary text through the ISLE loader in standalone mode
-/// (no Cranelift sources). Load errors are expected; a panic is a finding.
-pub fn parse_isle_spec(data: &[u8]) -> Verdict {
-    let text = String::from_utf8_lossy(data).into_owned();
-    let _ = crate::load::load_sources(vec![("fuzz.isle".to_string(), text)], None);
-    Verdict::Agree
-}
-
 fn target_fn(name: &str) -> Option<campaign::TargetFn> {
-    match name {
-        "parse_isle_spec" => Some(parse_isle_spec),
-        other => saffron_fuzz::targets::by_name(other),
-    }
+    saffron_fuzz::targets::by_name(name)
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let Some(target) = target_fn(&args.target) else {
-        anyhow::bail!("unknown fuzz target `{}` (known: {})", args.target, TARGETS.join(", "));
+        anyhow::bail!("unknown fuzz target `{}` (known: {})", args.target, saffron_fuzz::targets::NAMES.join(", "));
     };
     if !(args.seconds.is_finite() && args.seconds >= 0.0) {
         anyhow::bail!("--seconds must be a non-negative number, got {}", args.seconds);
