@@ -5,6 +5,7 @@ use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
 mod fuzz;
+mod merge;
 mod run;
 mod verify;
 mod wast;
@@ -27,6 +28,8 @@ pub enum Command {
     Verify(verify::Args),
     /// Differential fuzzing campaign (no libFuzzer needed).
     Fuzz(fuzz::Args),
+    /// Combine the JSON reports of `verify --shard K/N` jobs.
+    Merge(merge::Args),
 }
 
 /// Exit code for bad input (unreadable, malformed or invalid files, bad flags).
@@ -39,6 +42,7 @@ fn main() -> ExitCode {
         Command::Run(a) => run::run(a),
         Command::Verify(a) => verify::run(a),
         Command::Fuzz(a) => fuzz::run(a),
+        Command::Merge(a) => merge::run(a),
     };
     match result {
         Ok(code) => code,

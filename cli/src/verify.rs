@@ -2,7 +2,9 @@
 //!
 //! Without any argument: the `opt` unit, then `aarch64`, with the default
 //! excludes.
+use saffron_verifier::cache::{self, Cache};
 use saffron_verifier::expand::{ExpandOptions, Filter};
+use saffron_verifier::shard::Shard;
 use saffron_verifier::load::{LoadOptions, Unit};
 use saffron_verifier::pipeline::{self, VerifyOptions};
 use saffron_verifier::report::{self, Summary, UnitReport};
@@ -56,6 +58,37 @@ pub struct Args {
     /// Also write the deterministic results ledger (JSON, no timings) to FILE.
     #[arg(long, value_name = "FILE")]
     pub ledger: Option<PathBuf>,
+    /// Where verified and inapplicable verdicts are kept between runs, keyed
+    /// by the query's content and the solver and Saffron versions
+    /// ($SAFFRON_CACHE_DIR, else the user's cache directory).
+    #[arg(long, value_name = "DIR", default_value_os_t = cache::default_dir())]
+    pub cache_dir: PathBuf,
+    /// Show everything: inapplicable instances, every input and term of a
+    /// counterexample, every chain.
+    #[arg(long, short = 'v')]
+    pub verbose: bool,
+    /// Solve every instance again; neither read nor write the cache.
+    #[arg(long)]
+    pub no_cache: bool,
+    /// Check only shard K of N (1 <= K <= N): N jobs with 1/N .. N/N
+    /// together check every type instance exactly once (see `saffron merge`).
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<Shard>,
+}
+
+/// What was checked and how: "opt: 1054 expansions, 5156 type instances
+/// (5100 cached, 56 solved) in 1.2 s".
+fn unit_line(r: &UnitReport) -> String {
+    let shard = r.shard.as_deref().map(|s| format!(" (shard {s})")).unwrap_or_default();
+    format!(
+        "{}{shard}: {} expansions, {} type instances ({} cached, {} solved) in {:.1} s",
+        r.unit,
+        r.expansions,
+        r.summary.total,
+        r.summary.cached,
+        r.summary.solved,
+        r.millis as f64 / 1000.0
+    )
 }
 
 fn parse_unit(s: &str) -> Result<Unit, String> {
@@ -120,6 +153,8 @@ pub fn run(a: Args) -> anyhow::Result<ExitCode> {
             solve: SolveOptions { timeout: Duration::from_secs_f64(a.timeout), rlimit: a.rlimit },
             jobs: a.jobs.unwrap_or(0),
             progress,
+            cache: (!a.no_cache).then(|| Cache::new(&a.cache_dir)),
+            shard: a.shard,
         };
         if progress {
             eprintln!("verifying {}...", r.name);
@@ -136,24 +171,11 @@ pub fn run(a: Args) -> anyhow::Result<ExitCode> {
         println!("{}", report::json(&reports));
     } else {
         for r in &reports {
-            print!("{}", report::text(r));
+            print!("{}", report::text(r, a.verbose));
             if reports.len() > 1 {
-                println!(
-                    "{}: {} expansions, {} type instances in {:.1} s: {}",
-                    r.unit,
-                    r.expansions,
-                    r.summary.total,
-                    r.millis as f64 / 1000.0,
-                    r.summary.line()
-                );
+                println!("{}: {}", unit_line(r), r.summary.line());
             } else {
-                eprintln!(
-                    "{}: {} expansions, {} type instances in {:.1} s",
-                    r.unit,
-                    r.expansions,
-                    r.summary.total,
-                    r.millis as f64 / 1000.0
-                );
+                eprintln!("{}", unit_line(r));
             }
         }
         if total.replay_mismatch > 0 {

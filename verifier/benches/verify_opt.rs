@@ -27,7 +27,8 @@ fn main() {
         expand: ExpandOptions { default_excludes: true, ..Default::default() },
         solve: SolveOptions { timeout: Duration::from_secs_f64(timeout), rlimit: None },
         jobs,
-        progress: false,
+        // No cache: the benchmark times the solver.
+        ..Default::default()
     };
     let threads = if jobs == 0 { std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1) } else { jobs };
     let start = Instant::now();

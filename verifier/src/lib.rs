@@ -14,3 +14,7 @@ pub mod replay;
 pub mod solve;
 pub mod report;
 pub mod pipeline;
+pub mod cache;
+pub mod shard;
+pub mod merge;
+pub mod paths;

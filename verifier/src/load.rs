@@ -141,6 +141,11 @@ pub struct Program {
 }
 
 impl Program {
+    /// Where the meta-generated ISLE of a unit was written, if any.
+    pub fn generated_dir(&self) -> Option<&Path> {
+        self._gen_dir.as_deref().map(|d| d.path())
+    }
+
     /// Source location of an ISLE position.
     pub fn span(&self, pos: Pos) -> Span {
         pos_to_span(&self.files, pos)

@@ -7,11 +7,13 @@
 //! the other workers idle at the end (longest-processing-time-first). Each
 //! worker thread has its own Z3 context (z3 0.22's thread-local context).
 
+use crate::cache::{self, Cache, Verdict};
 use crate::expand::{expand, ExpandError, ExpandOptions};
 use crate::instantiate::{instantiate, Instance, InstanceBody};
 use crate::ir::{BvBinOp, Expr, Query};
 use crate::load::{load, LoadError, LoadOptions};
-use crate::report::{InstanceResult, UnitReport};
+use crate::report::{InstanceResult, Source, UnitReport};
+use crate::shard::{Shard, Splitter};
 use crate::solve::{self, Outcome, SolveOptions};
 use crate::span::Span;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -20,7 +22,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::time::Instant;
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct VerifyOptions {
     pub load: LoadOptions,
     pub expand: ExpandOptions,
@@ -29,6 +31,10 @@ pub struct VerifyOptions {
     pub jobs: usize,
     /// Draw a progress bar on stderr.
     pub progress: bool,
+    /// Reuse and store budget-independent verdicts (see [`cache`]).
+    pub cache: Option<Cache>,
+    /// Check only this shard's instances.
+    pub shard: Option<Shard>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -68,8 +74,20 @@ pub fn verify(unit_name: &str, opts: &VerifyOptions) -> Result<UnitReport, Pipel
             })
             .collect()
     });
-    let results = check_all(&pool, items, &opts.solve, opts.progress);
-    Ok(UnitReport::new(unit_name.to_string(), expansions.len(), results, start.elapsed().as_millis() as u64))
+    let items = match opts.shard {
+        None => items,
+        Some(shard) => {
+            let mut splitter = Splitter::default();
+            items.into_iter().filter(|it| splitter.keeps(shard, &it.rule, &it.chain, &it.instance.types)).collect()
+        }
+    };
+    let mut results = check_all(&pool, items, &opts.solve, opts.cache.as_ref(), opts.progress);
+    let codegen = opts.load.unit.as_ref().and_then(|_| crate::load::cranelift_codegen_dir(opts.load.cranelift_dir.as_deref()).ok());
+    let paths = crate::paths::Relativizer::new(codegen.as_deref(), program.generated_dir());
+    results.iter_mut().for_each(|r| paths.result(r));
+    let mut report = UnitReport::new(unit_name.to_string(), expansions.len(), results, start.elapsed().as_millis() as u64);
+    report.shard = opts.shard.map(|s| s.to_string());
+    Ok(report)
 }
 
 fn pool(jobs: usize) -> Result<rayon::ThreadPool, PipelineError> {
@@ -97,7 +115,13 @@ pub fn estimated_cost(q: &Query) -> u64 {
 }
 
 /// Checks every item on `pool`, most expensive first; results in input order.
-pub fn check_all(pool: &rayon::ThreadPool, items: Vec<WorkItem>, opts: &SolveOptions, progress: bool) -> Vec<InstanceResult> {
+pub fn check_all(
+    pool: &rayon::ThreadPool,
+    items: Vec<WorkItem>,
+    opts: &SolveOptions,
+    cache: Option<&Cache>,
+    progress: bool,
+) -> Vec<InstanceResult> {
     let mut order: Vec<(u64, usize)> = items
         .iter()
         .enumerate()
@@ -126,7 +150,7 @@ pub fn check_all(pool: &rayon::ThreadPool, items: Vec<WorkItem>, opts: &SolveOpt
     pool.broadcast(|_| loop {
         let k = next.fetch_add(1, Ordering::Relaxed);
         let Some(&(_, i)) = order.get(k) else { break };
-        let r = check_item(&items[i], opts);
+        let r = check_item(&items[i], opts, cache);
         if trace {
             let n = done.fetch_add(1, Ordering::Relaxed) + 1;
             eprintln!("[{n}/{}] {} ms {} {} [{}]", items.len(), r.millis, r.outcome, r.rule, r.types);
@@ -146,33 +170,61 @@ pub fn check_all(pool: &rayon::ThreadPool, items: Vec<WorkItem>, opts: &SolveOpt
         .collect()
 }
 
-/// Checks one item; a panic anywhere below becomes an `error` outcome rather
-/// than taking the whole run down.
-pub fn check_item(item: &WorkItem, opts: &SolveOptions) -> InstanceResult {
+/// Checks one item, from the cache when it holds the query's verdict.
+pub fn check_item(item: &WorkItem, opts: &SolveOptions, cache: Option<&Cache>) -> InstanceResult {
     let start = Instant::now();
-    let outcome = match &item.instance.body {
+    let mut query_hash = None;
+    let (outcome, source) = match &item.instance.body {
         InstanceBody::Query(q) => {
-            match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| solve::check(q, opts))) {
-                Ok(o) => o,
-                Err(p) => {
-                    let msg = p
-                        .downcast_ref::<String>()
-                        .cloned()
-                        .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
-                        .unwrap_or_else(|| "unknown panic".into());
-                    Outcome::Error(format!("internal error while checking: {msg}"))
+            let hash = cache::query_hash(q);
+            query_hash = Some(hash);
+            let key = Cache::key(hash);
+            match cache.and_then(|c| c.get(key)) {
+                Some(v) => (v.outcome(), Source::Cache),
+                None => {
+                    let o = solve_guarded(q, opts);
+                    if let (Some(c), Some(v)) = (cache, Verdict::of(&o)) {
+                        if let Err(e) = c.put(key, v) {
+                            warn_once(&format!("cannot write the verification cache in {}: {e}", c.dir().display()));
+                        }
+                    }
+                    (o, Source::Solver)
                 }
             }
         }
-        InstanceBody::Unsupported { reason, span } => Outcome::Unsupported(format!("{reason} (at {span})")),
-        InstanceBody::Error { message, span } => Outcome::Error(format!("{message} (at {span})")),
-        InstanceBody::Inapplicable { .. } => Outcome::Inapplicable,
+        InstanceBody::Unsupported { reason, span } => (Outcome::Unsupported(format!("{reason} (at {span})")), Source::Front),
+        InstanceBody::Error { message, span } => (Outcome::Error(format!("{message} (at {span})")), Source::Front),
+        InstanceBody::Inapplicable { .. } => (Outcome::Inapplicable, Source::Front),
     };
     let (rule, chain, span) = match &item.instance.body {
         InstanceBody::Query(q) => (q.rule.clone(), q.chain.clone(), q.span.clone()),
         _ => (item.rule.clone(), item.chain.clone(), item.span.clone()),
     };
-    InstanceResult::new(rule, chain, item.instance.types.clone(), span, outcome, start.elapsed().as_millis() as u64)
+    let mut r = InstanceResult::new(rule, chain, item.instance.types.clone(), span, outcome, start.elapsed().as_millis() as u64);
+    r.source = source;
+    r.query_hash = query_hash.map(|h| h.to_string());
+    r
+}
+
+/// [`solve::check`]; a panic anywhere below becomes an `error` outcome
+/// rather than taking the whole run down.
+fn solve_guarded(q: &Query, opts: &SolveOptions) -> Outcome {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| solve::check(q, opts))) {
+        Ok(o) => o,
+        Err(p) => {
+            let msg = p
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_else(|| "unknown panic".into());
+            Outcome::Error(format!("internal error while checking: {msg}"))
+        }
+    }
+}
+
+fn warn_once(msg: &str) {
+    static WARNED: std::sync::Once = std::sync::Once::new();
+    WARNED.call_once(|| eprintln!("warning: {msg}"));
 }
 
 #[cfg(test)]
@@ -210,7 +262,7 @@ mod tests {
             expand: ExpandOptions::default(),
             solve: SolveOptions::default(),
             jobs: 2,
-            progress: false,
+            ..Default::default()
         };
         let r = verify("prog", &opts).expect("loads");
         let by_rule = |name: &str| r.instantiations.iter().filter(|i| i.rule == name).map(|i| i.outcome).collect::<Vec<_>>();

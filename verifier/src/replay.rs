@@ -8,6 +8,7 @@
 //! to be a legal choice.
 
 pub mod bits;
+pub mod explain;
 
 use crate::encode::dag;
 use crate::encode::fp_const_bits;
@@ -34,11 +35,22 @@ impl fmt::Display for Value {
         match self {
             Value::Bool(b) => write!(f, "{b}"),
             Value::Int(i) => write!(f, "{i}"),
-            Value::Bv(b) => match b.to_u128() {
-                // Small values also in decimal: easier to read.
-                Some(v) if b.width() > 4 && v < 1 << 16 => write!(f, "{b} ({v})"),
-                _ => write!(f, "{b}"),
-            },
+            Value::Bv(b) => {
+                // Small values also in decimal, and as signed numbers when
+                // the top bit is set (#x80 is 128 or -128): easier to read.
+                let unsigned = b.to_u128().filter(|v| b.width() > 4 && *v < 1 << 16);
+                let signed = b
+                    .to_u128()
+                    .filter(|_| (5..=128).contains(&b.width()))
+                    .map(|v| (v as i128).wrapping_shl(128 - b.width()) >> (128 - b.width()))
+                    .filter(|s| *s < 0 && *s >= -(1 << 15));
+                match (unsigned, signed) {
+                    (Some(u), Some(s)) => write!(f, "{b} ({u} or {s})"),
+                    (Some(u), None) => write!(f, "{b} ({u})"),
+                    (None, Some(s)) => write!(f, "{b} ({s})"),
+                    (None, None) => write!(f, "{b}"),
+                }
+            }
         }
     }
 }
@@ -82,6 +94,8 @@ impl fmt::Display for ReplayError {
 /// Truth values of every condition under a model.
 #[derive(Clone, Debug)]
 pub struct Evaluation {
+    /// The value of every expression, by `ExprId.0`.
+    pub values: Vec<Option<Value>>,
     pub lhs_conditions: Vec<bool>,
     pub rhs_assumptions: Vec<bool>,
     pub obligations: Vec<bool>,
@@ -111,11 +125,9 @@ pub fn evaluate(q: &Query, m: &Model) -> Result<Evaluation, ReplayError> {
     let truth = |cs: &[crate::ir::Condition]| -> Result<Vec<bool>, ReplayError> {
         cs.iter().map(|c| ev.bool(c.expr)).collect()
     };
-    Ok(Evaluation {
-        lhs_conditions: truth(&q.lhs_conditions)?,
-        rhs_assumptions: truth(&q.rhs_assumptions)?,
-        obligations: truth(&q.obligations)?,
-    })
+    let (lhs_conditions, rhs_assumptions, obligations) =
+        (truth(&q.lhs_conditions)?, truth(&q.rhs_assumptions)?, truth(&q.obligations)?);
+    Ok(Evaluation { values: ev.values, lhs_conditions, rhs_assumptions, obligations })
 }
 
 /// Values of the expressions that are determined by `known` variable values
@@ -540,6 +552,9 @@ pub enum ReplayStatus {
 pub struct Binding {
     pub name: String,
     pub value: String,
+    /// Shown by default: a pattern variable, or state one of the failed
+    /// comparisons reads (see [`explain`]).
+    pub relevant: bool,
 }
 
 /// One ISLE term application and its values under the counterexample.
@@ -561,6 +576,8 @@ pub struct FailedCondition {
 /// A solver model made readable and checked by replay.
 #[derive(Clone, Debug, Serialize)]
 pub struct Counterexample {
+    /// What differs between the two sides, in words.
+    pub differs: Vec<explain::Difference>,
     pub inputs: Vec<Binding>,
     pub terms: Vec<TermValue>,
     /// The obligations that evaluate to false.
@@ -572,6 +589,7 @@ impl Counterexample {
     /// The solver said sat but its model could not be read.
     pub fn unreadable(_q: &Query, why: String) -> Counterexample {
         Counterexample {
+            differs: vec![],
             inputs: vec![],
             terms: vec![],
             failed: vec![],
@@ -586,12 +604,16 @@ pub fn counterexample(q: &Query, m: Model) -> Counterexample {
     let show = |v: crate::ir::VarId| {
         m.vars.get(v.0 as usize).map(|x| x.to_string()).unwrap_or_else(|| "?".into())
     };
-    let inputs = q
+    let mut inputs: Vec<Binding> = q
         .vars
         .iter()
         .enumerate()
         .filter(|(_, v)| matches!(v.role, VarRole::Input | VarRole::State))
-        .map(|(i, v)| Binding { name: v.name.clone(), value: show(crate::ir::VarId(i as u32)) })
+        .map(|(i, v)| Binding {
+            name: v.name.clone(),
+            value: show(crate::ir::VarId(i as u32)),
+            relevant: v.role == VarRole::Input && explain::is_pattern_variable(&v.name),
+        })
         .collect();
     let mut terms: Vec<TermValue> = q
         .terms
@@ -606,8 +628,12 @@ pub fn counterexample(q: &Query, m: Model) -> Counterexample {
         .collect();
     // LHS applications first, then RHS, each in order of appearance.
     terms.sort_by_key(|t| t.side == crate::ir::Side::Rhs);
+    let mut differs = Vec::new();
     let (failed, replay) = match evaluate(q, &m) {
         Ok(ev) => {
+            let false_ones: Vec<crate::ir::ExprId> =
+                q.obligations.iter().zip(&ev.obligations).filter(|(_, ok)| !**ok).map(|(c, _)| c.expr).collect();
+            differs = explain::differences(q, &ev.values, &false_ones);
             let failed: Vec<FailedCondition> = q
                 .obligations
                 .iter()
@@ -625,7 +651,15 @@ pub fn counterexample(q: &Query, m: Model) -> Counterexample {
         Err(ReplayError::Mismatch(s)) => (vec![], ReplayStatus::Mismatch(s)),
         Err(ReplayError::Unsupported(s)) => (vec![], ReplayStatus::Unsupported(s)),
     };
-    Counterexample { inputs, terms, failed, replay }
+    // State the failed comparisons read is relevant too; a name bound twice
+    // to one value (`ty.bits` of several terms) is shown once.
+    let compared: std::collections::HashSet<&str> =
+        differs.iter().flat_map(|d| d.vars.iter().map(|v| q.var(*v).name.as_str())).collect();
+    let mut seen = std::collections::HashSet::new();
+    for b in &mut inputs {
+        b.relevant = (b.relevant || compared.contains(b.name.as_str())) && seen.insert((b.name.clone(), b.value.clone()));
+    }
+    Counterexample { differs, inputs, terms, failed, replay }
 }
 
 /// Why a model the solver calls a counterexample is not one concretely.

@@ -1,10 +1,14 @@
 //! Results of a verification run: the text report, JSON, SARIF 2.1.0 and
 //! the deterministic ledger (JSON without timings, for `proofs/`).
 
+mod text;
+
+pub use text::{text, MAX_LINES};
+
 use crate::replay::{Counterexample, ReplayStatus};
 use crate::solve::Outcome;
 use crate::span::Span;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::Path;
@@ -21,6 +25,25 @@ pub struct InstanceResult {
     pub reason: Option<String>,
     pub millis: u64,
     pub counterexample: Option<Counterexample>,
+    /// Where the outcome came from.
+    pub source: Source,
+    /// The hash of the query's content (see `cache::query_hash`), if the
+    /// instance reached the solver stage.
+    pub query_hash: Option<String>,
+}
+
+/// Where an instance's outcome came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Source {
+    /// Decided by the front end without a solver (unsupported, error, or
+    /// inapplicable by the types alone).
+    #[default]
+    Front,
+    /// Solved in this run.
+    Solver,
+    /// Read from the verification cache.
+    Cache,
 }
 
 fn span_text<S: serde::Serializer>(s: &Span, ser: S) -> Result<S::Ok, S::Error> {
@@ -50,7 +73,18 @@ impl InstanceResult {
                 (Some(reason), Some(*cx))
             }
         };
-        InstanceResult { rule, chain, types, span, outcome: word, reason, millis, counterexample }
+        InstanceResult {
+            rule,
+            chain,
+            types,
+            span,
+            outcome: word,
+            reason,
+            millis,
+            counterexample,
+            source: Source::Front,
+            query_hash: None,
+        }
     }
 
     pub fn failed(&self) -> bool {
@@ -58,7 +92,8 @@ impl InstanceResult {
     }
 }
 
-#[derive(Clone, Debug, Default, Serialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(default)]
 pub struct Summary {
     pub verified: usize,
     /// counterexample + error
@@ -72,28 +107,42 @@ pub struct Summary {
     /// Counterexamples whose replay disagreed with the solver.
     pub replay_mismatch: usize,
     pub total: usize,
+    /// Instances whose verdict came from the cache.
+    pub cached: usize,
+    /// Instances a solver decided in this run.
+    pub solved: usize,
 }
 
 impl Summary {
     pub fn of<'a>(results: impl IntoIterator<Item = &'a InstanceResult>) -> Summary {
         let mut s = Summary::default();
         for r in results {
-            s.total += 1;
-            match r.outcome {
-                "verified" => s.verified += 1,
-                "inapplicable" => s.inapplicable += 1,
-                "timeout" => s.timeout += 1,
-                "unknown" => s.unknown += 1,
-                "unsupported" => s.unsupported += 1,
-                "counterexample" => s.counterexample += 1,
-                _ => s.error += 1,
-            }
-            if let Some(ReplayStatus::Mismatch(_)) = r.counterexample.as_ref().map(|c| &c.replay) {
-                s.replay_mismatch += 1;
-            }
+            let mismatch = matches!(r.counterexample.as_ref().map(|c| &c.replay), Some(ReplayStatus::Mismatch(_)));
+            s.count(r.outcome, mismatch, r.source);
         }
-        s.failed = s.counterexample + s.error;
         s
+    }
+
+    /// Counts one instance with outcome word `outcome`; an unknown word
+    /// counts as an error.
+    pub fn count(&mut self, outcome: &str, replay_mismatch: bool, source: Source) {
+        self.total += 1;
+        match outcome {
+            "verified" => self.verified += 1,
+            "inapplicable" => self.inapplicable += 1,
+            "timeout" => self.timeout += 1,
+            "unknown" => self.unknown += 1,
+            "unsupported" => self.unsupported += 1,
+            "counterexample" => self.counterexample += 1,
+            _ => self.error += 1,
+        }
+        self.replay_mismatch += usize::from(replay_mismatch);
+        match source {
+            Source::Cache => self.cached += 1,
+            Source::Solver => self.solved += 1,
+            Source::Front => {}
+        }
+        self.failed = self.counterexample + self.error;
     }
 
     pub fn add(&mut self, o: &Summary) {
@@ -107,6 +156,8 @@ impl Summary {
         self.error += o.error;
         self.replay_mismatch += o.replay_mismatch;
         self.total += o.total;
+        self.cached += o.cached;
+        self.solved += o.solved;
     }
 
     /// The contract's closing line.
@@ -127,66 +178,15 @@ pub struct UnitReport {
     pub summary: Summary,
     /// Wall-clock time of the whole unit.
     pub millis: u64,
+    /// `K/N` when only shard K of N was checked (see `shard`).
+    pub shard: Option<String>,
 }
 
 impl UnitReport {
     pub fn new(unit: String, expansions: usize, instantiations: Vec<InstanceResult>, millis: u64) -> Self {
         let summary = Summary::of(&instantiations);
-        UnitReport { unit, expansions, instantiations, summary, millis }
+        UnitReport { unit, expansions, instantiations, summary, millis, shard: None }
     }
-}
-
-/// The text report: one line per instance that is not verified, every
-/// counterexample in full. Ends without the summary line (callers add it).
-pub fn text(r: &UnitReport) -> String {
-    let mut out = String::new();
-    for i in r.instantiations.iter().filter(|i| i.outcome != "verified") {
-        let _ = writeln!(
-            out,
-            "{}: {} [{}]: {}{}",
-            i.span,
-            i.rule,
-            i.types,
-            i.outcome,
-            i.reason.as_deref().map(|s| format!(": {s}")).unwrap_or_default()
-        );
-        if i.chain.len() > 1 {
-            let _ = writeln!(out, "  chain: {}", i.chain.join(" -> "));
-        }
-        if let Some(cx) = &i.counterexample {
-            counterexample_text(&mut out, cx);
-        }
-    }
-    out
-}
-
-fn counterexample_text(out: &mut String, cx: &Counterexample) {
-    if let ReplayStatus::Mismatch(m) = &cx.replay {
-        let _ = writeln!(out, "  error: replay disagrees with the solver: {m}");
-    }
-    let _ = writeln!(out, "  inputs:");
-    for b in &cx.inputs {
-        let _ = writeln!(out, "    {} = {}", b.name, b.value);
-    }
-    if !cx.terms.is_empty() {
-        let _ = writeln!(out, "  terms:");
-        for t in &cx.terms {
-            let side = match t.side {
-                crate::ir::Side::Lhs => "lhs",
-                crate::ir::Side::Rhs => "rhs",
-            };
-            let _ = writeln!(out, "    {side} ({} {}) = {}    ; {}", t.term, t.args.join(" "), t.result, t.span);
-        }
-    }
-    for f in &cx.failed {
-        let _ = writeln!(out, "  failed: {} at {}", f.what, f.span);
-    }
-    let status = match &cx.replay {
-        ReplayStatus::Replayed => "replayed".to_string(),
-        ReplayStatus::Mismatch(_) => "mismatch".to_string(),
-        ReplayStatus::Unsupported(m) => format!("unsupported ({m})"),
-    };
-    let _ = writeln!(out, "  replay: {status}");
 }
 
 pub fn json(reports: &[UnitReport]) -> String {
@@ -201,34 +201,69 @@ pub fn json(reports: &[UnitReport]) -> String {
 /// The ledger: instances in a stable order, no timings, so re-running on
 /// the same Cranelift gives the same bytes (timeouts aside).
 pub fn ledger(reports: &[UnitReport]) -> String {
-    #[derive(Serialize)]
-    struct Entry<'a> {
-        rule: &'a str,
-        chain: &'a [String],
-        types: &'a str,
+    let units: Vec<serde_json::Value> = reports.iter().map(|r| serde_json::to_value(r).expect("serialisable")).collect();
+    ledger_of_json(&units).expect("a report's own JSON has the ledger's fields")
+}
+
+/// [`ledger`] of reports in their JSON form (as `saffron merge` has them).
+pub fn ledger_of_json(units: &[serde_json::Value]) -> Result<String, serde_json::Error> {
+    #[derive(Serialize, serde::Deserialize)]
+    struct Entry {
+        rule: String,
+        chain: Vec<String>,
+        types: String,
         span: String,
-        outcome: &'a str,
+        outcome: String,
+    }
+    #[derive(serde::Deserialize)]
+    struct Input {
+        unit: String,
+        expansions: usize,
+        summary: Summary,
+        instantiations: Vec<Entry>,
+    }
+    /// The summary without how the outcomes were reached (cache or
+    /// solver), which varies from run to run.
+    #[derive(Serialize)]
+    struct Counts {
+        verified: usize,
+        failed: usize,
+        inapplicable: usize,
+        timeout: usize,
+        unknown: usize,
+        unsupported: usize,
+        counterexample: usize,
+        error: usize,
+        replay_mismatch: usize,
+        total: usize,
     }
     #[derive(Serialize)]
-    struct Unit<'a> {
-        unit: &'a str,
+    struct Unit {
+        unit: String,
         expansions: usize,
-        summary: &'a Summary,
-        instantiations: Vec<Entry<'a>>,
+        summary: Counts,
+        instantiations: Vec<Entry>,
     }
-    let units: Vec<Unit> = reports
-        .iter()
-        .map(|r| {
-            let mut entries: Vec<Entry> = r
-                .instantiations
-                .iter()
-                .map(|i| Entry { rule: &i.rule, chain: &i.chain, types: &i.types, span: i.span.to_string(), outcome: i.outcome })
-                .collect();
-            entries.sort_by(|a, b| (&a.span, a.chain, a.types).cmp(&(&b.span, b.chain, b.types)));
-            Unit { unit: &r.unit, expansions: r.expansions, summary: &r.summary, instantiations: entries }
-        })
-        .collect();
-    serde_json::to_string_pretty(&units).expect("serialisable") + "\n"
+    let mut out = Vec::new();
+    for u in units {
+        let mut u = Input::deserialize(u)?;
+        u.instantiations.sort_by(|a, b| (&a.span, &a.chain, &a.types).cmp(&(&b.span, &b.chain, &b.types)));
+        let s = u.summary;
+        let summary = Counts {
+            verified: s.verified,
+            failed: s.failed,
+            inapplicable: s.inapplicable,
+            timeout: s.timeout,
+            unknown: s.unknown,
+            unsupported: s.unsupported,
+            counterexample: s.counterexample,
+            error: s.error,
+            replay_mismatch: s.replay_mismatch,
+            total: s.total,
+        };
+        out.push(Unit { unit: u.unit, expansions: u.expansions, summary, instantiations: u.instantiations });
+    }
+    Ok(serde_json::to_string_pretty(&out).expect("serialisable") + "\n")
 }
 
 /// SARIF 2.1.0: one result per instance that is not verified.
@@ -258,11 +293,32 @@ pub fn sarif(reports: &[UnitReport]) -> serde_json::Value {
             if let Some(reason) = &i.reason {
                 let _ = write!(text, ": {reason}");
             }
+            let mut flow = Vec::new();
             if let Some(cx) = &i.counterexample {
-                let inputs: Vec<String> = cx.inputs.iter().map(|b| format!("{} = {}", b.name, b.value)).collect();
+                for d in &cx.differs {
+                    let _ = write!(text, "; differs: {}  vs  {}", d.left, d.right);
+                }
+                let inputs: Vec<String> =
+                    cx.inputs.iter().filter(|b| b.relevant).map(|b| format!("{} = {}", b.name, b.value)).collect();
                 let _ = write!(text, "; inputs: {}", inputs.join(", "));
+                flow = cx
+                    .terms
+                    .iter()
+                    .map(|t| {
+                        let what = format!("({} {}) = {}", t.term, t.args.join(" "), t.result);
+                        json!({"location": {"physicalLocation": physical(&t.span), "message": {"text": what}}})
+                    })
+                    .collect();
             }
+            let related: Vec<_> = flow
+                .iter()
+                .enumerate()
+                .map(|(k, f)| json!({"id": k, "physicalLocation": f["location"]["physicalLocation"], "message": f["location"]["message"]}))
+                .collect();
+            let code_flows = if flow.is_empty() { json!([]) } else { json!([{"threadFlows": [{"locations": flow}]}]) };
             results.push(json!({
+                "codeFlows": code_flows,
+                "relatedLocations": related,
                 "ruleId": i.outcome,
                 "level": level,
                 "message": {"text": text},
@@ -287,6 +343,17 @@ pub fn sarif(reports: &[UnitReport]) -> serde_json::Value {
             "results": results
         }]
     })
+}
+
+/// A SARIF physical location of a `file:line:col` span text.
+fn physical(span: &str) -> serde_json::Value {
+    let mut parts = span.rsplitn(3, ':');
+    let (col, line, file) = (parts.next(), parts.next(), parts.next());
+    let num = |p: Option<&str>| p.and_then(|x| x.parse::<u32>().ok()).unwrap_or(1).max(1);
+    match file {
+        Some(file) => serde_json::json!({"artifactLocation": {"uri": file}, "region": {"startLine": num(line), "startColumn": num(col)}}),
+        None => serde_json::json!({"artifactLocation": {"uri": span}}),
+    }
 }
 
 /// Writes `contents` to `path` atomically: a temporary file in the same
@@ -325,7 +392,7 @@ mod tests {
         let s = Summary::of(&rs);
         assert_eq!(s.line(), "2 verified, 1 failed, 1 inapplicable, 1 timeout, 1 unknown, 1 unsupported");
         let u = UnitReport::new("opt".into(), 1, rs, 9);
-        let t = text(&u);
+        let t = text(&u, true);
         assert_eq!(t.lines().count(), 5, "{t}");
         assert!(t.starts_with("a.isle:3:1: r [bv 8]: error: bad"));
         let sarif = sarif(&[u.clone()]);

@@ -22,6 +22,8 @@ use std::time::{Duration, Instant};
 use z3::ast::{Ast, Bool, BV};
 use z3::{Params, SatResult, Solver};
 
+pub use cvc5::version as cvc5_version;
+
 /// The result of checking one query.
 #[derive(Clone, Debug)]
 pub enum Outcome {

@@ -47,6 +47,17 @@ fn binary() -> Option<&'static str> {
     .as_deref()
 }
 
+/// The first line of `cvc5 --version`, if cvc5 is used.
+pub fn version() -> Option<&'static str> {
+    static VERSION: OnceLock<Option<String>> = OnceLock::new();
+    VERSION
+        .get_or_init(|| {
+            let out = Command::new(binary()?).arg("--version").stderr(Stdio::null()).output().ok()?;
+            String::from_utf8_lossy(&out.stdout).lines().next().map(|l| l.trim().to_string())
+        })
+        .as_deref()
+}
+
 pub fn available() -> bool {
     binary().is_some()
 }
