@@ -105,7 +105,11 @@ impl<'a> Lowerer<'a> {
                 for (vname, fnames, ftys) in &variants {
                     let mut vf = Vec::new();
                     for (fname, fty) in fnames.iter().zip(ftys) {
-                        let rt = concrete_isle_type(self.p, *fty).map_err(|m| Stop::Unsupported(m, span.clone()))?;
+                        // A field whose model has no fixed width is only a
+                        // problem where a spec reads or builds it (see
+                        // `variant_field_type`); until then it is an opaque
+                        // value, so enum equality stays exact.
+                        let rt = concrete_isle_type(self.p, *fty).unwrap_or(RTy::Opaque);
                         vf.push(self.fresh(&rt, &format!("{name}.{vname}.{fname}"), role.clone(), span, depth + 1)?);
                     }
                     fields.push(vf);
@@ -201,6 +205,16 @@ impl<'a> Lowerer<'a> {
             .iter()
             .position(|v| v.0 == name)
             .ok_or_else(|| Stop::Error(format!("no variant `{name}`"), span.clone()))
+    }
+
+    /// A spec that reads or builds a variant needs its fields' concrete
+    /// types: here an unknown-width model is unsupported, naming the model.
+    fn variant_field_types(&self, ty: TypeId, idx: usize, span: &Span) -> R<()> {
+        let (_, _, ftys) = &enum_variants(self.p, ty)[idx];
+        for fty in ftys {
+            concrete_isle_type(self.p, *fty).map_err(|m| Stop::Unsupported(m, span.clone()))?;
+        }
+        Ok(())
     }
 
     fn enum_type_of(&self, n: NodeId) -> R<TypeId> {
@@ -321,6 +335,7 @@ impl<'a> Lowerer<'a> {
             NodeKind::VariantField { x, variant, index } => {
                 let ty = self.enum_type_of(*x)?;
                 let idx = self.variant_index(ty, variant, &span)?;
+                self.variant_field_types(ty, idx, &span)?;
                 let Sym::Enum { fields, .. } = self.lower(*x)? else {
                     return Err(Stop::Error("variant field of a non-enum".into(), span));
                 };
@@ -343,6 +358,7 @@ impl<'a> Lowerer<'a> {
             NodeKind::MakeEnum { variant, args } => {
                 let ty = self.enum_type_of(n)?;
                 let idx = self.variant_index(ty, variant, &span)?;
+                self.variant_field_types(ty, idx, &span)?;
                 // Fields of the other variants are unconstrained.
                 let Sym::Enum { tag_width, mut fields, .. } =
                     self.fresh(&RTy::Enum(ty), &format!("{}.{variant}", self.p.type_name(ty)), VarRole::Internal, &span, 0)?

@@ -62,6 +62,12 @@ pub(crate) struct Walker<'a> {
     /// The condition flags after the last instruction emitted on the right
     /// side, while nothing that may emit has run since (see `track_flags`).
     flags: Option<NodeId>,
+    /// While a higher-priority rule is being negated: the provides of its
+    /// extractors that have a `match`, each with the conjunction of that
+    /// match. They describe the extracted values only where the extractor
+    /// matches, so they are no part of "the rule matched" (see
+    /// `negate_priority_rules`).
+    negated_provides: Option<Vec<(NodeId, NodeId)>>,
 }
 
 impl<'a> Walker<'a> {
@@ -204,20 +210,38 @@ impl<'a> Walker<'a> {
             }
             let mark = self.g.conds.len();
             let node_mark = self.g.nodes.len();
+            let outer = self.negated_provides.replace(Vec::new());
             let mut vars: HashMap<VarId, NodeId> = HashMap::new();
+            let mut walked = Ok(());
             for (pat, &v) in other.args.iter().zip(args) {
-                self.pattern(pat, v, &mut vars, other.pos, other)?;
+                walked = walked.and_then(|_| self.pattern(pat, v, &mut vars, other.pos, other));
             }
             let mut none = [].iter();
             for il in &other.iflets {
-                let v = self.expr(&il.rhs, &mut vars, Side::Lhs, &mut none, other.pos)?;
-                self.pattern(&il.lhs, v, &mut vars, other.pos, other)?;
+                walked = walked.and_then(|_| {
+                    let v = self.expr(&il.rhs, &mut vars, Side::Lhs, &mut none, other.pos)?;
+                    self.pattern(&il.lhs, v, &mut vars, other.pos, other)
+                });
             }
+            let provides = std::mem::replace(&mut self.negated_provides, outer).unwrap_or_default();
+            walked?;
             let conds: Vec<NodeId> = self.g.conds.split_off(mark).into_iter().map(|c| c.node).collect();
+            // The rule matched iff its patterns and its extractors' matches
+            // hold; what an extractor provides is a fact about its results
+            // wherever it matches, assumed outside the negation. Inside it a
+            // provided equality may still define an extracted value (exact:
+            // the match is part of the same conjunction).
+            for &(m, prov) in &provides {
+                let bt = self.g.fresh_tv(Info::Bool);
+                let imp = self.node(NodeKind::Op(SpecOp::Imp, vec![m, prov]), bt, other.pos);
+                self.cond(imp, other.pos, format!("provide of an extractor of `{}` where it matches", p.rule_name(other.id)), Dest::Lhs);
+            }
+            let tagged: Vec<(NodeId, bool)> =
+                conds.iter().map(|&c| (c, false)).chain(provides.iter().map(|&(_, prov)| (prov, true))).collect();
             // When a leaf stays free the negation is `exists l. not C(l)`:
             // weaker than the rule's real condition, so still sound (it can
             // only let more inputs reach the obligations), but imprecise.
-            let (conds, exact) = match self.eliminate_fresh_leaves(conds.clone(), node_mark) {
+            let (conds, exact) = match self.eliminate_fresh_leaves(tagged, node_mark) {
                 Some(c) => (c, true),
                 None => (conds, false),
             };
@@ -242,11 +266,13 @@ impl<'a> Walker<'a> {
     /// Each such leaf defined by a top-level equality `l = e` is replaced by
     /// `e` (exact: `exists l. l = e and C(l)` is `C(e)`). None when a leaf
     /// is left that no equality defines.
-    fn eliminate_fresh_leaves(&mut self, mut conds: Vec<NodeId>, node_mark: NodeId) -> Option<Vec<NodeId>> {
+    /// Conditions tagged `true` (provides set aside) may define leaves but
+    /// are not returned.
+    fn eliminate_fresh_leaves(&mut self, mut conds: Vec<(NodeId, bool)>, node_mark: NodeId) -> Option<Vec<NodeId>> {
         let fresh = |g: &Graph, n: NodeId| n >= node_mark && matches!(g.nodes[n].kind, NodeKind::Leaf { .. });
         let mut subst: HashMap<NodeId, NodeId> = HashMap::new();
         loop {
-            let def = conds.iter().enumerate().find_map(|(i, &c)| match &self.g.nodes[c].kind {
+            let def = conds.iter().enumerate().find_map(|(i, &(c, _))| match &self.g.nodes[c].kind {
                 NodeKind::Op(SpecOp::Eq, a) if a.len() == 2 => [(a[0], a[1]), (a[1], a[0])]
                     .into_iter()
                     .find(|&(l, e)| fresh(&self.g, l) && !self.mentions(e, l, node_mark))
@@ -257,10 +283,11 @@ impl<'a> Walker<'a> {
             conds.remove(i);
             subst.insert(l, e);
             let mut memo = HashMap::new();
-            conds = conds.into_iter().map(|c| self.substitute(c, &subst, node_mark, &mut memo)).collect();
+            conds = conds.into_iter().map(|(c, aside)| (self.substitute(c, &subst, node_mark, &mut memo), aside)).collect();
         }
-        let left = conds.iter().any(|&c| (node_mark..self.g.nodes.len()).any(|l| fresh(&self.g, l) && self.mentions(c, l, node_mark)));
-        (!left).then_some(conds)
+        let kept: Vec<NodeId> = conds.into_iter().filter(|&(_, aside)| !aside).map(|(c, _)| c).collect();
+        let left = kept.iter().any(|&c| (node_mark..self.g.nodes.len()).any(|l| fresh(&self.g, l) && self.mentions(c, l, node_mark)));
+        (!left).then_some(kept)
     }
 
     /// Whether node `n` refers to node `target` (only nodes made after
@@ -618,12 +645,26 @@ impl<'a> Walker<'a> {
             Invocation::Caller(Side::Rhs) => (Dest::Obligation, Dest::RhsAssume, Dest::RhsAssume),
             Invocation::Callee => (Dest::Lhs, Dest::Lhs, Dest::Obligation),
         };
+        // An extractor with a `match` in a negated rule: its provides are
+        // set aside with the match they depend on.
+        let set_aside = inv == Invocation::Caller(Side::Lhs) && !spec.matches.is_empty() && self.negated_provides.is_some();
         let groups: [(&Vec<SpecExpr>, Dest, &str); 3] =
             [(&spec.requires, req, "require"), (&spec.matches, mat, "match"), (&spec.provides, prov, "provide")];
+        let mut matched = Vec::new();
         for (exprs, dest, kind) in groups {
             for e in exprs {
                 let n = self.spec_expr(e, &env)?;
                 self.constrain(self.g.tv(n), Info::Bool, e.pos())?;
+                match kind {
+                    "provide" if set_aside => {
+                        let bt = self.g.fresh_tv(Info::Bool);
+                        let m = self.node(NodeKind::Op(SpecOp::And, matched.clone()), bt, e.pos());
+                        self.negated_provides.get_or_insert_with(Vec::new).push((m, n));
+                        continue;
+                    }
+                    "match" => matched.push(n),
+                    _ => {}
+                }
                 self.cond(n, e.pos(), format!("{kind} of `{name}`"), dest);
             }
         }
@@ -996,7 +1037,7 @@ impl<'a> Walker<'a> {
 
 /// Build the graph of an expansion.
 pub(crate) fn build(p: &Program, exp: &Expansion) -> Result<Graph, Stop> {
-    let mut w = Walker { p, exp, g: Graph::new(), states: vec![], mods: HashMap::new(), counter: 0, macro_depth: 0, extracted: HashMap::new(), flags: None };
+    let mut w = Walker { p, exp, g: Graph::new(), states: vec![], mods: HashMap::new(), counter: 0, macro_depth: 0, extracted: HashMap::new(), flags: None, negated_provides: None };
     for s in &p.states {
         let tv = w.g.sig_tv(p, &s.ty).map_err(|m| Stop::Error(m, p.span(s.pos)))?;
         let l = w.leaf(s.name.0.clone(), VarRole::State, tv, s.pos);
