@@ -105,6 +105,8 @@ pub fn on_wasmtime(wasm: &[u8], params: &[ValType], args: &[u64]) -> Run {
 
 /// Parses a counterexample value as printed by the verifier (`#x…`, `#b…`).
 pub fn parse_bits(s: &str) -> Option<u64> {
+    // `#x0000002a (42)`: the bits, then a decimal reading.
+    let s = s.split_whitespace().next()?;
     if let Some(h) = s.strip_prefix("#x") {
         u64::from_str_radix(h, 16).ok()
     } else if let Some(b) = s.strip_prefix("#b") {
