@@ -19,9 +19,13 @@ use std::time::Duration;
 pub struct Args {
     /// Standalone, self-contained ISLE programs to verify (e.g. filetests).
     pub files: Vec<PathBuf>,
-    /// The Cranelift compilation unit: opt, aarch64 or x64.
+    /// The unit: opt, aarch64 or x64 (Cranelift's ISLE), or wasm (Saffron's
+    /// Wasm semantics against the CLIF wasmtime emits).
     #[arg(long, value_parser = parse_unit)]
-    pub unit: Option<Unit>,
+    pub unit: Option<UnitChoice>,
+    /// With `--unit wasm`: only this Wasm op (text name, e.g. `i32.div_s`).
+    #[arg(long, value_name = "NAME")]
+    pub op: Option<String>,
     /// Cranelift's codegen directory (default: the pinned crate's source).
     #[arg(long, value_name = "DIR")]
     pub cranelift: Option<PathBuf>,
@@ -91,8 +95,25 @@ fn unit_line(r: &UnitReport) -> String {
     )
 }
 
-fn parse_unit(s: &str) -> Result<Unit, String> {
-    s.parse()
+/// What `--unit` selects.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UnitChoice {
+    Isle(Unit),
+    Wasm,
+}
+
+fn parse_unit(s: &str) -> Result<UnitChoice, String> {
+    if s == "wasm" {
+        return Ok(UnitChoice::Wasm);
+    }
+    s.parse().map(UnitChoice::Isle).map_err(|e: String| format!("{e}, or wasm"))
+}
+
+fn isle_unit(a: &Args) -> Option<Unit> {
+    match a.unit {
+        Some(UnitChoice::Isle(u)) => Some(u),
+        _ => None,
+    }
 }
 
 fn parse_filter(s: &str) -> Result<Filter, String> {
@@ -111,7 +132,7 @@ fn runs(a: &Args) -> Vec<Run> {
     let units: Vec<Option<Unit>> = if no_selection {
         vec![Some(Unit::Opt), Some(Unit::Aarch64)]
     } else {
-        vec![a.unit]
+        vec![isle_unit(a)]
     };
     units
         .into_iter()
@@ -140,7 +161,24 @@ pub fn run(a: Args) -> anyhow::Result<ExitCode> {
         anyhow::bail!("--extra needs --unit");
     }
     let progress = std::io::stderr().is_terminal() && !a.json;
+    if a.op.is_some() && a.unit != Some(UnitChoice::Wasm) {
+        anyhow::bail!("--op needs --unit wasm");
+    }
     let mut reports: Vec<UnitReport> = Vec::new();
+    if a.unit == Some(UnitChoice::Wasm) {
+        if !a.files.is_empty() || !a.extra.is_empty() || a.rule.is_some() || !a.root.is_empty() {
+            anyhow::bail!("--unit wasm takes no ISLE files, --extra, --rule or --root (use --op)");
+        }
+        let opts = saffron_link::unit::WasmUnitOptions {
+            op: a.op.clone(),
+            cranelift_dir: a.cranelift.clone(),
+            solve: SolveOptions { timeout: Duration::from_secs_f64(a.timeout), rlimit: a.rlimit },
+            jobs: a.jobs.unwrap_or(0),
+            progress,
+        };
+        reports.push(saffron_link::unit::verify_wasm_unit(&opts).map_err(|e| anyhow::anyhow!("{e}"))?);
+        return finish(&a, reports);
+    }
     for r in runs(&a) {
         let opts = VerifyOptions {
             load: r.load,
@@ -162,6 +200,11 @@ pub fn run(a: Args) -> anyhow::Result<ExitCode> {
         let report = pipeline::verify(&r.name, &opts).map_err(|e| anyhow::anyhow!("{e}"))?;
         reports.push(report);
     }
+    finish(&a, reports)
+}
+
+/// Prints the reports, writes SARIF and the ledger; the exit code.
+fn finish(a: &Args, reports: Vec<UnitReport>) -> anyhow::Result<ExitCode> {
 
     let mut total = Summary::default();
     for r in &reports {

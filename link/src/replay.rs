@@ -1,0 +1,126 @@
+//! Replaying a counterexample twice: the one-function module on Saffron's
+//! interpreter and on wasmtime (the real compiled code), with the inputs the
+//! solver found; the note says which side disagrees with the CLIF specs.
+
+use crate::catalog::ValType;
+use saffron_semantics::script::LoadedModule;
+use saffron_semantics::{Extern, Store, Value};
+
+/// What one engine did with the inputs: the result's raw bits, or the trap.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Run {
+    Returned(u64),
+    Trapped(String),
+    Failed(String),
+}
+
+impl std::fmt::Display for Run {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Run::Returned(v) => write!(f, "returns {v:#x}"),
+            Run::Trapped(m) => write!(f, "traps ({m})"),
+            Run::Failed(m) => write!(f, "could not run: {m}"),
+        }
+    }
+}
+
+/// Runs export `f` of `wasm` on Saffron's interpreter with raw argument bits.
+pub fn on_saffron(wasm: &[u8], params: &[ValType], args: &[u64]) -> Run {
+    // The interpreter loads modules from files (binary recognised by its magic).
+    let file = match tempfile::Builder::new().suffix(".wasm").tempfile() {
+        Ok(f) => f,
+        Err(e) => return Run::Failed(e.to_string()),
+    };
+    if let Err(e) = std::fs::write(file.path(), wasm) {
+        return Run::Failed(e.to_string());
+    }
+    let module: LoadedModule = match saffron_semantics::script::load_module_file(file.path()) {
+        Ok(m) => m,
+        Err(e) => return Run::Failed(e.to_string()),
+    };
+    let mut store = Store::new();
+    let instance = match saffron_semantics::script::instantiate_with_spectest(&mut store, &module) {
+        Ok(i) => i,
+        Err(e) => return Run::Failed(format!("{e:?}")),
+    };
+    let Some(Extern::Func(func)) = store.export(instance, "f") else { return Run::Failed("no export `f`".into()) };
+    let values: Vec<Value> = params
+        .iter()
+        .zip(args)
+        .map(|(t, &a)| match t {
+            ValType::I32 => Value::I32(a as u32 as i32),
+            ValType::I64 => Value::I64(a as i64),
+            ValType::F32 => Value::F32(a as u32),
+            ValType::F64 => Value::F64(a),
+        })
+        .collect();
+    match store.invoke(func, &values) {
+        Ok(results) => match results.first() {
+            Some(Value::I32(v)) => Run::Returned(*v as u32 as u64),
+            Some(Value::I64(v)) => Run::Returned(*v as u64),
+            Some(Value::F32(v)) => Run::Returned(*v as u64),
+            Some(Value::F64(v)) => Run::Returned(*v),
+            other => Run::Failed(format!("unexpected result {other:?}")),
+        },
+        Err(trap) => Run::Trapped(trap.message.to_string()),
+    }
+}
+
+/// Runs export `f` of `wasm` compiled by wasmtime (default configuration).
+pub fn on_wasmtime(wasm: &[u8], params: &[ValType], args: &[u64]) -> Run {
+    use wasmtime::Val;
+    let engine = wasmtime::Engine::default();
+    let module = match wasmtime::Module::new(&engine, wasm) {
+        Ok(m) => m,
+        Err(e) => return Run::Failed(format!("{e:#}")),
+    };
+    let mut store = wasmtime::Store::new(&engine, ());
+    let instance = match wasmtime::Instance::new(&mut store, &module, &[]) {
+        Ok(i) => i,
+        Err(e) => return Run::Failed(format!("{e:#}")),
+    };
+    let Some(func) = instance.get_func(&mut store, "f") else { return Run::Failed("no export `f`".into()) };
+    let vals: Vec<Val> = params
+        .iter()
+        .zip(args)
+        .map(|(t, &a)| match t {
+            ValType::I32 => Val::I32(a as u32 as i32),
+            ValType::I64 => Val::I64(a as i64),
+            ValType::F32 => Val::F32(a as u32),
+            ValType::F64 => Val::F64(a),
+        })
+        .collect();
+    let mut out = [Val::I32(0)];
+    match func.call(&mut store, &vals, &mut out) {
+        Ok(()) => match out[0] {
+            Val::I32(v) => Run::Returned(v as u32 as u64),
+            Val::I64(v) => Run::Returned(v as u64),
+            Val::F32(v) => Run::Returned(v as u64),
+            Val::F64(v) => Run::Returned(v),
+            ref other => Run::Failed(format!("unexpected result {other:?}")),
+        },
+        Err(e) => Run::Trapped(format!("{e}")),
+    }
+}
+
+/// Parses a counterexample value as printed by the verifier (`#x…`, `#b…`).
+pub fn parse_bits(s: &str) -> Option<u64> {
+    // `#x0000002a (42)`: the bits, then a decimal reading.
+    let s = s.split_whitespace().next()?;
+    if let Some(h) = s.strip_prefix("#x") {
+        u64::from_str_radix(h, 16).ok()
+    } else if let Some(b) = s.strip_prefix("#b") {
+        u64::from_str_radix(b, 2).ok()
+    } else {
+        s.parse().ok()
+    }
+}
+
+/// Whether two runs agree (the same bits, or both trap).
+pub fn same(a: &Run, b: &Run) -> bool {
+    match (a, b) {
+        (Run::Returned(x), Run::Returned(y)) => x == y,
+        (Run::Trapped(_), Run::Trapped(_)) => true,
+        _ => false,
+    }
+}

@@ -1,0 +1,257 @@
+//! The `wasm` verification unit: for each Wasm op × type instance, Saffron's
+//! semantics of the op (the generic numerics over [`SpecDomain`]) is the spec
+//! of a root term whose one rule is the CLIF wasmtime compiled for the op.
+//! The verifier then proves, with Cranelift's CLIF specs read from the opt
+//! unit, that CLIF traps iff Wasm traps and otherwise returns Wasm's value
+//! (floats bit for bit, NaNs within Wasm's allowed sets).
+
+use crate::capture::capture;
+use crate::catalog::{OpInstance, ValType};
+use crate::replay;
+use crate::clif_isle::{result_expr, TermTable, Unsupported};
+use crate::sym::{Bv, Fp, SpecDomain};
+use saffron_semantics::numerics::domain::{BoolOps, IntOps};
+use saffron_semantics::numerics::instr::{self, Val};
+use saffron_verifier::expand::ExpandOptions;
+use saffron_verifier::load::{load, LoadOptions, Program, Unit};
+use saffron_verifier::pipeline::{self, VerifyOptions};
+use saffron_verifier::report::{InstanceResult, UnitReport};
+use saffron_verifier::solve::{Outcome, SolveOptions};
+use saffron_verifier::span::Span;
+use std::path::PathBuf;
+use std::rc::Rc;
+use std::time::Instant;
+
+#[derive(Debug, thiserror::Error)]
+pub enum WasmUnitError {
+    #[error("unknown Wasm op `{0}` (see `saffron verify --unit wasm` for the list)")]
+    UnknownOp(String),
+    #[error("{0}")]
+    Verifier(String),
+    #[error("cannot write the generated ISLE: {0}")]
+    Io(String),
+}
+
+pub struct WasmUnitOptions {
+    pub op: Option<String>,
+    pub cranelift_dir: Option<PathBuf>,
+    pub solve: SolveOptions,
+    pub jobs: usize,
+    pub progress: bool,
+}
+
+/// The opt unit's typed value terms: `(decl op (Type …) Value)`.
+impl TermTable for Program {
+    fn value_term(&self, op: &str, operands: usize) -> bool {
+        let Some(t) = self.term_by_name(op) else { return false };
+        let term = &self.termenv.terms[t.index()];
+        term.arg_tys.len() == operands + 1
+            && self.type_name(term.arg_tys[0]) == "Type"
+            && self.type_name(term.ret_ty) == "Value"
+    }
+}
+
+/// The ISLE of one op instance: root term, its spec from the semantics, its
+/// type instance and the rule whose right side is the captured CLIF.
+struct Generated {
+    op: OpInstance,
+    root: String,
+    isle: String,
+    wasm: Vec<u8>,
+}
+
+fn model(t: ValType) -> String {
+    format!("(bv {})", t.bits())
+}
+
+/// The Wasm side as spec text: `clif_trap` holds iff Wasm traps, and when
+/// it returns, `result` is Wasm's value.
+fn wasm_spec(op: &OpInstance, operator: &wasmparser::Operator) -> Result<String, Unsupported> {
+    let witness = if op.result.is_float() { Some((op.result.bits(), "result")) } else { None };
+    let d = SpecDomain::new(witness);
+    let arg = |i: usize, t: ValType| -> Val<SpecDomain> {
+        let n: Rc<str> = Rc::from(format!("a{i}"));
+        match t {
+            ValType::I32 => Val::I32(Bv(n)),
+            ValType::I64 => Val::I64(Bv(n)),
+            ValType::F32 => Val::F32(Fp(n)),
+            ValType::F64 => Val::F64(Fp(n)),
+        }
+    };
+    let args: Vec<Val<SpecDomain>> = op.params.iter().enumerate().map(|(i, t)| arg(i, *t)).collect();
+    let (value, traps) = match operator {
+        wasmparser::Operator::Select | wasmparser::Operator::TypedSelect { .. } => (select(&d, &args)?, vec![]),
+        _ => match instr::apply(&d, operator, &args) {
+            Some(a) => (a.value, a.traps.into_iter().map(|(c, _)| c).collect::<Vec<_>>()),
+            None => return Err(Unsupported(format!("`{}` is not a scalar numeric op of the semantics", op.name))),
+        },
+    };
+    let mut trap = d.bool_lit(false);
+    for c in &traps {
+        trap = d.bor(&trap, c);
+    }
+    let v = match &value {
+        Val::I32(Bv(s)) | Val::I64(Bv(s)) | Val::F32(Fp(s)) | Val::F64(Fp(s)) => s.clone(),
+    };
+    Ok(d.finish(&format!("(and (= clif_trap {}) (=> (not clif_trap) (= result {v})))", trap.0)))
+}
+
+/// `select`: the first operand if the condition is non-zero (the exec
+/// chapter's rule, in domain primitives).
+fn select(d: &SpecDomain, args: &[Val<SpecDomain>]) -> Result<Val<SpecDomain>, Unsupported> {
+    let [a, b, Val::I32(c)] = args else { return Err(Unsupported("select: bad operands".into())) };
+    let zero = <SpecDomain as IntOps<Bv<32>>>::lit(d, 0);
+    let is_zero = d.eq(c, &zero);
+    let nonzero = d.bnot(&is_zero);
+    Ok(match (a, b) {
+        (Val::I32(x), Val::I32(y)) => Val::I32(d.select(&nonzero, x, y)),
+        (Val::I64(x), Val::I64(y)) => Val::I64(d.select(&nonzero, x, y)),
+        (Val::F32(x), Val::F32(y)) => Val::F32(Fp(d.select(&nonzero, &Bv::<32>(x.0.clone()), &Bv(y.0.clone())).0)),
+        (Val::F64(x), Val::F64(y)) => Val::F64(Fp(d.select(&nonzero, &Bv::<64>(x.0.clone()), &Bv(y.0.clone())).0)),
+        _ => return Err(Unsupported("select: operand types differ".into())),
+    })
+}
+
+/// The operator the module's only function applies (its last before `end`).
+fn body_operator(wasm: &[u8]) -> Option<wasmparser::Operator<'_>> {
+    for payload in wasmparser::Parser::new(0).parse_all(wasm) {
+        if let Ok(wasmparser::Payload::CodeSectionEntry(body)) = payload {
+            let mut ops = body.get_operators_reader().ok()?;
+            let mut last = None;
+            while !ops.eof() {
+                match ops.read().ok()? {
+                    wasmparser::Operator::End => {}
+                    op => last = Some(op),
+                }
+            }
+            return last;
+        }
+    }
+    None
+}
+
+fn generate(op: &OpInstance, index: usize, terms: &Program) -> Result<Generated, Unsupported> {
+    let wasm = wat::parse_str(op.wat()).map_err(|e| Unsupported(format!("cannot assemble the module: {e}")))?;
+    let operator = body_operator(&wasm).ok_or_else(|| Unsupported("the module has no body operator".into()))?;
+    let spec = wasm_spec(op, &operator)?;
+    let funcs = capture(&wasm).map_err(|e| Unsupported(e.to_string()))?;
+    let [(_, f)] = funcs.as_slice() else {
+        return Err(Unsupported(format!("wasmtime emitted {} functions, expected one", funcs.len())));
+    };
+    let rhs = result_expr(f, op.params.len(), terms)?;
+    let root = format!("wasm_op_{index}");
+    let params: Vec<String> = (0..op.params.len()).map(|i| format!("a{i}")).collect();
+    let values = vec!["Value"; op.params.len()].join(" ");
+    let models: Vec<String> = op.params.iter().map(|t| model(*t)).collect();
+    let isle = format!(
+        ";; {name} {types}\n(decl {root} ({values}) Value)\n(spec ({root} {params})\n    (provide {spec}))\n\
+         (instantiate {root} ((args {models}) (ret {ret})))\n(rule {root} ({root} {params})\n    {rhs})\n\n",
+        name = op.name,
+        types = op.types(),
+        params = params.join(" "),
+        models = models.join(" "),
+        ret = model(op.result),
+    );
+    Ok(Generated { op: op.clone(), root, isle, wasm })
+}
+
+/// Declarations every generated program shares.
+const PRELUDE: &str = "\
+;; Generated by saffron-link: Wasm ops (spec: Saffron's semantics) against the CLIF
+;; wasmtime compiled for them (rule: read through Cranelift's CLIF specs).
+(decl wasm_any_mem_flags () MemFlags)
+(extern constructor wasm_any_mem_flags wasm_any_mem_flags)
+(spec (wasm_any_mem_flags) (provide true))
+
+";
+
+fn unsupported_result(op: &OpInstance, reason: String) -> InstanceResult {
+    let span = Span::new("<wasm>", 1, 1);
+    InstanceResult::new(op.name.clone(), vec![], op.types(), span, Outcome::Unsupported(reason), 0)
+}
+
+/// Runs the unit; one result per op × type instance.
+pub fn verify_wasm_unit(o: &WasmUnitOptions) -> Result<UnitReport, WasmUnitError> {
+    let start = Instant::now();
+    let mut ops = crate::catalog::all();
+    if let Some(name) = &o.op {
+        ops.retain(|op| &op.name == name);
+        if ops.is_empty() {
+            return Err(WasmUnitError::UnknownOp(name.clone()));
+        }
+    }
+    let load_opts = LoadOptions { unit: Some(Unit::Opt), cranelift_dir: o.cranelift_dir.clone(), ..Default::default() };
+    let terms = load(&load_opts).map_err(|e| WasmUnitError::Verifier(e.to_string()))?;
+    let mut results = Vec::new();
+    let mut generated = Vec::new();
+    for (i, op) in ops.iter().enumerate() {
+        match generate(op, i, &terms) {
+            Ok(g) => generated.push(g),
+            Err(Unsupported(reason)) => results.push(unsupported_result(op, reason)),
+        }
+    }
+    drop(terms);
+    let mut expansions = 0;
+    if !generated.is_empty() {
+        let mut text = PRELUDE.to_string();
+        for g in &generated {
+            text.push_str(&g.isle);
+        }
+        let file = tempfile::Builder::new()
+            .prefix("saffron-wasm-unit-")
+            .suffix(".isle")
+            .tempfile()
+            .map_err(|e| WasmUnitError::Io(e.to_string()))?;
+        std::fs::write(file.path(), &text).map_err(|e| WasmUnitError::Io(e.to_string()))?;
+        if let Ok(dir) = std::env::var("SAFFRON_WASM_UNIT_DUMP") {
+            let _ = std::fs::write(PathBuf::from(dir).join("wasm_unit.isle"), &text);
+        }
+        let opts = VerifyOptions {
+            load: LoadOptions { extra_files: vec![file.path().to_path_buf()], ..load_opts },
+            expand: ExpandOptions { roots: generated.iter().map(|g| g.root.clone()).collect(), ..Default::default() },
+            solve: o.solve.clone(),
+            jobs: o.jobs,
+            progress: o.progress,
+        };
+        let report = pipeline::verify("wasm", &opts).map_err(|e| WasmUnitError::Verifier(e.to_string()))?;
+        expansions = report.expansions;
+        for mut r in report.instantiations {
+            // Each generated root has exactly one rule, named after the root.
+            // The verifier also checks the opt unit's own rules of the CLIF
+            // instruction terms applied here (e.g. `iadd`'s constructor rule
+            // against `iadd`'s spec); those are not Wasm op verdicts.
+            let Some(g) = generated.iter().find(|g| g.root == r.rule) else { continue };
+            r.rule = g.op.name.clone();
+            r.types = format!("{} [{}]", g.op.types(), r.types);
+            if let (Some(cx), Some(reason)) = (&r.counterexample, &mut r.reason) {
+                reason.push_str(&replay_note(g, cx));
+            }
+            results.push(r);
+        }
+    }
+    Ok(UnitReport::new("wasm".into(), expansions, results, start.elapsed().as_millis() as u64))
+}
+
+/// The counterexample's inputs run on Saffron's interpreter and on wasmtime.
+fn replay_note(g: &Generated, cx: &saffron_verifier::replay::Counterexample) -> String {
+    let mut args = Vec::new();
+    for i in 0..g.op.params.len() {
+        let names = [format!("arg{i}"), format!("a{i}")];
+        let Some(b) = cx.inputs.iter().find(|b| names.contains(&b.name)) else {
+            return format!("; not replayed on the engines: no value for argument {i}");
+        };
+        let Some(v) = replay::parse_bits(&b.value) else {
+            return format!("; not replayed on the engines: cannot read `{}`", b.value);
+        };
+        args.push(v);
+    }
+    let saffron = replay::on_saffron(&g.wasm, &g.op.params, &args);
+    let wasmtime = replay::on_wasmtime(&g.wasm, &g.op.params, &args);
+    let shown: Vec<String> = args.iter().map(|a| format!("{a:#x}")).collect();
+    let verdict = if replay::same(&saffron, &wasmtime) {
+        "the engines agree, so the CLIF side as read through the specs is what disagrees"
+    } else {
+        "wasmtime disagrees with Saffron's semantics"
+    };
+    format!("; replay f({}): Saffron {saffron}, wasmtime {wasmtime}: {verdict}", shown.join(", "))
+}

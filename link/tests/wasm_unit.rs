@@ -1,0 +1,123 @@
+//! The `wasm` unit end to end: Wasm ops verify against the CLIF wasmtime
+//! emits, read through the pinned CLIF specs; a CLIF spec mutated in a copied
+//! tree (`--cranelift`) gives a replayed counterexample for the Wasm op that
+//! uses it, and an equivalent rewrite of a spec still verifies.
+
+use saffron_link::unit::{verify_wasm_unit, WasmUnitOptions};
+use saffron_verifier::report::InstanceResult;
+use saffron_verifier::solve::SolveOptions;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+fn run(op: &str, cranelift: Option<PathBuf>) -> Vec<InstanceResult> {
+    let o = WasmUnitOptions {
+        op: Some(op.into()),
+        cranelift_dir: cranelift,
+        solve: SolveOptions { timeout: Duration::from_secs(60), rlimit: None },
+        jobs: 1,
+        progress: false,
+    };
+    let r = verify_wasm_unit(&o).unwrap_or_else(|e| panic!("{op}: {e}"));
+    assert!(!r.instantiations.is_empty(), "{op}: no result");
+    assert!(r.instantiations.iter().all(|i| i.rule == op), "{op}: {:?}", r.instantiations);
+    r.instantiations
+}
+
+fn outcomes(rs: &[InstanceResult]) -> Vec<(&'static str, Option<String>)> {
+    rs.iter().map(|r| (r.outcome, r.reason.clone())).collect()
+}
+
+#[test]
+fn pinned_ops_verify() {
+    for op in ["i32.add", "i64.shl", "i32.rotr", "i32.lt_u", "i64.extend_i32_s", "f32.min", "f64.neg"] {
+        let rs = run(op, None);
+        assert!(rs.iter().all(|r| r.outcome == "verified"), "{op}: {:?}", outcomes(&rs));
+    }
+}
+
+#[test]
+fn unknown_op_is_an_error() {
+    let o = WasmUnitOptions {
+        op: Some("i32.frobnicate".into()),
+        cranelift_dir: None,
+        solve: SolveOptions::default(),
+        jobs: 1,
+        progress: false,
+    };
+    assert!(verify_wasm_unit(&o).is_err());
+}
+
+/// Copies the `.isle` files and the manifest of the pinned codegen crate.
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::copy(from.join("Cargo.toml"), to.join("Cargo.toml")).expect("copy the manifest");
+    let mut stack = vec![from.join("src")];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).expect("readable source dir") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "isle") {
+                let dest = to.join(path.strip_prefix(from).expect("under the root"));
+                std::fs::create_dir_all(dest.parent().expect("parent")).expect("mkdir");
+                std::fs::copy(&path, &dest).expect("copy");
+            }
+        }
+    }
+}
+
+/// A copy of the pinned tree with `original` replaced by `mutated` in the
+/// CLIF specs (exactly once).
+fn mutated_tree(original: &str, mutated: &str) -> tempfile::TempDir {
+    let pinned = saffron_verifier::load::cranelift_codegen_dir(None).expect("pinned cranelift-codegen");
+    let dir = tempfile::tempdir().expect("tempdir");
+    copy_tree(&pinned, dir.path());
+    let file = dir.path().join("src/spec/inst_specs.isle");
+    let text = std::fs::read_to_string(&file).expect("inst_specs.isle");
+    assert_eq!(text.matches(original).count(), 1, "mutation site `{original}` must be unique");
+    std::fs::write(&file, text.replace(original, mutated)).expect("write mutant");
+    dir
+}
+
+fn assert_replayed_counterexample(op: &str, rs: &[InstanceResult]) {
+    assert!(
+        rs.iter().any(|r| r.outcome == "counterexample"
+            && r.reason.as_deref().is_some_and(|m| m.contains("(replayed)") && m.contains("replay f("))),
+        "{op}: {:?}",
+        outcomes(rs)
+    );
+}
+
+#[test]
+fn swapped_operation_in_isub_spec_is_caught() {
+    let t = mutated_tree(
+        "(spec (isub ty x y)\n    (provide (= result (bvsub x y))",
+        "(spec (isub ty x y)\n    (provide (= result (bvsub y x))",
+    );
+    assert_replayed_counterexample("i32.sub", &run("i32.sub", Some(t.path().into())));
+}
+
+#[test]
+fn dropped_shift_mask_in_ishl_spec_is_caught() {
+    let t = mutated_tree(
+        "(= result (bvshl x (shift_amount! x y)))",
+        "(= result (bvshl x (conv_to (widthof x) y)))",
+    );
+    assert_replayed_counterexample("i64.shl", &run("i64.shl", Some(t.path().into())));
+}
+
+#[test]
+fn wrong_comparison_in_fmin_spec_is_caught() {
+    // fmin's last case returns the larger value: a swapped operation.
+    let t = mutated_tree("                (fp.min x y)))))))))", "                (fp.max x y)))))))))");
+    assert_replayed_counterexample("f32.min", &run("f32.min", Some(t.path().into())));
+}
+
+#[test]
+fn equivalent_rewrite_of_isub_spec_still_verifies() {
+    let t = mutated_tree(
+        "(spec (isub ty x y)\n    (provide (= result (bvsub x y))",
+        "(spec (isub ty x y)\n    (provide (= result (bvadd x (bvneg y)))",
+    );
+    let rs = run("i32.sub", Some(t.path().into()));
+    assert!(rs.iter().all(|r| r.outcome == "verified"), "{:?}", outcomes(&rs));
+}
