@@ -1,8 +1,10 @@
-//! Saffron's interpreter against wasmi 2 on the same WAT workloads, in one process.
+//! Saffron's interpreter against wasmi 2 on the same workloads, in one process.
 //!
+//! Workloads are hand-written WAT loops (`wat/`) and C programs compiled to wasm32 with
+//! clang -O2 (`c/`, rebuilt by `c/build.sh`); each exports `run: [i32] -> [i64]`.
 //! `cargo bench -p saffron-semantics` prints, per workload, the argument used,
 //! both times, the ratio saffron/wasmi and whether both engines returned the
-//! same result. Arguments are calibrated on wasmi so that each run takes about
+//! same result, then the geometric mean of the ratios. Arguments are calibrated on wasmi so that each run takes about
 //! `SAFFRON_BENCH_SECS` seconds there (default 0.8); only the call is timed,
 //! not decoding or instantiation.
 
@@ -10,16 +12,23 @@ use std::time::{Duration, Instant};
 
 struct Workload {
     name: &'static str,
-    wat: &'static str,
+    source: Source,
     /// Argument to start calibrating from.
     start_arg: i32,
     /// How the running time grows with the argument.
     growth: Growth,
 }
 
+enum Source {
+    Wat(&'static str),
+    Wasm(&'static [u8]),
+}
+
 enum Growth {
     /// Time proportional to the argument (iteration or round counts).
     Linear,
+    /// Time proportional to the square of the argument (an image's side).
+    Quadratic,
     /// Time multiplies by about 1.618 per unit (recursive fib).
     Exponential,
 }
@@ -27,26 +36,50 @@ enum Growth {
 const WORKLOADS: &[Workload] = &[
     Workload {
         name: "fib (recursive)",
-        wat: include_str!("wat/fib.wat"),
+        source: Source::Wat(include_str!("wat/fib.wat")),
         start_arg: 20,
         growth: Growth::Exponential,
     },
     Workload {
         name: "sieve (1e6)",
-        wat: include_str!("wat/sieve.wat"),
+        source: Source::Wat(include_str!("wat/sieve.wat")),
         start_arg: 1,
         growth: Growth::Linear,
     },
     Workload {
         name: "matmul f64 128^3",
-        wat: include_str!("wat/matmul.wat"),
+        source: Source::Wat(include_str!("wat/matmul.wat")),
         start_arg: 1,
         growth: Growth::Linear,
     },
     Workload {
         name: "hash loop (i64)",
-        wat: include_str!("wat/hash.wat"),
+        source: Source::Wat(include_str!("wat/hash.wat")),
         start_arg: 100_000,
+        growth: Growth::Linear,
+    },
+    Workload {
+        name: "C sha256 1MiB",
+        source: Source::Wasm(include_bytes!("c/sha256.wasm")),
+        start_arg: 1,
+        growth: Growth::Linear,
+    },
+    Workload {
+        name: "C nbody",
+        source: Source::Wasm(include_bytes!("c/nbody.wasm")),
+        start_arg: 1000,
+        growth: Growth::Linear,
+    },
+    Workload {
+        name: "C mandelbrot",
+        source: Source::Wasm(include_bytes!("c/mandelbrot.wasm")),
+        start_arg: 64,
+        growth: Growth::Quadratic,
+    },
+    Workload {
+        name: "C bytecode vm",
+        source: Source::Wasm(include_bytes!("c/bytecode_vm.wasm")),
+        start_arg: 1000,
         growth: Growth::Linear,
     },
 ];
@@ -63,6 +96,7 @@ fn main() {
         "{:<18} {:>9} {:>11} {:>11} {:>9}  result",
         "workload", "arg", "saffron s", "wasmi s", "ratio"
     );
+    let mut ratios = Vec::new();
     for workload in WORKLOADS {
         if filter
             .as_ref()
@@ -70,8 +104,12 @@ fn main() {
         {
             continue;
         }
-        let wasm =
-            wat::parse_str(workload.wat).unwrap_or_else(|e| panic!("{}: {e}", workload.name));
+        let wasm = match workload.source {
+            Source::Wat(text) => {
+                wat::parse_str(text).unwrap_or_else(|e| panic!("{}: {e}", workload.name))
+            }
+            Source::Wasm(bytes) => bytes.to_vec(),
+        };
         let wasmi = WasmiRunner::new(&wasm);
         let arg = calibrate(workload, target, |arg| wasmi.run(arg).1);
         let (wasmi_result, wasmi_time) = wasmi.run(arg);
@@ -81,13 +119,22 @@ fn main() {
             Ok(v) => format!("DIFFERENT: saffron {v:#x}, wasmi {wasmi_result:#x}"),
             Err(e) => format!("SAFFRON FAILED: {e}"),
         };
+        let ratio = saffron_time.as_secs_f64() / wasmi_time.as_secs_f64();
+        ratios.push(ratio);
         println!(
-            "{:<18} {:>9} {:>11.3} {:>11.3} {:>9.1}  {verdict}",
+            "{:<18} {:>9} {:>11.3} {:>11.3} {:>9.2}  {verdict}",
             workload.name,
             arg,
             saffron_time.as_secs_f64(),
             wasmi_time.as_secs_f64(),
-            saffron_time.as_secs_f64() / wasmi_time.as_secs_f64()
+            ratio
+        );
+    }
+    if !ratios.is_empty() {
+        let geomean = (ratios.iter().map(|r| r.ln()).sum::<f64>() / ratios.len() as f64).exp();
+        println!(
+            "geomean saffron/wasmi over {} workloads: {geomean:.2}",
+            ratios.len()
         );
     }
 }
@@ -105,6 +152,10 @@ fn calibrate(workload: &Workload, target: f64, time_of: impl Fn(i32) -> Duration
                 let scaled = (arg as f64 * target / secs).ceil();
                 // Grow at most 100x per step: tiny timings are noisy.
                 scaled.min(arg as f64 * 100.0).min(i32::MAX as f64) as i32
+            }
+            Growth::Quadratic => {
+                let scaled = (arg as f64 * (target / secs).sqrt()).ceil();
+                scaled.min(arg as f64 * 10.0).min(i32::MAX as f64) as i32
             }
             Growth::Exponential => {
                 let steps = ((target / secs).ln() / 1.618f64.ln()).floor().max(1.0) as i32;
