@@ -33,56 +33,31 @@ enum Growth {
     Exponential,
 }
 
-const WORKLOADS: &[Workload] = &[
+const fn workload(name: &'static str, source: Source, start_arg: i32, growth: Growth) -> Workload {
     Workload {
-        name: "fib (recursive)",
-        source: Source::Wat(include_str!("wat/fib.wat")),
-        start_arg: 20,
-        growth: Growth::Exponential,
-    },
-    Workload {
-        name: "sieve (1e6)",
-        source: Source::Wat(include_str!("wat/sieve.wat")),
-        start_arg: 1,
-        growth: Growth::Linear,
-    },
-    Workload {
-        name: "matmul f64 128^3",
-        source: Source::Wat(include_str!("wat/matmul.wat")),
-        start_arg: 1,
-        growth: Growth::Linear,
-    },
-    Workload {
-        name: "hash loop (i64)",
-        source: Source::Wat(include_str!("wat/hash.wat")),
-        start_arg: 100_000,
-        growth: Growth::Linear,
-    },
-    Workload {
-        name: "C sha256 1MiB",
-        source: Source::Wasm(include_bytes!("c/sha256.wasm")),
-        start_arg: 1,
-        growth: Growth::Linear,
-    },
-    Workload {
-        name: "C nbody",
-        source: Source::Wasm(include_bytes!("c/nbody.wasm")),
-        start_arg: 1000,
-        growth: Growth::Linear,
-    },
-    Workload {
-        name: "C mandelbrot",
-        source: Source::Wasm(include_bytes!("c/mandelbrot.wasm")),
-        start_arg: 64,
-        growth: Growth::Quadratic,
-    },
-    Workload {
-        name: "C bytecode vm",
-        source: Source::Wasm(include_bytes!("c/bytecode_vm.wasm")),
-        start_arg: 1000,
-        growth: Growth::Linear,
-    },
-];
+        name,
+        source,
+        start_arg,
+        growth,
+    }
+}
+
+// One workload per line: name, module, first argument to calibrate from, growth.
+#[rustfmt::skip]
+const WORKLOADS: &[Workload] = {
+    use Growth::*;
+    use Source::*;
+    &[
+        workload("fib (recursive)", Wat(include_str!("wat/fib.wat")), 20, Exponential),
+        workload("sieve (1e6)", Wat(include_str!("wat/sieve.wat")), 1, Linear),
+        workload("matmul f64 128^3", Wat(include_str!("wat/matmul.wat")), 1, Linear),
+        workload("hash loop (i64)", Wat(include_str!("wat/hash.wat")), 100_000, Linear),
+        workload("C sha256 1MiB", Wasm(include_bytes!("c/sha256.wasm")), 1, Linear),
+        workload("C nbody", Wasm(include_bytes!("c/nbody.wasm")), 1000, Linear),
+        workload("C mandelbrot", Wasm(include_bytes!("c/mandelbrot.wasm")), 64, Quadratic),
+        workload("C bytecode vm", Wasm(include_bytes!("c/bytecode_vm.wasm")), 1000, Linear),
+    ]
+};
 
 fn main() {
     // `cargo bench` passes `--bench`; a filter argument selects workloads by name.
