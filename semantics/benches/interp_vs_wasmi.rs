@@ -1,8 +1,10 @@
-//! Saffron's interpreter against wasmi 2 on the same WAT workloads, in one process.
+//! Saffron's interpreter against wasmi 2 on the same workloads, in one process.
 //!
+//! Workloads are hand-written WAT loops (`wat/`) and C programs compiled to wasm32 with
+//! clang -O2 (`c/`, rebuilt by `c/build.sh`); each exports `run: [i32] -> [i64]`.
 //! `cargo bench -p saffron-semantics` prints, per workload, the argument used,
 //! both times, the ratio saffron/wasmi and whether both engines returned the
-//! same result. Arguments are calibrated on wasmi so that each run takes about
+//! same result, then the geometric mean of the ratios. Arguments are calibrated on wasmi so that each run takes about
 //! `SAFFRON_BENCH_SECS` seconds there (default 0.8); only the call is timed,
 //! not decoding or instantiation.
 
@@ -10,46 +12,52 @@ use std::time::{Duration, Instant};
 
 struct Workload {
     name: &'static str,
-    wat: &'static str,
+    source: Source,
     /// Argument to start calibrating from.
     start_arg: i32,
     /// How the running time grows with the argument.
     growth: Growth,
 }
 
+enum Source {
+    Wat(&'static str),
+    Wasm(&'static [u8]),
+}
+
 enum Growth {
     /// Time proportional to the argument (iteration or round counts).
     Linear,
+    /// Time proportional to the square of the argument (an image's side).
+    Quadratic,
     /// Time multiplies by about 1.618 per unit (recursive fib).
     Exponential,
 }
 
-const WORKLOADS: &[Workload] = &[
+const fn workload(name: &'static str, source: Source, start_arg: i32, growth: Growth) -> Workload {
     Workload {
-        name: "fib (recursive)",
-        wat: include_str!("wat/fib.wat"),
-        start_arg: 20,
-        growth: Growth::Exponential,
-    },
-    Workload {
-        name: "sieve (1e6)",
-        wat: include_str!("wat/sieve.wat"),
-        start_arg: 1,
-        growth: Growth::Linear,
-    },
-    Workload {
-        name: "matmul f64 128^3",
-        wat: include_str!("wat/matmul.wat"),
-        start_arg: 1,
-        growth: Growth::Linear,
-    },
-    Workload {
-        name: "hash loop (i64)",
-        wat: include_str!("wat/hash.wat"),
-        start_arg: 100_000,
-        growth: Growth::Linear,
-    },
-];
+        name,
+        source,
+        start_arg,
+        growth,
+    }
+}
+
+// One workload per line: name, module, first argument to calibrate from, growth.
+#[rustfmt::skip]
+const WORKLOADS: &[Workload] = {
+    use Growth::*;
+    use Source::*;
+    &[
+        workload("fib (recursive)", Wat(include_str!("wat/fib.wat")), 20, Exponential),
+        workload("sieve (1e6)", Wat(include_str!("wat/sieve.wat")), 1, Linear),
+        workload("matmul f64 128^3", Wat(include_str!("wat/matmul.wat")), 1, Linear),
+        workload("hash loop (i64)", Wat(include_str!("wat/hash.wat")), 100_000, Linear),
+        workload("C sha256 1MiB", Wasm(include_bytes!("c/sha256.wasm")), 1, Linear),
+        workload("C nbody", Wasm(include_bytes!("c/nbody.wasm")), 1000, Linear),
+        workload("C mandelbrot", Wasm(include_bytes!("c/mandelbrot.wasm")), 64, Quadratic),
+        workload("C bytecode vm", Wasm(include_bytes!("c/bytecode_vm.wasm")), 1000, Linear),
+    ]
+};
 
 fn main() {
     // `cargo bench` passes `--bench`; a filter argument selects workloads by name.
@@ -63,6 +71,7 @@ fn main() {
         "{:<18} {:>9} {:>11} {:>11} {:>9}  result",
         "workload", "arg", "saffron s", "wasmi s", "ratio"
     );
+    let mut ratios = Vec::new();
     for workload in WORKLOADS {
         if filter
             .as_ref()
@@ -70,8 +79,12 @@ fn main() {
         {
             continue;
         }
-        let wasm =
-            wat::parse_str(workload.wat).unwrap_or_else(|e| panic!("{}: {e}", workload.name));
+        let wasm = match workload.source {
+            Source::Wat(text) => {
+                wat::parse_str(text).unwrap_or_else(|e| panic!("{}: {e}", workload.name))
+            }
+            Source::Wasm(bytes) => bytes.to_vec(),
+        };
         let wasmi = WasmiRunner::new(&wasm);
         let arg = calibrate(workload, target, |arg| wasmi.run(arg).1);
         let (wasmi_result, wasmi_time) = wasmi.run(arg);
@@ -81,13 +94,22 @@ fn main() {
             Ok(v) => format!("DIFFERENT: saffron {v:#x}, wasmi {wasmi_result:#x}"),
             Err(e) => format!("SAFFRON FAILED: {e}"),
         };
+        let ratio = saffron_time.as_secs_f64() / wasmi_time.as_secs_f64();
+        ratios.push(ratio);
         println!(
-            "{:<18} {:>9} {:>11.3} {:>11.3} {:>9.1}  {verdict}",
+            "{:<18} {:>9} {:>11.3} {:>11.3} {:>9.2}  {verdict}",
             workload.name,
             arg,
             saffron_time.as_secs_f64(),
             wasmi_time.as_secs_f64(),
-            saffron_time.as_secs_f64() / wasmi_time.as_secs_f64()
+            ratio
+        );
+    }
+    if !ratios.is_empty() {
+        let geomean = (ratios.iter().map(|r| r.ln()).sum::<f64>() / ratios.len() as f64).exp();
+        println!(
+            "geomean saffron/wasmi over {} workloads: {geomean:.2}",
+            ratios.len()
         );
     }
 }
@@ -105,6 +127,10 @@ fn calibrate(workload: &Workload, target: f64, time_of: impl Fn(i32) -> Duration
                 let scaled = (arg as f64 * target / secs).ceil();
                 // Grow at most 100x per step: tiny timings are noisy.
                 scaled.min(arg as f64 * 100.0).min(i32::MAX as f64) as i32
+            }
+            Growth::Quadratic => {
+                let scaled = (arg as f64 * (target / secs).sqrt()).ceil();
+                scaled.min(arg as f64 * 10.0).min(i32::MAX as f64) as i32
             }
             Growth::Exponential => {
                 let steps = ((target / secs).ln() / 1.618f64.ln()).floor().max(1.0) as i32;

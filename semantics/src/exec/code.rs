@@ -4,7 +4,7 @@
 //! branch carries (`keep`) and the stack height (relative to the frame's first local)
 //! it cuts the operand stack back to (`drop_to`), so no label bookkeeping happens at run time.
 
-use super::hot::{HotBin, HotUn};
+use crate::numerics::ops::Hot;
 use crate::numerics::NumResult;
 use crate::syntax::types::{HeapTop, RefType};
 
@@ -206,67 +206,67 @@ pub enum Instr {
     Const32(u32),
     Const64(u64),
     ConstPool(u32),
-    Un(HotUn, UnFn),
-    Bin(HotBin, BinFn),
-    // `h` selects the inline evaluation of hot ops (see `hot`), `f` is the general function.
-    // Fused forms (translation-time peephole, see `translate::Translator::emit_numeric`):
+    Un(Hot, UnFn),
+    Bin(Hot, BinFn),
+    // `h` selects the inline evaluation of hot ops (see `numerics::ops::Hot`), `f` is the general function.
+    // Fused forms (translation-time peephole, see `translate::fusion`):
     // operands read straight from locals (`L`) or an immediate constant (`C`) instead of
     // being pushed first; `S` is the stack top. They cut dispatches, not semantics.
     /// Pushes `f(local a, local b)`.
     BinLL {
-        h: HotBin,
+        h: Hot,
         f: BinFn,
         a: u32,
         b: u32,
     },
     /// Pushes `f(local a, c)`.
     BinLC {
-        h: HotBin,
+        h: Hot,
         f: BinFn,
         a: u32,
         c: u64,
     },
     /// Replaces the top `x` by `f(x, c)`.
     BinSC {
-        h: HotBin,
+        h: Hot,
         f: BinFn,
         c: u64,
     },
     /// Replaces the top `x` by `f(x, local b)`.
     BinSL {
-        h: HotBin,
+        h: Hot,
         f: BinFn,
         b: u32,
     },
     /// Pushes `f(local a)`.
     UnL {
-        h: HotUn,
+        h: Hot,
         f: UnFn,
         a: u32,
     },
     /// Replaces the top `x` by `f(local a, x)`: `local.get a; <push x>; bin` when the push
     /// writes no local, so reading `a` after it is the same.
     BinLS {
-        h: HotBin,
+        h: Hot,
         f: BinFn,
         a: u32,
     },
     /// `BinLS` then `local.set dst`.
     BinLSSet {
-        h: HotBin,
+        h: Hot,
         f: BinFn,
         a: u32,
         dst: u32,
     },
     /// `Bin(f)` then `local.set dst`.
     BinSet {
-        h: HotBin,
+        h: Hot,
         f: BinFn,
         dst: u32,
     },
     /// `BinLL` then `local.set dst`.
     BinLLSet {
-        h: HotBin,
+        h: Hot,
         f: BinFn,
         a: u32,
         b: u32,
@@ -274,21 +274,21 @@ pub enum Instr {
     },
     /// `BinSC` then `local.set dst`.
     BinSCSet {
-        h: HotBin,
+        h: Hot,
         f: BinFn,
         c: u64,
         dst: u32,
     },
     /// `BinSL` then `local.set dst`.
     BinSLSet {
-        h: HotBin,
+        h: Hot,
         f: BinFn,
         b: u32,
         dst: u32,
     },
     /// `BinLC` (constant below 2^32) then `local.set dst`.
     BinLC32Set {
-        h: HotBin,
+        h: Hot,
         f: BinFn,
         a: u32,
         c: u32,
@@ -296,7 +296,7 @@ pub enum Instr {
     },
     /// `BinLL` then `br_if` to `Code::br_tables[target]`.
     BrIfBinLL {
-        h: HotBin,
+        h: Hot,
         f: BinFn,
         a: u32,
         b: u32,
@@ -304,7 +304,7 @@ pub enum Instr {
     },
     /// `BinLC` (constant below 2^32) then `br_if` to `Code::br_tables[target]`.
     BrIfBinLC32 {
-        h: HotBin,
+        h: Hot,
         f: BinFn,
         a: u32,
         c: u32,
@@ -312,7 +312,7 @@ pub enum Instr {
     },
     /// `BinLL` then `JumpIfZero(pc)` (an `if` on a comparison of locals).
     JumpIfZeroBinLL {
-        h: HotBin,
+        h: Hot,
         f: BinFn,
         a: u32,
         b: u32,
@@ -320,7 +320,7 @@ pub enum Instr {
     },
     /// `BinLC` (constant below 2^32) then `JumpIfZero(pc)`.
     JumpIfZeroBinLC32 {
-        h: HotBin,
+        h: Hot,
         f: BinFn,
         a: u32,
         c: u32,
@@ -328,7 +328,7 @@ pub enum Instr {
     },
     /// `Un(f)` then `JumpIfZero(pc)`.
     JumpIfZeroUn {
-        h: HotUn,
+        h: Hot,
         f: UnFn,
         pc: u32,
     },
@@ -337,7 +337,7 @@ pub enum Instr {
     BrToTest(BrTarget),
     /// `f` on the two topmost values, then `br_if` on its result.
     BrIfBin {
-        h: HotBin,
+        h: Hot,
         f: BinFn,
         t: BrTarget,
     },

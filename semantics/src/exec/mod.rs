@@ -2,7 +2,6 @@
 pub mod code;
 pub(crate) mod eval;
 pub(crate) mod gc;
-pub mod hot;
 mod instantiate;
 pub(crate) mod memory;
 pub mod store;

@@ -744,8 +744,9 @@ fn operand_bits() -> impl Strategy<Value = u64> {
 
 proptest! {
     /// The generic instruction mapping (`instr::apply` over `Concrete`) and the raw-bits `lookup`
-    /// table are written separately; they must agree on every scalar instruction, and exactly
-    /// one operand type must be accepted by `apply`.
+    /// are generated from the operator table by different generators; they must agree on every
+    /// scalar instruction of this independent list (which also catches a row missing from the
+    /// table), and exactly one operand type must be accepted by `apply`.
     #[test]
     fn apply_agrees_with_lookup(x in operand_bits(), y in operand_bits()) {
         let (unary, binary) = scalar_ops();

@@ -6,15 +6,20 @@
 //! Each `Instr` arm is the reduction rule of its instruction; the fused forms produced by the
 //! translator's peephole pass (`BinLL`, `BrIfBin`, ...) are compositions of those rules.
 
+mod calls;
 mod data;
+mod exceptions;
+mod refs;
 #[cfg(test)]
 mod tests;
 
+pub(crate) use calls::{eval_const, invoke};
+
 use std::sync::Arc;
 
-use super::code::{BrTarget, CatchKind, Code, Instr};
+use super::code::{BrTarget, Code, Instr};
 use super::memory;
-use super::store::{FuncInst, HostFunc, Store};
+use super::store::{FuncInst, Store};
 use super::trap::{Trap, TrapKind};
 use super::value::*;
 use crate::syntax::types::*;
@@ -83,70 +88,6 @@ fn null_trap(what: &str) -> Trap {
     Trap::new(TrapKind::NullReference, what)
 }
 
-/// Converts a host-supplied value, checking it against the parameter type.
-fn arg_bits(v: &Value, ty: ValType) -> Option<u128> {
-    let ok = matches!(
-        (v, ty),
-        (Value::I32(_), ValType::I32)
-            | (Value::I64(_), ValType::I64)
-            | (Value::F32(_), ValType::F32)
-            | (Value::F64(_), ValType::F64)
-            | (Value::V128(_), ValType::V128)
-            | (Value::Ref(_), ValType::Ref(_))
-    );
-    ok.then(|| v.to_bits())
-}
-
-pub(crate) fn invoke(
-    store: &mut Store,
-    func: FuncAddr,
-    args: &[Value],
-) -> Result<Vec<Value>, Trap> {
-    let fty = match store.funcs.get(func.0 as usize) {
-        Some(f) => store.types.func_type(f.type_id()).clone(),
-        None => {
-            return Err(Trap::new(
-                TrapKind::InvalidInvocation,
-                "invalid function address",
-            ))
-        }
-    };
-    let mut stack = Vec::with_capacity(1024);
-    if args.len() != fty.params.len() {
-        return Err(Trap::new(
-            TrapKind::InvalidInvocation,
-            "argument count mismatch",
-        ));
-    }
-    for (a, t) in args.iter().zip(&fty.params) {
-        stack.push(
-            arg_bits(a, *t)
-                .ok_or_else(|| Trap::new(TrapKind::InvalidInvocation, "argument type mismatch"))?,
-        );
-    }
-    let mut m = Machine::new(store, stack);
-    let result = m.call_from_host(func);
-    m.finish();
-    result?;
-    Ok(m.stack
-        .iter()
-        .zip(&fty.results)
-        .map(|(b, t)| Value::from_bits(*b, *t))
-        .collect())
-}
-
-/// Evaluates a constant expression in instance `inst`.
-pub(crate) fn eval_const(
-    store: &mut Store,
-    inst: InstanceAddr,
-    code: &Arc<Code>,
-) -> Result<u128, Trap> {
-    let mut m = Machine::new(store, Vec::with_capacity(8));
-    m.fuel = u64::MAX; // constant expressions are tiny and do not count against fuel
-    m.run(code, 0, inst.0 as usize)?;
-    Ok(m.stack.pop().unwrap_or(0))
-}
-
 impl<'s> Machine<'s> {
     fn new(store: &'s mut Store, stack: Vec<u128>) -> Self {
         let fuel = store.fuel.unwrap_or(u64::MAX);
@@ -157,35 +98,6 @@ impl<'s> Machine<'s> {
         if self.store.fuel.is_some() {
             self.store.fuel = Some(self.fuel);
         }
-    }
-
-    fn call_from_host(&mut self, func: FuncAddr) -> Result<(), Trap> {
-        match self.store.funcs[func.0 as usize].clone() {
-            FuncInst::Host { ty, host } => {
-                let mut stack = std::mem::take(&mut self.stack);
-                let r = self.call_host(&mut stack, ty, host);
-                self.stack = stack;
-                r
-            }
-            FuncInst::Wasm { instance, code, .. } => {
-                let code = self.store.codes[code as usize].clone();
-                let fp = self.stack.len() - code.num_params as usize;
-                self.stack.extend_from_slice(&code.local_defaults);
-                self.run(&code, fp, instance.0 as usize)
-            }
-        }
-    }
-
-    #[inline(never)]
-    fn call_host(&mut self, stack: &mut Vec<u128>, ty: u32, host: HostFunc) -> Result<(), Trap> {
-        let f = self.store.types.func_type(ty);
-        match host {
-            HostFunc::Print => {
-                let n = f.params.len();
-                stack.truncate(stack.len() - n);
-            }
-        }
-        Ok(())
     }
 
     fn instance(&self, inst: usize) -> &super::store::Instance {
@@ -372,7 +284,7 @@ impl<'s> Machine<'s> {
                     match code.instrs[pc] {
                         I::BrIfBinLL { h, f, a, b, target } => {
                             pc += 1;
-                            if h.apply(f, stack[fp + a as usize], stack[fp + b as usize])? as u32
+                            if h.apply_bin(f, stack[fp + a as usize], stack[fp + b as usize])? as u32
                                 != 0
                             {
                                 branch!(code.br_tables[target as usize]);
@@ -380,7 +292,7 @@ impl<'s> Machine<'s> {
                         }
                         I::BrIfBinLC32 { h, f, a, c, target } => {
                             pc += 1;
-                            if h.apply(f, stack[fp + a as usize], c as u128)? as u32 != 0 {
+                            if h.apply_bin(f, stack[fp + a as usize], c as u128)? as u32 != 0 {
                                 branch!(code.br_tables[target as usize]);
                             }
                         }
@@ -599,91 +511,91 @@ impl<'s> Machine<'s> {
                 I::ConstPool(p) => stack.push(code.imms[p as usize]),
                 I::Un(h, f) => {
                     let a = *top(stack);
-                    *top(stack) = h.apply(f, a)?;
+                    *top(stack) = h.apply_un(f, a)?;
                 }
                 I::Bin(h, f) => {
                     let b = pop(stack);
                     let a = *top(stack);
-                    *top(stack) = h.apply(f, a, b)?;
+                    *top(stack) = h.apply_bin(f, a, b)?;
                 }
                 I::BinLL { h, f, a, b } => {
-                    let v = h.apply(f, stack[fp + a as usize], stack[fp + b as usize])?;
+                    let v = h.apply_bin(f, stack[fp + a as usize], stack[fp + b as usize])?;
                     stack.push(v);
                 }
                 I::BinLC { h, f, a, c } => {
-                    let v = h.apply(f, stack[fp + a as usize], c as u128)?;
+                    let v = h.apply_bin(f, stack[fp + a as usize], c as u128)?;
                     stack.push(v);
                 }
                 I::BinSC { h, f, c } => {
                     let a = *top(stack);
-                    *top(stack) = h.apply(f, a, c as u128)?;
+                    *top(stack) = h.apply_bin(f, a, c as u128)?;
                 }
                 I::BinSL { h, f, b } => {
                     let b = stack[fp + b as usize];
                     let a = *top(stack);
-                    *top(stack) = h.apply(f, a, b)?;
+                    *top(stack) = h.apply_bin(f, a, b)?;
                 }
                 I::BinLS { h, f, a } => {
                     let b = *top(stack);
-                    *top(stack) = h.apply(f, stack[fp + a as usize], b)?;
+                    *top(stack) = h.apply_bin(f, stack[fp + a as usize], b)?;
                 }
                 I::BinLSSet { h, f, a, dst } => {
                     let b = pop(stack);
-                    stack[fp + dst as usize] = h.apply(f, stack[fp + a as usize], b)?;
+                    stack[fp + dst as usize] = h.apply_bin(f, stack[fp + a as usize], b)?;
                 }
                 I::UnL { h, f, a } => {
-                    let v = h.apply(f, stack[fp + a as usize])?;
+                    let v = h.apply_un(f, stack[fp + a as usize])?;
                     stack.push(v);
                 }
                 I::BinSet { h, f, dst } => {
                     let b = pop(stack);
                     let a = pop(stack);
-                    stack[fp + dst as usize] = h.apply(f, a, b)?;
+                    stack[fp + dst as usize] = h.apply_bin(f, a, b)?;
                 }
                 I::BinLLSet { h, f, a, b, dst } => {
                     stack[fp + dst as usize] =
-                        h.apply(f, stack[fp + a as usize], stack[fp + b as usize])?;
+                        h.apply_bin(f, stack[fp + a as usize], stack[fp + b as usize])?;
                 }
                 I::BinSCSet { h, f, c, dst } => {
                     let a = pop(stack);
-                    stack[fp + dst as usize] = h.apply(f, a, c as u128)?;
+                    stack[fp + dst as usize] = h.apply_bin(f, a, c as u128)?;
                 }
                 I::BinSLSet { h, f, b, dst } => {
                     let a = pop(stack);
-                    stack[fp + dst as usize] = h.apply(f, a, stack[fp + b as usize])?;
+                    stack[fp + dst as usize] = h.apply_bin(f, a, stack[fp + b as usize])?;
                 }
                 I::BinLC32Set { h, f, a, c, dst } => {
-                    stack[fp + dst as usize] = h.apply(f, stack[fp + a as usize], c as u128)?;
+                    stack[fp + dst as usize] = h.apply_bin(f, stack[fp + a as usize], c as u128)?;
                 }
                 I::BrIfBinLL { h, f, a, b, target } => {
-                    if h.apply(f, stack[fp + a as usize], stack[fp + b as usize])? as u32 != 0 {
+                    if h.apply_bin(f, stack[fp + a as usize], stack[fp + b as usize])? as u32 != 0 {
                         branch!(code.br_tables[target as usize]);
                     }
                 }
                 I::BrIfBinLC32 { h, f, a, c, target } => {
-                    if h.apply(f, stack[fp + a as usize], c as u128)? as u32 != 0 {
+                    if h.apply_bin(f, stack[fp + a as usize], c as u128)? as u32 != 0 {
                         branch!(code.br_tables[target as usize]);
                     }
                 }
                 I::JumpIfZeroBinLL { h, f, a, b, pc: t } => {
-                    if h.apply(f, stack[fp + a as usize], stack[fp + b as usize])? as u32 == 0 {
+                    if h.apply_bin(f, stack[fp + a as usize], stack[fp + b as usize])? as u32 == 0 {
                         pc = t as usize;
                     }
                 }
                 I::JumpIfZeroBinLC32 { h, f, a, c, pc: t } => {
-                    if h.apply(f, stack[fp + a as usize], c as u128)? as u32 == 0 {
+                    if h.apply_bin(f, stack[fp + a as usize], c as u128)? as u32 == 0 {
                         pc = t as usize;
                     }
                 }
                 I::JumpIfZeroUn { h, f, pc: t } => {
-                    if h.apply(f, pop(stack))? as u32 == 0 {
+                    if h.apply_un(f, pop(stack))? as u32 == 0 {
                         pc = t as usize;
                     }
                 }
                 I::BrIfBin { h, f, t } => {
                     let b = pop(stack);
                     let a = pop(stack);
-                    if h.apply(f, a, b)? as u32 != 0 {
+                    if h.apply_bin(f, a, b)? as u32 != 0 {
                         branch!(t);
                     }
                 }
@@ -702,166 +614,8 @@ impl<'s> Machine<'s> {
                     let a = *top(stack);
                     *top(stack) = f(a, b, code.imms[p as usize])?;
                 }
-                I::RefNull(top) => stack.push(Ref::null_bits(top)),
-                I::RefIsNull => {
-                    let r = *top(stack);
-                    *top(stack) = Ref::is_null_bits(r) as u128;
-                }
-                I::RefFunc(f) => {
-                    let a = self.instance(inst).funcs[f as usize];
-                    stack.push(Ref::func(a).0);
-                }
-                I::RefAsNonNull => {
-                    if Ref::is_null_bits(*top(stack)) {
-                        return Err(null_trap("null reference"));
-                    }
-                }
-                I::RefEq => {
-                    let b = pop(stack);
-                    let a = *top(stack);
-                    let eq = (Ref::is_null_bits(a) && Ref::is_null_bits(b)) || a == b;
-                    *top(stack) = eq as u128;
-                }
-                I::RefI31 => {
-                    let v = *top(stack) as u32 & 0x7fff_ffff;
-                    *top(stack) = Ref::encode(TAG_I31, v as u64);
-                }
-                I::I31Get { signed } => {
-                    let r = *top(stack);
-                    if Ref::is_null_bits(r) {
-                        return Err(null_trap("null i31 reference"));
-                    }
-                    let v = Ref::payload_of(r) as u32;
-                    *top(stack) = if signed {
-                        (((v << 1) as i32 >> 1) as u32) as u128
-                    } else {
-                        v as u128
-                    };
-                }
-                I::RefTest(rt) => {
-                    let rt = self.cast_type(code, inst, rt);
-                    let ok = {
-                        let v = *top(stack);
-                        self.store.ref_matches(v, rt)
-                    };
-                    *top(stack) = ok as u128;
-                }
-                I::RefCast(rt) => {
-                    let rt = self.cast_type(code, inst, rt);
-                    if !{
-                        let v = *top(stack);
-                        self.store.ref_matches(v, rt)
-                    } {
-                        return Err(trap(TrapKind::CastFailure));
-                    }
-                }
-                I::AnyConvertExtern => {
-                    let r = *top(stack);
-                    *top(stack) = if Ref::is_null_bits(r) {
-                        Ref::null_bits(HeapTop::Any)
-                    } else {
-                        Ref::encode(Ref::tag_of(r) & !EXTERN_FLAG, Ref::payload_of(r))
-                    };
-                }
-                I::ExternConvertAny => {
-                    let r = *top(stack);
-                    *top(stack) = if Ref::is_null_bits(r) {
-                        Ref::null_bits(HeapTop::Extern)
-                    } else {
-                        Ref::encode(Ref::tag_of(r) | EXTERN_FLAG, Ref::payload_of(r))
-                    };
-                }
-                other => self.exec_bulk(stack, other, inst)?,
+                other => self.exec_cold(stack, code, inst, other)?,
             }
         }
-    }
-
-    /// Unwinds from activation `at` (and then its callers) to the innermost handler whose
-    /// catch clause matches `exn`, leaving the clause's values on the stack; returns the
-    /// activation to resume, or the "uncaught exception" trap when no handler matches.
-    #[inline(never)]
-    fn unwind<'c>(
-        &self,
-        frames: &mut Vec<Frame<'c>>,
-        stack: &mut Vec<u128>,
-        exn: u128,
-        mut at: Frame<'c>,
-    ) -> Result<Frame<'c>, Trap> {
-        let obj = &self.store.exns[Ref::payload_of(exn) as usize];
-        loop {
-            // `pc` is past the throwing instruction (or the call that led to the throw).
-            let thrown_at = (at.pc - 1) as u32;
-            let tags = &self.store.instances[at.inst].tags;
-            for h in at
-                .code
-                .handlers
-                .iter()
-                .rev()
-                .filter(|h| h.start <= thrown_at && thrown_at < h.end)
-            {
-                for c in &h.catches {
-                    let (fields, with_ref) = match c.kind {
-                        CatchKind::One(tag) if tags[tag as usize] == obj.tag => (true, false),
-                        CatchKind::OneRef(tag) if tags[tag as usize] == obj.tag => (true, true),
-                        CatchKind::All => (false, false),
-                        CatchKind::AllRef => (false, true),
-                        _ => continue,
-                    };
-                    stack.truncate(at.fp + c.target.drop_to as usize);
-                    if fields {
-                        stack.extend_from_slice(&obj.fields);
-                    }
-                    if with_ref {
-                        stack.push(exn);
-                    }
-                    at.pc = c.target.pc as usize;
-                    return Ok(at);
-                }
-            }
-            at = frames
-                .pop()
-                .ok_or_else(|| Trap::new(TrapKind::UncaughtException, "uncaught exception"))?;
-        }
-    }
-
-    /// Resolves the callee of `call_indirect` (spec: undefined / uninitialized / type mismatch).
-    #[inline(never)]
-    fn indirect_target(
-        &mut self,
-        stack: &mut Vec<u128>,
-        inst: usize,
-        table: u32,
-        ty: u32,
-    ) -> Result<FuncAddr, Trap> {
-        let t = self.table_index(inst, table);
-        let i = pop(stack) as u64;
-        let tab = &self.store.tables[t];
-        // The reference interpreter names the offending index; the suite matches by prefix.
-        let r = *tab
-            .elems
-            .get(i as usize)
-            .filter(|_| i < tab.elems.len() as u64)
-            .ok_or_else(|| {
-                Trap::new(
-                    TrapKind::UndefinedElement,
-                    &format!("undefined element {i}"),
-                )
-            })?;
-        if Ref::is_null_bits(r) {
-            return Err(Trap::new(
-                TrapKind::UninitializedElement,
-                &format!("uninitialized element {i}"),
-            ));
-        }
-        let f = FuncAddr(Ref::payload_of(r) as u32);
-        let expected = self.instance(inst).types[ty as usize];
-        if !self
-            .store
-            .types
-            .is_subtype(self.store.funcs[f.0 as usize].type_id(), expected)
-        {
-            return Err(trap(TrapKind::IndirectCallTypeMismatch));
-        }
-        Ok(f)
     }
 }
