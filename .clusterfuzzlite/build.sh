@@ -1,4 +1,4 @@
-#!/bin/bash -eu
+#!/bin/bash
 # ClusterFuzzLite / OSS-Fuzz build: every cargo-fuzz target in
 # fuzz/fuzz_targets/ is built and copied to $OUT with its seed corpus
 # ($OUT/<target>_seed_corpus.zip), dictionary and options file.
@@ -13,6 +13,7 @@
 # The target list is the directory fuzz/fuzz_targets/ itself, so a new target
 # cannot be left out; a target without a seed/dictionary entry below stops
 # the build instead of being skipped.
+set -euo pipefail
 
 : "${OUT:?set OUT to the output directory}"
 ROOT="${SAFFRON_ROOT:-${SRC:?set SRC or SAFFRON_ROOT}/saffron}"
@@ -58,7 +59,9 @@ esac
 export RUSTFLAGS="${RUSTFLAGS:-} -C link-arg=-Wl,-rpath,\$ORIGIN/lib"
 TARGET_DIR="${CARGO_FUZZ_TARGET_DIR:-$ROOT/target/cargo-fuzz}"
 cd "$ROOT"
-cargo fuzz build -O "${SAN_FLAG[@]}" --target-dir "$TARGET_DIR" "${TARGETS[@]}"
+# No target named: cargo-fuzz builds every [[bin]] of fuzz/Cargo.toml (the
+# test checks those are exactly fuzz/fuzz_targets/).
+cargo fuzz build -O "${SAN_FLAG[@]}" --target-dir "$TARGET_DIR"
 TRIPLE="$(rustc -vV | sed -n 's/^host: //p')"
 BIN_DIR="$TARGET_DIR/$TRIPLE/release"
 
