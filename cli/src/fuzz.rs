@@ -24,14 +24,28 @@ pub struct Args {
     /// Where minimised mismatches are written (.wasm, .wat, .json).
     #[arg(long, default_value = "fuzz-out")]
     pub out: PathBuf,
+    /// diff_module: how NaN results are judged. `strict` checks every
+    /// arithmetic float result against the Wasm spec's NaN rule inside the
+    /// module; `canonicalize` only makes NaN results canonical.
+    #[arg(long, value_enum, default_value_t = NanOracleArg::Strict)]
+    pub nan_oracle: NanOracleArg,
 }
 
-fn target_fn(name: &str) -> Option<campaign::TargetFn> {
-    saffron_fuzz::targets::by_name(name)
+#[derive(clap::ValueEnum, Clone, Copy, Debug)]
+pub enum NanOracleArg {
+    Strict,
+    Canonicalize,
+}
+
+fn target_fn(name: &str, nan: NanOracleArg) -> Option<campaign::TargetFn> {
+    match (name, nan) {
+        ("diff_module", NanOracleArg::Canonicalize) => Some(saffron_fuzz::targets::diff_module_canonicalizing),
+        _ => saffron_fuzz::targets::by_name(name),
+    }
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let Some(target) = target_fn(&args.target) else {
+    let Some(target) = target_fn(&args.target, args.nan_oracle) else {
         anyhow::bail!("unknown fuzz target `{}` (known: {})", args.target, saffron_fuzz::targets::NAMES.join(", "));
     };
     if !(args.seconds.is_finite() && args.seconds >= 0.0) {
@@ -44,10 +58,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     opts.out_dir = args.out.clone();
     if !args.json {
         eprintln!(
-            "saffron fuzz: target {}, {}s, seed {seed}, engines: {}",
+            "saffron fuzz: target {}, {}s, seed {seed}, engines: {}, NaN oracle: {:?}",
             args.target,
             args.seconds,
-            engines_line(&args.target)
+            engines_line(&args.target),
+            args.nan_oracle
         );
     }
     // Deep wasm recursion may recurse natively in an interpreter: run the
@@ -63,6 +78,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             "target": report.target,
             "seconds": report.seconds,
             "seed": report.seed,
+            "nan_oracle": clap::ValueEnum::to_possible_value(&args.nan_oracle).map(|v| v.get_name().to_string()),
             "execs": report.execs,
             "execs_per_sec": report.execs_per_sec,
             "agreed": report.agreed,

@@ -3,7 +3,8 @@
 //!
 //! - [`engines`]: the [`engines::Engine`] trait and its three implementations.
 //! - [`generate`]: wasm-smith configuration and argument generation.
-//! - [`rewrite`]: NaN canonicalisation of conversions, minimiser passes.
+//! - [`nan_oracle`]: the spec's NaN rule, checked inside generated modules.
+//! - [`rewrite`]: the NaN oracle pass, minimiser passes.
 //! - [`diff`]: running one module everywhere and judging ([`diff::Verdict`]).
 //! - [`targets`]: fuzz target bodies shared by cargo-fuzz and `saffron fuzz`.
 //! - [`campaign`], [`minimize`]: the stable driver behind `saffron fuzz`.
@@ -13,6 +14,7 @@ pub mod engines;
 pub mod generate;
 pub mod minimize;
 pub mod module_info;
+pub mod nan_oracle;
 pub mod rewrite;
 pub mod targets;
 pub mod value;

@@ -1,18 +1,21 @@
-//! Module rewriting with wasm-encoder's `Reencode`: NaN canonicalisation of
-//! float conversions, and the structural passes the minimizer uses
-//! (dropping an export, replacing a function body by `unreachable`).
+//! Module rewriting with wasm-encoder's `Reencode`: the NaN oracle after
+//! every arithmetic float operation ([`crate::nan_oracle`]), and the
+//! structural passes the minimizer uses (dropping an export, replacing a
+//! function body by `unreachable`).
 
+use crate::nan_oracle::{self, NanOracle, Scratch, SCRATCH_LOCALS};
 use anyhow::{Context, Result};
 use std::convert::Infallible;
 use wasm_encoder::reencode::{Error as ReencodeError, Reencode};
-use wasm_encoder::{CodeSection, ExportSection, Function, Instruction, ValType};
-use wasmparser::{CompositeInnerType, Operator, Parser, Payload};
+use wasm_encoder::{CodeSection, ExportSection, Function, Instruction};
+use wasmparser::{CompositeInnerType, Parser, Payload};
 
 /// What to change while re-encoding.
 #[derive(Clone, Debug, Default)]
 pub struct Rewrite {
-    /// Follow float promote/demote (scalar and SIMD) with NaN canonicalisation.
-    pub canonicalize_conversions: bool,
+    /// Follow every arithmetic float operation (scalar and SIMD) with this
+    /// NaN oracle; `None` leaves float operations alone.
+    pub nan: Option<NanOracle>,
     /// Remove the export with this name.
     pub drop_export: Option<String>,
     /// Replace the body of the n-th defined function (0 = first in the code
@@ -56,72 +59,10 @@ fn defined_param_counts(wasm: &[u8]) -> Result<Vec<u32>> {
     Ok(out)
 }
 
-#[derive(Clone, Copy)]
-enum FloatShape {
-    F32,
-    F64,
-    F32x4,
-    F64x2,
-}
-
-/// Which conversions wasm-smith's own `canonicalize_nans` leaves alone: their
-/// NaN results are nondeterministic (canonical vs. payload-preserving).
-fn conversion_shape(op: &Operator<'_>) -> Option<FloatShape> {
-    Some(match op {
-        Operator::F32DemoteF64 => FloatShape::F32,
-        Operator::F64PromoteF32 => FloatShape::F64,
-        Operator::F32x4DemoteF64x2Zero => FloatShape::F32x4,
-        Operator::F64x2PromoteLowF32x4 => FloatShape::F64x2,
-        _ => return None,
-    })
-}
-
 struct Rewriter {
     plan: Rewrite,
     defined_params: Vec<u32>,
     next_body: usize,
-}
-
-struct Scratch {
-    f32: u32,
-    f64: u32,
-    v128: u32,
-}
-
-/// `x` on the stack -> `x == x ? x : canonical NaN` (lane-wise for SIMD).
-fn emit_canonicalize(f: &mut Function, shape: FloatShape, s: &Scratch) {
-    const NAN32: u32 = 0x7fc0_0000;
-    const NAN64: u64 = 0x7ff8_0000_0000_0000;
-    let local = match shape {
-        FloatShape::F32 => s.f32,
-        FloatShape::F64 => s.f64,
-        FloatShape::F32x4 | FloatShape::F64x2 => s.v128,
-    };
-    f.instruction(&Instruction::LocalTee(local));
-    f.instruction(&match shape {
-        FloatShape::F32 => Instruction::F32Const(f32::from_bits(NAN32).into()),
-        FloatShape::F64 => Instruction::F64Const(f64::from_bits(NAN64).into()),
-        FloatShape::F32x4 => {
-            let n = NAN32 as i128;
-            Instruction::V128Const(n | (n << 32) | (n << 64) | (n << 96))
-        }
-        FloatShape::F64x2 => {
-            let n = NAN64 as i128;
-            Instruction::V128Const(n | (n << 64))
-        }
-    });
-    f.instruction(&Instruction::LocalGet(local));
-    f.instruction(&Instruction::LocalGet(local));
-    f.instruction(&match shape {
-        FloatShape::F32 => Instruction::F32Eq,
-        FloatShape::F64 => Instruction::F64Eq,
-        FloatShape::F32x4 => Instruction::F32x4Eq,
-        FloatShape::F64x2 => Instruction::F64x2Eq,
-    });
-    f.instruction(&match shape {
-        FloatShape::F32 | FloatShape::F64 => Instruction::Select,
-        FloatShape::F32x4 | FloatShape::F64x2 => Instruction::V128Bitselect,
-    });
 }
 
 impl Reencode for Rewriter {
@@ -152,9 +93,9 @@ impl Reencode for Rewriter {
             code.function(&f);
             return Ok(());
         }
-        if !self.plan.canonicalize_conversions {
+        let Some(oracle) = self.plan.nan else {
             return wasm_encoder::reencode::utils::parse_function_body(self, code, func);
-        }
+        };
         let mut locals = Vec::new();
         let mut count = self.defined_params.get(index).copied().unwrap_or(0);
         for pair in func.get_locals_reader()? {
@@ -162,16 +103,19 @@ impl Reencode for Rewriter {
             count += n;
             locals.push((n, self.val_type(ty)?));
         }
-        let scratch = Scratch { f32: count, f64: count + 1, v128: count + 2 };
-        locals.extend([(1, ValType::F32), (1, ValType::F64), (1, ValType::V128)]);
+        let scratch = Scratch::new(count);
+        locals.extend(SCRATCH_LOCALS);
         let mut f = Function::new(locals);
         let mut reader = func.get_operators_reader()?;
         while !reader.eof() {
             let op = reader.read()?;
-            let shape = conversion_shape(&op);
+            let arithmetic = nan_oracle::arithmetic(&op);
+            if let Some(a) = arithmetic {
+                nan_oracle::emit_before(&mut f, a, &scratch);
+            }
             f.instruction(&self.instruction(op)?);
-            if let Some(shape) = shape {
-                emit_canonicalize(&mut f, shape, &scratch);
+            if let Some(a) = arithmetic {
+                nan_oracle::emit_after(&mut f, a, &scratch, oracle);
             }
         }
         code.function(&f);
@@ -188,17 +132,22 @@ mod tests {
     }
 
     #[test]
-    fn canonicalizes_promote_and_demote() {
+    fn both_oracles_cover_arithmetic_and_conversions() {
         let wasm = wat::parse_str(
-            r#"(module (func (export "d") (param f64 f32) (result f32 f64)
-                 local.get 0 f32.demote_f64 local.get 1 f64.promote_f32))"#,
+            r#"(module (func (export "d") (param f64 f32 v128) (result f32 f64 v128 f32)
+                 local.get 0 f32.demote_f64 local.get 1 f64.promote_f32
+                 local.get 2 local.get 2 f32x4.add local.get 1 f32.neg))"#,
         )
         .unwrap();
-        let out = rewrite(&wasm, &Rewrite { canonicalize_conversions: true, ..Rewrite::default() }).unwrap();
-        validate(&out);
-        let text = wasmprinter::print_bytes(&out).unwrap();
-        assert_eq!(text.matches("select").count(), 2, "{text}");
-        assert!(text.contains("local f32 f64 v128") || text.contains("(local f32 f64 v128)"), "{text}");
+        for oracle in [NanOracle::Strict, NanOracle::Canonicalize] {
+            let out = rewrite(&wasm, &Rewrite { nan: Some(oracle), ..Rewrite::default() }).unwrap();
+            validate(&out);
+            let text = wasmprinter::print_bytes(&out).unwrap();
+            // Three arithmetic operations canonicalised; `neg` is bitwise.
+            assert_eq!(text.matches("select").count(), 3, "{text}");
+            let checks = text.matches("unreachable").count();
+            assert_eq!(checks, if oracle == NanOracle::Strict { 3 } else { 0 }, "{text}");
+        }
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 use saffron_fuzz::engines::{Engine, WasmiEngine, WasmtimeEngine};
 use saffron_fuzz::module_info::ModuleInfo;
+use saffron_fuzz::nan_oracle::NanOracle;
 use saffron_fuzz::value::{FinalState, Instantiation, Outcome, Val};
 use saffron_fuzz::{Differ, Verdict};
 
@@ -92,12 +93,14 @@ fn nan_payloads_of_conversions_are_canonicalised() {
     let wat = r#"(module (memory (export "m") 1 1)
       (func (export "d") (param f64) (f32.store (i32.const 0) (f32.demote_f64 (local.get 0)))))"#;
     let wasm = wat::parse_str(wat).unwrap();
-    let plan = saffron_fuzz::rewrite::Rewrite { canonicalize_conversions: true, ..Default::default() };
-    let wasm = saffron_fuzz::rewrite::rewrite(&wasm, &plan).unwrap();
-    // Arg bytes: ratio byte 0 (-> edge value), index 6 = signalling NaN.
-    let mut d = differ(false);
-    let v = d.run(&wasm, &[0, 6]);
-    assert!(matches!(v, Verdict::Agree), "{v:?}");
+    for oracle in [NanOracle::Strict, NanOracle::Canonicalize] {
+        let plan = saffron_fuzz::rewrite::Rewrite { nan: Some(oracle), ..Default::default() };
+        let wasm = saffron_fuzz::rewrite::rewrite(&wasm, &plan).unwrap();
+        // Arg bytes: ratio byte 0 (-> edge value), index 6 = signalling NaN.
+        let mut d = differ(false);
+        let v = d.run(&wasm, &[0, 6]);
+        assert!(matches!(v, Verdict::Agree), "{oracle:?}: {v:?}");
+    }
 }
 
 #[test]
@@ -111,7 +114,7 @@ fn generated_modules_run() {
     for _ in 0..60 {
         let mut buf = vec![0u8; 1024];
         rng.fill(&mut buf);
-        let Ok((wasm, args)) = saffron_fuzz::targets::module_from_bytes(&buf) else { continue };
+        let Ok((wasm, args)) = saffron_fuzz::targets::module_from_bytes(&buf, NanOracle::Strict) else { continue };
         match d.run(&wasm, &args) {
             Verdict::Agree => agreed += 1,
             Verdict::Inconclusive(_) => {}
