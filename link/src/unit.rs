@@ -212,6 +212,10 @@ pub fn verify_wasm_unit(o: &WasmUnitOptions) -> Result<UnitReport, WasmUnitError
             solve: o.solve.clone(),
             jobs: o.jobs,
             progress: o.progress,
+            // The generated rules live in a fresh temporary file each run;
+            // the wasm unit does not use the verdict cache or shards yet.
+            cache: None,
+            shard: None,
         };
         let report = pipeline::verify("wasm", &opts).map_err(|e| WasmUnitError::Verifier(e.to_string()))?;
         expansions = report.expansions;

@@ -1,4 +1,5 @@
 //! Running the `saffron` binary built by cargo for these tests.
+#![allow(dead_code)] // each test binary uses a different part of it
 
 use std::path::Path;
 use std::process::{Command, Output};
