@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 mod fuzz;
 mod merge;
+mod recheck;
 mod run;
 mod verify;
 mod wast;
@@ -30,6 +31,8 @@ pub enum Command {
     Fuzz(fuzz::Args),
     /// Combine the JSON reports of `verify --shard K/N` jobs.
     Merge(merge::Args),
+    /// Solve the certificates of `verify --certify --certificates DIR` again.
+    Recheck(recheck::Args),
 }
 
 /// Exit code for bad input (unreadable, malformed or invalid files, bad flags).
@@ -43,6 +46,7 @@ fn main() -> ExitCode {
         Command::Verify(a) => verify::run(a),
         Command::Fuzz(a) => fuzz::run(a),
         Command::Merge(a) => merge::run(a),
+        Command::Recheck(a) => recheck::run(a),
     };
     match result {
         Ok(code) => code,

@@ -3,6 +3,7 @@
 //! Without any argument: the `opt` unit, then `aarch64`, with the default
 //! excludes.
 use saffron_verifier::cache::{self, Cache};
+use saffron_verifier::certify::CertifyOptions;
 use saffron_verifier::expand::{ExpandOptions, Filter};
 use saffron_verifier::shard::Shard;
 use saffron_verifier::load::{LoadOptions, Unit};
@@ -78,6 +79,19 @@ pub struct Args {
     /// together check every type instance exactly once (see `saffron merge`).
     #[arg(long, value_name = "K/N")]
     pub shard: Option<Shard>,
+    /// Re-check every verified instance (cached ones too) with both Z3 and
+    /// cvc5 from its exported SMT-LIB text; a solver answering sat makes the
+    /// instance an error. The summary gains cross_checked / disagreements /
+    /// unconfirmed.
+    #[arg(long)]
+    pub certify: bool,
+    /// With --certify: also write each certificate to DIR/<hash>.smt2 (for
+    /// `saffron recheck DIR`, e.g. with your own solver).
+    #[arg(long, value_name = "DIR", requires = "certify")]
+    pub certificates: Option<PathBuf>,
+    /// With --certify: time limit per solver per certificate, in seconds.
+    #[arg(long, value_name = "SECS", default_value_t = 30.0, requires = "certify")]
+    pub certify_timeout: f64,
 }
 
 /// What was checked and how: "opt: 1054 expansions, 5156 type instances
@@ -157,10 +171,16 @@ pub fn run(a: Args) -> anyhow::Result<ExitCode> {
     if !(a.timeout > 0.0 && a.timeout.is_finite()) {
         anyhow::bail!("--timeout must be a positive number of seconds");
     }
+    if !(a.certify_timeout > 0.0 && a.certify_timeout.is_finite()) {
+        anyhow::bail!("--certify-timeout must be a positive number of seconds");
+    }
     if !a.extra.is_empty() && a.unit.is_none() {
         anyhow::bail!("--extra needs --unit");
     }
     let progress = std::io::stderr().is_terminal() && !a.json;
+    if a.certify && a.unit == Some(UnitChoice::Wasm) {
+        anyhow::bail!("--certify is not available for --unit wasm yet");
+    }
     if a.op.is_some() && a.unit != Some(UnitChoice::Wasm) {
         anyhow::bail!("--op needs --unit wasm");
     }
@@ -193,6 +213,10 @@ pub fn run(a: Args) -> anyhow::Result<ExitCode> {
             progress,
             cache: (!a.no_cache).then(|| Cache::new(&a.cache_dir)),
             shard: a.shard,
+            certify: a.certify.then(|| CertifyOptions {
+                timeout: Duration::from_secs_f64(a.certify_timeout),
+                dir: a.certificates.clone(),
+            }),
         };
         if progress {
             eprintln!("verifying {}...", r.name);
@@ -219,6 +243,15 @@ fn finish(a: &Args, reports: Vec<UnitReport>) -> anyhow::Result<ExitCode> {
                 println!("{}: {}", unit_line(r), r.summary.line());
             } else {
                 eprintln!("{}", unit_line(r));
+            }
+        }
+        if a.certify {
+            println!(
+                "certificates: {} cross-checked by z3 and cvc5, {} disagreements, {} unconfirmed",
+                total.cross_checked, total.disagreements, total.unconfirmed
+            );
+            if total.disagreements > 0 {
+                println!("error: {} verified instance(s) were found satisfiable by one solver: not verified", total.disagreements);
             }
         }
         if total.replay_mismatch > 0 {

@@ -216,6 +216,7 @@ pub fn verify_wasm_unit(o: &WasmUnitOptions) -> Result<UnitReport, WasmUnitError
             // the wasm unit does not use the verdict cache or shards yet.
             cache: None,
             shard: None,
+            certify: None,
         };
         let report = pipeline::verify("wasm", &opts).map_err(|e| WasmUnitError::Verifier(e.to_string()))?;
         expansions = report.expansions;

@@ -15,6 +15,8 @@ pub mod solve;
 pub mod report;
 pub mod pipeline;
 pub mod cache;
+pub mod certify;
+pub mod recheck;
 pub mod shard;
 pub mod merge;
 pub mod paths;

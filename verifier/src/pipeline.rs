@@ -8,6 +8,7 @@
 //! worker thread has its own Z3 context (z3 0.22's thread-local context).
 
 use crate::cache::{self, Cache, Verdict};
+use crate::certify::{self, CertifyOptions, Status};
 use crate::expand::{expand, ExpandError, ExpandOptions};
 use crate::instantiate::{instantiate, Instance, InstanceBody};
 use crate::ir::{BvBinOp, Expr, Query};
@@ -35,6 +36,8 @@ pub struct VerifyOptions {
     pub cache: Option<Cache>,
     /// Check only this shard's instances.
     pub shard: Option<Shard>,
+    /// Re-check every verified instance with both solvers (see [`certify`]).
+    pub certify: Option<CertifyOptions>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -81,7 +84,10 @@ pub fn verify(unit_name: &str, opts: &VerifyOptions) -> Result<UnitReport, Pipel
             items.into_iter().filter(|it| splitter.keeps(shard, &it.rule, &it.chain, &it.instance.types)).collect()
         }
     };
-    let mut results = check_all(&pool, items, &opts.solve, opts.cache.as_ref(), opts.progress);
+    let mut results = check_all(&pool, &items, &opts.solve, opts.cache.as_ref(), opts.progress);
+    if let Some(c) = &opts.certify {
+        certify_all(&pool, &items, &mut results, c, opts.progress);
+    }
     let codegen = opts.load.unit.as_ref().and_then(|_| crate::load::cranelift_codegen_dir(opts.load.cranelift_dir.as_deref()).ok());
     let paths = crate::paths::Relativizer::new(codegen.as_deref(), program.generated_dir());
     results.iter_mut().for_each(|r| paths.result(r));
@@ -117,7 +123,7 @@ pub fn estimated_cost(q: &Query) -> u64 {
 /// Checks every item on `pool`, most expensive first; results in input order.
 pub fn check_all(
     pool: &rayon::ThreadPool,
-    items: Vec<WorkItem>,
+    items: &[WorkItem],
     opts: &SolveOptions,
     cache: Option<&Cache>,
     progress: bool,
@@ -168,6 +174,55 @@ pub fn check_all(
         .into_iter()
         .map(|r| r.expect("every item checked"))
         .collect()
+}
+
+/// Gives every verified instance its certificate (cached verdicts too: the
+/// query is rebuilt either way). A disagreement turns the instance into an
+/// `error`: one solver, or the export, is wrong, so nothing is verified.
+pub fn certify_all(
+    pool: &rayon::ThreadPool,
+    items: &[WorkItem],
+    results: &mut [InstanceResult],
+    opts: &CertifyOptions,
+    progress: bool,
+) {
+    let todo: Vec<usize> = (0..items.len())
+        .filter(|&i| results[i].outcome == "verified" && matches!(items[i].instance.body, InstanceBody::Query(_)))
+        .collect();
+    let bar = if progress { ProgressBar::new(todo.len() as u64).with_message("certifying") } else { ProgressBar::hidden() };
+    let certificates: Vec<(usize, Result<certify::Certificate, String>)> = pool.install(|| {
+        todo.par_iter()
+            .map(|&i| {
+                let InstanceBody::Query(q) = &items[i].instance.body else { unreachable!("filtered above") };
+                let r = results[i].query_hash.clone().unwrap_or_default();
+                let c = solve::correctness_smt2(q).map(|text| {
+                    if let Some(dir) = &opts.dir {
+                        let head = certify::header(&results[i].rule, &results[i].span.to_string(), &results[i].types, &r);
+                        if let Err(e) = certify::write(dir, &head, &text) {
+                            warn_once(&format!("cannot write certificates in {}: {e}", dir.display()));
+                        }
+                    }
+                    certify::certify_text(r, &text, opts.timeout)
+                });
+                bar.inc(1);
+                (i, c)
+            })
+            .collect()
+    });
+    bar.finish_and_clear();
+    for (i, c) in certificates {
+        let r = &mut results[i];
+        match c {
+            Ok(c) => {
+                if c.status == Status::Disagreement {
+                    r.outcome = "error";
+                    r.reason = Some(format!("solvers disagree on the exported query: {}", c.describe()));
+                }
+                r.certificate = Some(c);
+            }
+            Err(e) => r.reason = Some(format!("no certificate: cannot export the query ({e})")),
+        }
+    }
 }
 
 /// Checks one item, from the cache when it holds the query's verdict.

@@ -30,6 +30,10 @@ pub struct InstanceResult {
     /// The hash of the query's content (see `cache::query_hash`), if the
     /// instance reached the solver stage.
     pub query_hash: Option<String>,
+    /// With `--certify`, for verified instances: both solvers' answers on
+    /// the exported correctness query (see `certify`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub certificate: Option<crate::certify::Certificate>,
 }
 
 /// Where an instance's outcome came from.
@@ -84,6 +88,7 @@ impl InstanceResult {
             counterexample,
             source: Source::Front,
             query_hash: None,
+            certificate: None,
         }
     }
 
@@ -111,6 +116,13 @@ pub struct Summary {
     pub cached: usize,
     /// Instances a solver decided in this run.
     pub solved: usize,
+    /// With `--certify`: verified instances both solvers re-proved from
+    /// the exported text, ...
+    pub cross_checked: usize,
+    /// ... instances a solver found satisfiable after all (not verified),
+    pub disagreements: usize,
+    /// ... and verified instances a solver could not re-decide.
+    pub unconfirmed: usize,
 }
 
 impl Summary {
@@ -119,6 +131,9 @@ impl Summary {
         for r in results {
             let mismatch = matches!(r.counterexample.as_ref().map(|c| &c.replay), Some(ReplayStatus::Mismatch(_)));
             s.count(r.outcome, mismatch, r.source);
+            if let Some(c) = &r.certificate {
+                s.certified(c.status);
+            }
         }
         s
     }
@@ -145,6 +160,16 @@ impl Summary {
         self.failed = self.counterexample + self.error;
     }
 
+    /// Counts one certificate.
+    pub fn certified(&mut self, status: crate::certify::Status) {
+        use crate::certify::Status;
+        match status {
+            Status::CrossChecked => self.cross_checked += 1,
+            Status::Disagreement => self.disagreements += 1,
+            Status::Unconfirmed => self.unconfirmed += 1,
+        }
+    }
+
     pub fn add(&mut self, o: &Summary) {
         self.verified += o.verified;
         self.failed += o.failed;
@@ -158,6 +183,9 @@ impl Summary {
         self.total += o.total;
         self.cached += o.cached;
         self.solved += o.solved;
+        self.cross_checked += o.cross_checked;
+        self.disagreements += o.disagreements;
+        self.unconfirmed += o.unconfirmed;
     }
 
     /// The contract's closing line.

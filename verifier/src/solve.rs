@@ -8,7 +8,7 @@
 //! `lhs ∧ rhs_assumptions` is sat (not vacuous).
 
 pub mod build;
-mod cvc5;
+pub(crate) mod cvc5;
 mod race;
 mod split;
 #[cfg(test)]
@@ -165,6 +165,14 @@ fn correctness_solver(enc: &Encoded, budget: Duration, rlimit: Option<u32>) -> S
     s
 }
 
+/// The SMT-LIB text of `q`'s correctness query (what a certificate
+/// re-checks): side conditions, left side, right-side assumptions and the
+/// negated obligations, as Z3 prints them, ending in `(check-sat)`.
+pub fn correctness_smt2(q: &Query) -> Result<String, String> {
+    let enc = encode::encode_with(q, encode::Facts::LhsAndRhs).map_err(|e| e.to_string())?;
+    Ok(correctness_solver(&enc, Duration::from_secs(1), None).to_smt2())
+}
+
 /// The counterexample in the model of `s`, a correctness query Z3 found sat.
 fn counterexample(q: &Query, enc: &Encoded, s: &Solver) -> Outcome {
     match s.get_model() {
@@ -184,7 +192,7 @@ fn check_raced(s: &Solver, pure_bv: bool, budget: Duration, decisive: fn(&cvc5::
     }
     // Printed before the check: afterwards Z3 prints its preprocessed
     // (bit-blasted) assertions instead.
-    race::run(s, s.to_smt2(), budget, decisive)
+    race::run(s, crate::certify::portable(&s.to_smt2()), budget, decisive)
 }
 
 /// How a query with symbolic shift/rotate amounts spends its budget.

@@ -20,6 +20,31 @@ pub struct Difference {
     pub vars: Vec<VarId>,
 }
 
+impl Difference {
+    /// The difference in plain words where both sides are trap states
+    /// ("CLIF traps, the aarch64 code does not"), else `None`. Cranelift's
+    /// shipped specs name CLIF's trap state `clif_trap` and the machine's
+    /// `exec_trap`; `unit` names the machine.
+    pub fn in_words(&self, unit: &str) -> Option<String> {
+        let (l, lv) = self.left.split_once(" = ")?;
+        let (r, rv) = self.right.split_once(" = ")?;
+        let who = |name: &str| -> Option<String> {
+            if !name.ends_with("trap") {
+                return None;
+            }
+            Some(if name.starts_with("clif") { "CLIF".to_string() } else { format!("the {unit} code") })
+        };
+        let traps = |v: &str| match v {
+            "true" => Some(true),
+            "false" => Some(false),
+            _ => None,
+        };
+        let (lw, rw, lt, rt) = (who(l)?, who(r)?, traps(lv)?, traps(rv)?);
+        let verb = |t: bool| if t { "traps" } else { "does not trap" };
+        Some(format!("{lw} {}, {rw} {}", verb(lt), verb(rt)))
+    }
+}
+
 /// Whether an input named `name` is one a reader wrote: pattern variables
 /// have plain names; numbered arguments (`sdiv.arg0#1`) are the verifier's
 /// own and type widths (`ty.bits`) are in the type instance already.
@@ -68,5 +93,24 @@ fn describe(q: &Query, values: &[Option<Value>], id: ExprId) -> (String, Vec<Var
             Expr::ZeroExt { arg, .. } | Expr::SignExt { arg, .. } | Expr::Extract { arg, .. } => at = *arg,
             _ => return (value, vec![]),
         }
+    }
+}
+
+#[cfg(test)]
+mod words_tests {
+    use super::Difference;
+
+    fn d(left: &str, right: &str) -> Difference {
+        Difference { left: left.into(), right: right.into(), vars: vec![] }
+    }
+
+    #[test]
+    fn trap_states_read_as_words_and_other_values_do_not() {
+        assert_eq!(
+            d("clif_trap = true", "exec_trap = false").in_words("aarch64").as_deref(),
+            Some("CLIF traps, the aarch64 code does not trap")
+        );
+        assert_eq!(d("result = #x80", "rd = #x00").in_words("aarch64"), None);
+        assert_eq!(d("clif_trap = ?", "exec_trap = false").in_words("aarch64"), None);
     }
 }

@@ -26,7 +26,7 @@ pub fn text(r: &UnitReport, verbose: bool) -> String {
             let _ = writeln!(out, "  chain: {}", i.chain.join(" -> "));
         }
         if let Some(cx) = &i.counterexample {
-            let lines = counterexample(cx, &i.span.to_string(), verbose);
+            let lines = counterexample(cx, &r.unit, &i.span.to_string(), verbose);
             out.push_str(&lines.join("\n"));
             out.push('\n');
         }
@@ -36,13 +36,16 @@ pub fn text(r: &UnitReport, verbose: bool) -> String {
 
 /// The lines of one counterexample after its header and chain (which take
 /// two of the [`MAX_LINES`]).
-fn counterexample(cx: &Counterexample, rule_span: &str, verbose: bool) -> Vec<String> {
+fn counterexample(cx: &Counterexample, unit: &str, rule_span: &str, verbose: bool) -> Vec<String> {
     let mut head = Vec::new();
     if let ReplayStatus::Mismatch(m) = &cx.replay {
         head.push(format!("  error: replay disagrees with the solver: {m}"));
     }
     for d in &cx.differs {
-        head.push(format!("  differs: {}  vs  {}", d.left, d.right));
+        match d.in_words(unit) {
+            Some(words) => head.push(format!("  differs: {words} ({}  vs  {})", d.left, d.right)),
+            None => head.push(format!("  differs: {}  vs  {}", d.left, d.right)),
+        }
     }
     let inputs: Vec<_> = cx.inputs.iter().filter(|b| verbose || b.relevant).collect();
     if !inputs.is_empty() {

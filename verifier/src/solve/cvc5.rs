@@ -62,9 +62,8 @@ pub fn available() -> bool {
     binary().is_some()
 }
 
-/// Runs cvc5 on `smt2` (a complete script ending in `(check-sat)`); the
-/// verifier itself runs cvc5 beside Z3 (see `super::race`).
-#[cfg(test)]
+/// Runs cvc5 on `smt2` (a complete script ending in `(check-sat)`): for
+/// certificates; the verifier itself runs cvc5 beside Z3 (see `super::race`).
 pub fn check(smt2: &str, timeout: Duration) -> Answer {
     let mut child = match spawn(timeout) {
         Ok(c) => c,
