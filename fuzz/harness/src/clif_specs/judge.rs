@@ -1,0 +1,235 @@
+//! Is a native outcome allowed by the spec?
+//!
+//! The question is satisfiability: with the inputs, the trap flag and the
+//! native result fixed, do the probe query's facts (the instruction's spec,
+//! the state defaults, and -- when the call returned -- the probe's
+//! comparison) have a model? The concrete evaluator answers it fast when the
+//! remaining variables are *defined* by the facts (`(= low ...)`,
+//! `(= produces_nan (fp.isNaN result))`, state defaults): those are filled
+//! in by propagation and the whole query is evaluated. If that assignment
+//! fails -- a spec that leaves a choice open, or a genuine disagreement --
+//! the solver decides.
+
+use super::probe::SpecCase;
+use saffron_verifier::encode::dag;
+use saffron_verifier::ir::{Condition, Const, Expr, ExprId, Query, Sort, VarId};
+use saffron_verifier::replay::{self, Bits, Model, Value};
+use saffron_verifier::solve::{self, Outcome, SolveOptions};
+use std::collections::HashMap;
+
+/// What the native code did, as the query sees it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Native {
+    Returned(Bits),
+    Trapped,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Verdict {
+    /// Allowed; `by_solver` when the concrete assignment did not settle it.
+    Allowed { by_solver: bool },
+    Disallowed,
+    /// The solver gave up (timeout or unknown).
+    Undecided(String),
+}
+
+/// The query's expression order and canonical ids, computed once per case.
+pub struct Prepared {
+    order: Vec<ExprId>,
+    canon: Vec<ExprId>,
+}
+
+pub fn prepare(q: &Query) -> Result<Prepared, String> {
+    let order = dag::topo_order(q)?;
+    let canon = dag::canonical_ids(q, &order);
+    Ok(Prepared { order, canon })
+}
+
+fn facts<'a>(q: &'a Query, returned: bool) -> impl Iterator<Item = &'a Condition> {
+    let obligations: &[Condition] = if returned { &q.obligations } else { &[] };
+    q.lhs_conditions.iter().chain(&q.rhs_assumptions).chain(obligations)
+}
+
+/// Fixed values of a judgement: the inputs plus what the native code did.
+fn pinned(case: &SpecCase, inputs: &HashMap<VarId, Value>, native: &Native) -> HashMap<VarId, Value> {
+    let mut known = inputs.clone();
+    if let Some(t) = case.clif_trap {
+        known.insert(t, Value::Bool(*native == Native::Trapped));
+    }
+    if let Native::Returned(bits) = native {
+        known.insert(case.native, Value::Bv(bits.clone()));
+    }
+    known
+}
+
+pub fn judge(case: &SpecCase, prep: &Prepared, inputs: &HashMap<VarId, Value>, native: &Native, solve_opts: &SolveOptions) -> Verdict {
+    let known = pinned(case, inputs, native);
+    let returned = matches!(native, Native::Returned(_));
+    if concrete_holds(&case.query, prep, known.clone(), returned, native) {
+        return Verdict::Allowed { by_solver: false };
+    }
+    match solve::check(&pinned_query(&case.query, &known, returned), solve_opts) {
+        Outcome::Inapplicable | Outcome::Verified => Verdict::Disallowed,
+        Outcome::Counterexample(_) => Verdict::Allowed { by_solver: true },
+        other => Verdict::Undecided(format!("{}: {other:?}", other.word())),
+    }
+}
+
+/// The spec's own answer at these inputs (result, trap), where the facts
+/// determine it; for the mismatch report.
+pub fn spec_answer(case: &SpecCase, prep: &Prepared, inputs: &HashMap<VarId, Value>) -> (Option<Value>, Option<Value>) {
+    let mut known = inputs.clone();
+    propagate(&case.query, prep, &mut known, false);
+    (known.get(&case.result).cloned(), case.clif_trap.and_then(|t| known.get(&t).cloned()))
+}
+
+fn value_of<'a>(vals: &'a [Option<Value>], prep: &Prepared, e: ExprId) -> Option<&'a Value> {
+    vals[prep.canon[e.0 as usize].0 as usize].as_ref()
+}
+
+/// Fills in variables the facts define, until nothing changes.
+fn propagate(q: &Query, prep: &Prepared, known: &mut HashMap<VarId, Value>, returned: bool) {
+    loop {
+        let vals = replay::partial_values(q, &prep.order, &prep.canon, known);
+        let before = known.len();
+        for c in facts(q, returned) {
+            define(q, prep, &vals, c.expr, known);
+        }
+        if known.len() == before {
+            return;
+        }
+    }
+}
+
+/// One fact that must hold: learn the variables it defines.
+fn define(q: &Query, prep: &Prepared, vals: &[Option<Value>], e: ExprId, known: &mut HashMap<VarId, Value>) {
+    let unknown_var = |x: ExprId, known: &HashMap<VarId, Value>| match q.expr(x) {
+        Expr::Var(v) if !known.contains_key(v) => Some(*v),
+        _ => None,
+    };
+    match q.expr(e) {
+        Expr::Var(v) if !known.contains_key(v) => {
+            known.insert(*v, Value::Bool(true));
+        }
+        Expr::Not(a) => {
+            if let Some(v) = unknown_var(*a, known) {
+                known.insert(v, Value::Bool(false));
+            }
+        }
+        Expr::And(xs) => xs.iter().for_each(|x| define(q, prep, vals, *x, known)),
+        Expr::Imp(a, b) if value_of(vals, prep, *a) == Some(&Value::Bool(true)) => define(q, prep, vals, *b, known),
+        Expr::Ite(c, a, b) => match value_of(vals, prep, *c) {
+            Some(Value::Bool(true)) => define(q, prep, vals, *a, known),
+            Some(Value::Bool(false)) => define(q, prep, vals, *b, known),
+            _ => {}
+        },
+        Expr::Eq(a, b) => {
+            for (x, y) in [(*a, *b), (*b, *a)] {
+                let Some(val) = value_of(vals, prep, y).cloned() else { continue };
+                if let Some(v) = unknown_var(x, known) {
+                    known.insert(v, val);
+                    return;
+                }
+                // `(= (concat hi lo) known)` with `hi` known defines `lo`.
+                if let (Expr::Concat(hi, lo), Value::Bv(bits)) = (q.expr(x), &val) {
+                    if let (Some(Value::Bv(h)), Some(v)) = (value_of(vals, prep, *hi), unknown_var(*lo, known)) {
+                        let lo_width = bits.width() - h.width();
+                        if lo_width > 0 {
+                            known.insert(v, Value::Bv(bits.extract(lo_width - 1, 0)));
+                            return;
+                        }
+                    }
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+fn default_value(sort: Sort) -> Value {
+    match sort {
+        Sort::Bool => Value::Bool(false),
+        Sort::Int => Value::Int(0),
+        Sort::BitVec(w) => Value::Bv(Bits::new(w, 0)),
+    }
+}
+
+fn quiet_nan(width: u32) -> Bits {
+    match width {
+        32 => Bits::new(32, 0x7fc0_0000),
+        _ => Bits::new(width, 0x7ff8_0000_0000_0000),
+    }
+}
+
+/// Propagate, default the rest, evaluate every fact.
+fn concrete_holds(q: &Query, prep: &Prepared, mut known: HashMap<VarId, Value>, returned: bool, native: &Native) -> bool {
+    propagate(q, prep, &mut known, returned);
+    let vars: Vec<Value> =
+        (0..q.vars.len() as u32).map(|i| known.get(&VarId(i)).cloned().unwrap_or_else(|| default_value(q.var(VarId(i)).sort))).collect();
+    // Where an operation's result is a NaN, the IR leaves its bits open: take
+    // the native NaN when there is one (the likeliest legal choice), else a
+    // quiet NaN; the solver is asked if this choice fails.
+    let full: HashMap<VarId, Value> = vars.iter().enumerate().map(|(i, v)| (VarId(i as u32), v.clone())).collect();
+    let vals = replay::partial_values(q, &prep.order, &prep.canon, &full);
+    let mut witnesses = HashMap::new();
+    for &id in &prep.order {
+        let width = match q.expr(id) {
+            Expr::FpUn(_, a) | Expr::FpBin(_, a, _) => match value_of(&vals, prep, *a) {
+                Some(Value::Bv(b)) => b.width(),
+                _ => continue,
+            },
+            Expr::ToFp { width, .. } | Expr::FpToFp { width, .. } => *width,
+            Expr::FpToBv { width, .. } => {
+                witnesses.insert(prep.canon[id.0 as usize], Bits::new(*width, 0));
+                continue;
+            }
+            _ => continue,
+        };
+        let nan = match native {
+            Native::Returned(b) if b.width() == width => b.clone(),
+            _ => quiet_nan(width),
+        };
+        witnesses.insert(prep.canon[id.0 as usize], nan);
+    }
+    let model = Model { vars, witnesses };
+    let Ok(ev) = replay::evaluate(q, &model) else { return false };
+    ev.lhs_conditions.iter().all(|b| *b) && ev.rhs_assumptions.iter().all(|b| *b) && (!returned || ev.obligations.iter().all(|b| *b))
+}
+
+/// The query "these facts with these values" for the solver: satisfiable
+/// (a counterexample of the trivially false obligation) iff allowed.
+fn pinned_query(q: &Query, known: &HashMap<VarId, Value>, returned: bool) -> Query {
+    let mut out = q.clone();
+    let mut conditions: Vec<Condition> = facts(q, returned).cloned().collect();
+    let span = q.span.clone();
+    let mut keys: Vec<&VarId> = known.keys().collect();
+    keys.sort();
+    for v in keys {
+        let c = match &known[v] {
+            Value::Bool(b) => Const::Bool(*b),
+            Value::Int(i) => Const::Int(*i),
+            Value::Bv(b) => Const::BitVec { width: b.width(), value: b.to_u128().unwrap_or(0) },
+        };
+        let var = push(&mut out, Expr::Var(*v));
+        let cst = push(&mut out, Expr::Const(c));
+        let eq = push(&mut out, Expr::Eq(var, cst));
+        conditions.push(Condition { expr: eq, span: span.clone(), what: format!("fuzz input {}", q.var(*v).name) });
+    }
+    let no = push(&mut out, Expr::Const(Const::Bool(false)));
+    out.lhs_conditions = conditions;
+    out.rhs_assumptions = Vec::new();
+    out.obligations = vec![Condition { expr: no, span, what: "native outcome is allowed".into() }];
+    out
+}
+
+fn push(q: &mut Query, e: Expr) -> ExprId {
+    q.exprs.push(e);
+    ExprId(q.exprs.len() as u32 - 1)
+}
+
+/// Whether the spec has any model with the compile-time values `fixed`
+/// (condition code, immediates): e.g. the `fcmp` spec only covers six of
+/// the condition codes.
+pub fn applicable(case: &SpecCase, fixed: &HashMap<VarId, Value>, solve_opts: &SolveOptions) -> bool {
+    !matches!(solve::check(&pinned_query(&case.query, fixed, false), solve_opts), Outcome::Inapplicable | Outcome::Verified)
+}
