@@ -148,13 +148,16 @@ fn print_clif_specs(r: &saffron_fuzz::clif_specs::Report) {
         "{} executions in {:.1}s ({:.0}/s), {} functions; {} of {} specs covered, widths {:?}",
         r.execs, r.seconds, r.execs_per_sec, r.functions, r.specs_covered, r.specs_total, r.widths_covered
     );
-    println!("solver: {} calls, {} ms, {} undecided", r.solver_calls, r.solver_ms, r.undecided);
+    println!(
+        "setup {:.1}s; solver: {} calls, {} ms, {} undecided; by instruction: {:?}",
+        r.setup_seconds, r.solver_calls, r.solver_ms, r.undecided, r.solver_calls_by_inst
+    );
     for n in &r.not_covered {
         println!("not covered: {}: {}", n.inst, n.reason);
     }
     println!("{} mismatching executions, {} shown", r.mismatching_execs, r.mismatches.len());
     for m in &r.mismatches {
-        println!("\nMISMATCH {} [{}]: {}", m.inst, m.types, m.verdict);
+        println!("\nMISMATCH {} [{}]: {}", m.function, m.types, m.verdict);
         println!("{}", m.clif.trim_end());
         for i in &m.inputs {
             println!("  {i}");

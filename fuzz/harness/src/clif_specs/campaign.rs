@@ -13,7 +13,7 @@ use saffron_verifier::ir::VarId;
 use saffron_verifier::replay::{Bits, Value};
 use saffron_verifier::solve::SolveOptions;
 use serde::Serialize;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -35,7 +35,10 @@ const EXAMPLES_PER_SHAPE: usize = 1;
 #[derive(Clone, Debug, Serialize)]
 pub struct SpecMismatch {
     pub inst: String,
+    /// The verifier's type instance.
     pub types: String,
+    /// The compiled function in one line (CLIF types, condition, immediates).
+    pub function: String,
     pub clif: String,
     pub inputs: Vec<String>,
     pub native: String,
@@ -64,6 +67,9 @@ pub struct Report {
     /// Outcomes the concrete evaluator could not settle, and their time.
     pub solver_calls: u64,
     pub solver_ms: u64,
+    pub solver_calls_by_inst: BTreeMap<String, u64>,
+    /// Loading the specs, building and compiling the functions.
+    pub setup_seconds: f64,
     /// Outcomes neither could decide (solver timeout): not agreements.
     pub undecided: u64,
 }
@@ -71,6 +77,7 @@ pub struct Report {
 /// One compiled function and what judging it needs.
 struct Runnable {
     case: usize,
+    function: String,
     shape: Shape,
     clif: String,
     func: NativeFn,
@@ -176,17 +183,18 @@ pub fn run(opts: &Options) -> Result<Report, String> {
             }
             Ok(list) => {
                 for (shape, fixed) in list {
+                    let function = shape.describe(case, opcode);
                     if !fixed.is_empty() && !judge::applicable(case, &fixed, &solve_opts) {
-                        fail(format!("the spec does not apply with these immediates {:?}", shape.cond.map(|_| "(condition code)")));
+                        fail(format!("{function}: the spec has no model with this condition code or immediate"));
                         continue;
                     }
                     match clif_func::build(case, opcode, &shape, funcs.len() as u32, frontend) {
                         Ok(f) => {
-                            pending.push((ci, shape, f.display().to_string(), fixed));
+                            pending.push((ci, function, shape, f.display().to_string(), fixed));
                             funcs.push(f);
                         }
                         Err(r) => {
-                            fail(r);
+                            fail(format!("{function}: {r}"));
                         }
                     }
                 }
@@ -195,12 +203,12 @@ pub fn run(opts: &Options) -> Result<Report, String> {
     }
     let compiled = native::compile(isa, funcs)?;
     let mut runnables = Vec::new();
-    for ((case, shape, clif, fixed), (func, err)) in pending.into_iter().zip(compiled.functions.iter().zip(&compiled.errors)) {
+    for ((case, function, shape, clif, fixed), (func, err)) in pending.into_iter().zip(compiled.functions.iter().zip(&compiled.errors)) {
         match (func, err) {
-            (Some(func), _) => runnables.push(Runnable { case, shape, clif, func: *func, fixed }),
+            (Some(func), _) => runnables.push(Runnable { case, function, shape, clif, func: *func, fixed }),
             (None, e) => {
                 let c = &probe.cases[case];
-                reasons.entry(c.inst.clone()).or_default().insert(format!("{}: {}", c.types, e.clone().unwrap_or_default()));
+                reasons.entry(c.inst.clone()).or_default().insert(format!("{function}: {}", e.clone().unwrap_or_default()));
             }
         }
     }
@@ -227,6 +235,8 @@ pub fn run(opts: &Options) -> Result<Report, String> {
         mismatches: Vec::new(),
         solver_calls: 0,
         solver_ms: 0,
+        solver_calls_by_inst: BTreeMap::new(),
+        setup_seconds: start.elapsed().as_secs_f64(),
         undecided: 0,
     };
     let mut widths = BTreeSet::new();
@@ -245,15 +255,21 @@ pub fn run(opts: &Options) -> Result<Report, String> {
             }
             let case = &probe.cases[r.case];
             let prep = prepared[r.case].as_ref().expect("prepared above");
-            let batch: Vec<[u64; PARAMS]> = (0..BATCH)
-                .map(|_| {
-                    let mut a = [0u64; PARAMS];
-                    for (k, t) in r.shape.operands.iter().enumerate() {
-                        a[k] = inputs::operand(&mut rng, *t);
-                    }
-                    a
-                })
-                .collect();
+            // The first round sweeps the edge values deterministically;
+            // later rounds draw edge and random values.
+            let batch: Vec<[u64; PARAMS]> = if round == 0 {
+                inputs::edge_sweep(&mut rng, &r.shape.operands)
+            } else {
+                (0..BATCH)
+                    .map(|_| {
+                        let mut a = [0u64; PARAMS];
+                        for (k, t) in r.shape.operands.iter().enumerate() {
+                            a[k] = inputs::operand(&mut rng, *t);
+                        }
+                        a
+                    })
+                    .collect()
+            };
             let outcomes = native::run_batch(r.func, &batch)?;
             for (args, outcome) in batch.iter().zip(outcomes) {
                 report.execs += 1;
@@ -269,6 +285,7 @@ pub fn run(opts: &Options) -> Result<Report, String> {
                         let v = judge::judge(case, prep, &inputs, &native, &solve_opts);
                         if matches!(v, Verdict::Allowed { by_solver: true } | Verdict::Disallowed | Verdict::Undecided(_)) {
                             report.solver_calls += 1;
+                            *report.solver_calls_by_inst.entry(case.inst.clone()).or_default() += 1;
                             report.solver_ms += t.elapsed().as_millis() as u64;
                         }
                         v
@@ -321,10 +338,11 @@ fn describe(
     let show = |v: Option<Value>| v.map(|v| v.to_string()).unwrap_or_else(|| "not determined by the facts alone".into());
     let mut names: Vec<String> = inputs.iter().map(|(v, x)| format!("{} = {x}", case.query.var(*v).name)).collect();
     names.sort();
-    names.push(format!("native arguments = {:#x?}", &args[..r.shape.operands.len()]));
+    names.push(format!("native arguments = {:x?}", &args[..r.shape.operands.len()]));
     SpecMismatch {
         inst: case.inst.clone(),
         types: case.types.clone(),
+        function: r.function.clone(),
         clif: r.clif.clone(),
         inputs: names,
         native: match outcome {

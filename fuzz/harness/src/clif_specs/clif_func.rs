@@ -171,13 +171,12 @@ pub fn build(case: &SpecCase, opcode: Opcode, shape: &Shape, index: u32, fronten
         let data = instruction(case, opcode, shape, &vals, flags)?;
         let (inst, dfg) = b.ins().build(data, shape.ctrl);
         let result = dfg.inst_results(inst).first().copied();
-        let ret = match (result, shape.result) {
-            (Some(v), Some(t)) => widen(&mut b, v, t),
-            _ => b.ins().iconst(types::I64, 0),
-        };
-        if opcode.is_terminator() {
-            // `trap` ends the block itself.
-        } else {
+        // A terminator (`trap`) ends the block itself; nothing is returned.
+        if !opcode.is_terminator() {
+            let ret = match (result, shape.result) {
+                (Some(v), Some(t)) => widen(&mut b, v, t),
+                _ => b.ins().iconst(types::I64, 0),
+            };
             b.ins().return_(&[ret]);
         }
         b.finalize(frontend);
@@ -185,4 +184,25 @@ pub fn build(case: &SpecCase, opcode: Opcode, shape: &Shape, index: u32, fronten
     let flags = cranelift_codegen::settings::Flags::new(cranelift_codegen::settings::builder());
     cranelift_codegen::verify_function(&func, &flags).map_err(|e| format!("CLIF verifier: {e}"))?;
     Ok(func)
+}
+
+impl Shape {
+    /// The function in one line, e.g. `icmp.i32 SignedLessThan (i32, i32) -> i8`.
+    pub fn describe(&self, case: &SpecCase, opcode: Opcode) -> String {
+        let mut s = opcode.to_string();
+        if self.ctrl != types::INVALID {
+            s.push_str(&format!(".{}", self.ctrl));
+        }
+        for a in &case.args {
+            if let (ArgKind::IntCC(vs) | ArgKind::FloatCC(vs), Some(i)) = (&a.kind, self.cond) {
+                s.push_str(&format!(" {}", vs.get(i).map(String::as_str).unwrap_or("?")));
+            }
+        }
+        for imm in &self.imms {
+            s.push_str(&format!(" imm {imm:#x}"));
+        }
+        let ops: Vec<String> = self.operands.iter().map(|t| t.to_string()).collect();
+        let res = self.result.map(|t| t.to_string()).unwrap_or_else(|| "()".into());
+        format!("{s} ({}) -> {res}", ops.join(", "))
+    }
 }

@@ -88,3 +88,23 @@ pub fn operand(rng: &mut SplitMix64, ty: Type) -> u64 {
     };
     (value & mask(w)) | (rng.next_u64() & !mask(w))
 }
+
+/// Every edge value of every operand once (the other operands drawn as in
+/// [`operand`]); one all-random input when there are no operands.
+pub fn edge_sweep(rng: &mut SplitMix64, operands: &[Type]) -> Vec<[u64; 3]> {
+    let mut out = Vec::new();
+    for (k, ty) in operands.iter().enumerate() {
+        for e in edges(*ty) {
+            let mut a = [0u64; 3];
+            for (j, t) in operands.iter().enumerate() {
+                a[j] = operand(rng, *t);
+            }
+            a[k] = (e & mask(ty.bits())) | (rng.next_u64() & !mask(ty.bits()));
+            out.push(a);
+        }
+    }
+    if out.is_empty() {
+        out.push([rng.next_u64(), rng.next_u64(), rng.next_u64()]);
+    }
+    out
+}

@@ -33,16 +33,51 @@ pub enum Verdict {
     Undecided(String),
 }
 
-/// The query's expression order and canonical ids, computed once per case.
+/// Per-case facts about the query's expressions, computed once.
 pub struct Prepared {
     order: Vec<ExprId>,
     canon: Vec<ExprId>,
+    /// Bit width of each bitvector expression.
+    widths: Vec<Option<u32>>,
+    /// The variables each expression depends on, sorted.
+    deps: Vec<Vec<VarId>>,
 }
 
 pub fn prepare(q: &Query) -> Result<Prepared, String> {
     let order = dag::topo_order(q)?;
     let canon = dag::canonical_ids(q, &order);
-    Ok(Prepared { order, canon })
+    let mut widths = vec![None; q.exprs.len()];
+    let mut deps: Vec<Vec<VarId>> = vec![Vec::new(); q.exprs.len()];
+    for &id in &order {
+        let e = q.expr(id);
+        let w = |x: &ExprId| widths[x.0 as usize];
+        widths[id.0 as usize] = match e {
+            Expr::Var(v) => match q.var(*v).sort {
+                Sort::BitVec(n) => Some(n),
+                _ => None,
+            },
+            Expr::Const(Const::BitVec { width, .. }) => Some(*width),
+            Expr::BvUn(_, a) | Expr::BvBin(_, a, _) | Expr::FpUn(_, a) | Expr::FpBin(_, a, _) | Expr::Ite(_, a, _) => w(a),
+            Expr::Extract { hi, lo, .. } => Some(hi - lo + 1),
+            Expr::Concat(a, b) => w(a).zip(w(b)).map(|(x, y)| x + y),
+            Expr::ZeroExt { width, .. }
+            | Expr::SignExt { width, .. }
+            | Expr::Int2Bv { width, .. }
+            | Expr::FpConst { width, .. }
+            | Expr::ToFp { width, .. }
+            | Expr::FpToFp { width, .. }
+            | Expr::FpToBv { width, .. } => Some(*width),
+            _ => None,
+        };
+        let mut d: Vec<VarId> = match e {
+            Expr::Var(v) => vec![*v],
+            _ => dag::operands(e).iter().flat_map(|a| deps[a.0 as usize].iter().copied()).collect(),
+        };
+        d.sort();
+        d.dedup();
+        deps[id.0 as usize] = d;
+    }
+    Ok(Prepared { order, canon, widths, deps })
 }
 
 fn facts<'a>(q: &'a Query, returned: bool) -> impl Iterator<Item = &'a Condition> {
@@ -79,30 +114,45 @@ pub fn judge(case: &SpecCase, prep: &Prepared, inputs: &HashMap<VarId, Value>, n
 /// determine it; for the mismatch report.
 pub fn spec_answer(case: &SpecCase, prep: &Prepared, inputs: &HashMap<VarId, Value>) -> (Option<Value>, Option<Value>) {
     let mut known = inputs.clone();
-    propagate(&case.query, prep, &mut known, false);
+    propagate(&case.query, prep, &mut known, false, &Native::Trapped);
     (known.get(&case.result).cloned(), case.clif_trap.and_then(|t| known.get(&t).cloned()))
 }
 
-fn value_of<'a>(vals: &'a [Option<Value>], prep: &Prepared, e: ExprId) -> Option<&'a Value> {
-    vals[prep.canon[e.0 as usize].0 as usize].as_ref()
+/// Values of the expressions that only depend on known variables.
+struct Determined<'a> {
+    prep: &'a Prepared,
+    known: &'a HashMap<VarId, Value>,
+    values: Vec<Option<Value>>,
+}
+
+impl Determined<'_> {
+    fn get(&self, e: ExprId) -> Option<&Value> {
+        let i = e.0 as usize;
+        if self.prep.deps[i].iter().all(|v| self.known.contains_key(v)) {
+            self.values[i].as_ref()
+        } else {
+            None
+        }
+    }
 }
 
 /// Fills in variables the facts define, until nothing changes.
-fn propagate(q: &Query, prep: &Prepared, known: &mut HashMap<VarId, Value>, returned: bool) {
+fn propagate(q: &Query, prep: &Prepared, known: &mut HashMap<VarId, Value>, returned: bool, native: &Native) {
     loop {
-        let vals = replay::partial_values(q, &prep.order, &prep.canon, known);
-        let before = known.len();
+        let Ok(ev) = replay::evaluate(q, &model(q, prep, known, native)) else { return };
+        let snapshot = known.clone();
+        let det = Determined { prep, known: &snapshot, values: ev.values };
         for c in facts(q, returned) {
-            define(q, prep, &vals, c.expr, known);
+            define(q, &det, c.expr, known);
         }
-        if known.len() == before {
+        if known.len() == snapshot.len() {
             return;
         }
     }
 }
 
 /// One fact that must hold: learn the variables it defines.
-fn define(q: &Query, prep: &Prepared, vals: &[Option<Value>], e: ExprId, known: &mut HashMap<VarId, Value>) {
+fn define(q: &Query, det: &Determined, e: ExprId, known: &mut HashMap<VarId, Value>) {
     let unknown_var = |x: ExprId, known: &HashMap<VarId, Value>| match q.expr(x) {
         Expr::Var(v) if !known.contains_key(v) => Some(*v),
         _ => None,
@@ -116,23 +166,23 @@ fn define(q: &Query, prep: &Prepared, vals: &[Option<Value>], e: ExprId, known: 
                 known.insert(v, Value::Bool(false));
             }
         }
-        Expr::And(xs) => xs.iter().for_each(|x| define(q, prep, vals, *x, known)),
-        Expr::Imp(a, b) if value_of(vals, prep, *a) == Some(&Value::Bool(true)) => define(q, prep, vals, *b, known),
-        Expr::Ite(c, a, b) => match value_of(vals, prep, *c) {
-            Some(Value::Bool(true)) => define(q, prep, vals, *a, known),
-            Some(Value::Bool(false)) => define(q, prep, vals, *b, known),
+        Expr::And(xs) => xs.iter().for_each(|x| define(q, det, *x, known)),
+        Expr::Imp(a, b) if det.get(*a) == Some(&Value::Bool(true)) => define(q, det, *b, known),
+        Expr::Ite(c, a, b) => match det.get(*c) {
+            Some(Value::Bool(true)) => define(q, det, *a, known),
+            Some(Value::Bool(false)) => define(q, det, *b, known),
             _ => {}
         },
         Expr::Eq(a, b) => {
             for (x, y) in [(*a, *b), (*b, *a)] {
-                let Some(val) = value_of(vals, prep, y).cloned() else { continue };
+                let Some(val) = det.get(y).cloned() else { continue };
                 if let Some(v) = unknown_var(x, known) {
                     known.insert(v, val);
                     return;
                 }
                 // `(= (concat hi lo) known)` with `hi` known defines `lo`.
                 if let (Expr::Concat(hi, lo), Value::Bv(bits)) = (q.expr(x), &val) {
-                    if let (Some(Value::Bv(h)), Some(v)) = (value_of(vals, prep, *hi), unknown_var(*lo, known)) {
+                    if let (Some(Value::Bv(h)), Some(v)) = (det.get(*hi), unknown_var(*lo, known)) {
                         let lo_width = bits.width() - h.width();
                         if lo_width > 0 {
                             known.insert(v, Value::Bv(bits.extract(lo_width - 1, 0)));
@@ -161,38 +211,34 @@ fn quiet_nan(width: u32) -> Bits {
     }
 }
 
-/// Propagate, default the rest, evaluate every fact.
-fn concrete_holds(q: &Query, prep: &Prepared, mut known: HashMap<VarId, Value>, returned: bool, native: &Native) -> bool {
-    propagate(q, prep, &mut known, returned);
-    let vars: Vec<Value> =
-        (0..q.vars.len() as u32).map(|i| known.get(&VarId(i)).cloned().unwrap_or_else(|| default_value(q.var(VarId(i)).sort))).collect();
-    // Where an operation's result is a NaN, the IR leaves its bits open: take
-    // the native NaN when there is one (the likeliest legal choice), else a
-    // quiet NaN; the solver is asked if this choice fails.
-    let full: HashMap<VarId, Value> = vars.iter().enumerate().map(|(i, v)| (VarId(i as u32), v.clone())).collect();
-    let vals = replay::partial_values(q, &prep.order, &prep.canon, &full);
+/// A full model: known values, defaults elsewhere. Where an operation's
+/// result is a NaN the IR leaves its bits open; the witness is the native
+/// NaN when there is one of that width (the likeliest legal choice), else a
+/// quiet NaN. If this choice fails, the solver is asked.
+fn model(q: &Query, prep: &Prepared, known: &HashMap<VarId, Value>, native: &Native) -> Model {
+    let vars = (0..q.vars.len() as u32)
+        .map(|i| known.get(&VarId(i)).cloned().unwrap_or_else(|| default_value(q.var(VarId(i)).sort)))
+        .collect();
     let mut witnesses = HashMap::new();
     for &id in &prep.order {
-        let width = match q.expr(id) {
-            Expr::FpUn(_, a) | Expr::FpBin(_, a, _) => match value_of(&vals, prep, *a) {
-                Some(Value::Bv(b)) => b.width(),
-                _ => continue,
+        let Some(width) = prep.widths[id.0 as usize] else { continue };
+        let bits = match q.expr(id) {
+            Expr::FpToBv { .. } => Bits::new(width, 0),
+            Expr::FpUn(..) | Expr::FpBin(..) | Expr::ToFp { .. } | Expr::FpToFp { .. } => match native {
+                Native::Returned(b) if b.width() == width => b.clone(),
+                _ => quiet_nan(width),
             },
-            Expr::ToFp { width, .. } | Expr::FpToFp { width, .. } => *width,
-            Expr::FpToBv { width, .. } => {
-                witnesses.insert(prep.canon[id.0 as usize], Bits::new(*width, 0));
-                continue;
-            }
             _ => continue,
         };
-        let nan = match native {
-            Native::Returned(b) if b.width() == width => b.clone(),
-            _ => quiet_nan(width),
-        };
-        witnesses.insert(prep.canon[id.0 as usize], nan);
+        witnesses.insert(prep.canon[id.0 as usize], bits);
     }
-    let model = Model { vars, witnesses };
-    let Ok(ev) = replay::evaluate(q, &model) else { return false };
+    Model { vars, witnesses }
+}
+
+/// Propagate, default the rest, evaluate every fact.
+fn concrete_holds(q: &Query, prep: &Prepared, mut known: HashMap<VarId, Value>, returned: bool, native: &Native) -> bool {
+    propagate(q, prep, &mut known, returned, native);
+    let Ok(ev) = replay::evaluate(q, &model(q, prep, &known, native)) else { return false };
     ev.lhs_conditions.iter().all(|b| *b) && ev.rhs_assumptions.iter().all(|b| *b) && (!returned || ev.obligations.iter().all(|b| *b))
 }
 

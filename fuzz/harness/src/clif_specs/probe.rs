@@ -19,6 +19,7 @@ use std::path::PathBuf;
 
 const PROBE_ISLE: &str = include_str!("probe.isle");
 const PROBE_ROOT: &str = "saffron_clif_probe";
+const EFFECT_PROBE_ROOT: &str = "saffron_clif_effect_probe";
 const NATIVE_TERM: &str = "saffron_clif_native";
 /// Prefix of the generated pattern variables; query variables are named
 /// after them (`fzarg1`, `fzarg0.bits`, `fzarg2.tag`, ...).
@@ -128,12 +129,13 @@ pub fn probe(cranelift_dir: Option<PathBuf>) -> Result<Probe, String> {
     let mut not_covered = Vec::new();
     let mut rules = String::from(PROBE_ISLE);
     for (name, arity) in &spec_insts {
-        if name.parse::<cranelift_codegen::ir::Opcode>().is_err() {
+        let Ok(opcode) = name.parse::<cranelift_codegen::ir::Opcode>() else {
             not_covered.push(NotCovered { inst: name.clone(), reason: "not a Cranelift opcode".into() });
             continue;
-        }
+        };
+        let root = if opcode.constraints().num_fixed_results() == 0 { EFFECT_PROBE_ROOT } else { PROBE_ROOT };
         let args: Vec<String> = (0..*arity).map(|i| format!("{ARG_PREFIX}{i}")).collect();
-        let _ = writeln!(rules, "(rule saffron_probe_{name} ({PROBE_ROOT} ({name} {})) ({NATIVE_TERM}))", args.join(" "));
+        let _ = writeln!(rules, "(rule saffron_probe_{name} ({root} ({name} {})) ({NATIVE_TERM}))", args.join(" "));
     }
     drop(base);
     let dir = tempfile::tempdir().map_err(|e| format!("temporary directory: {e}"))?;
@@ -141,7 +143,7 @@ pub fn probe(cranelift_dir: Option<PathBuf>) -> Result<Probe, String> {
     std::fs::write(&file, rules).map_err(|e| format!("{}: {e}", file.display()))?;
     let program = load(&LoadOptions { unit: Some(Unit::X64), cranelift_dir, extra_files: vec![file], ..Default::default() })
         .map_err(|e| format!("loading the probe rules: {e}"))?;
-    let opts = ExpandOptions { roots: vec![PROBE_ROOT.into()], default_excludes: false, ..Default::default() };
+    let opts = ExpandOptions { roots: vec![PROBE_ROOT.into(), EFFECT_PROBE_ROOT.into()], default_excludes: false, ..Default::default() };
     let expansions = expand(&program, &opts).map_err(|e| format!("expanding the probe rules: {e}"))?;
     let mut cases = Vec::new();
     for e in &expansions {
