@@ -155,6 +155,9 @@ fn print_clif_specs(r: &saffron_fuzz::clif_specs::Report) {
     for n in &r.not_covered {
         println!("not covered: {}: {}", n.inst, n.reason);
     }
+    for n in &r.partly_covered {
+        println!("partly covered: {}: {}", n.inst, n.reason);
+    }
     println!("{} mismatching executions, {} shown", r.mismatching_execs, r.mismatches.len());
     for m in &r.mismatches {
         println!("\nMISMATCH {} [{}]: {}", m.function, m.types, m.verdict);

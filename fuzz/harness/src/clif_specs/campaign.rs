@@ -62,6 +62,9 @@ pub struct Report {
     /// Compiled functions (instruction × width × type choice × immediate).
     pub functions: usize,
     pub not_covered: Vec<NotCovered>,
+    /// Instances (width, type choice, immediate) left out of covered
+    /// instructions, with the reason.
+    pub partly_covered: Vec<NotCovered>,
     pub mismatching_execs: u64,
     pub mismatches: Vec<SpecMismatch>,
     /// Outcomes the concrete evaluator could not settle, and their time.
@@ -213,11 +216,16 @@ pub fn run(opts: &Options) -> Result<Report, String> {
         }
     }
     let covered: BTreeSet<String> = runnables.iter().map(|r| probe.cases[r.case].inst.clone()).collect();
+    let mut partly_covered = Vec::new();
     for (inst, rs) in &reasons {
-        if !covered.contains(inst) {
-            not_covered.push(NotCovered { inst: inst.clone(), reason: rs.iter().cloned().collect::<Vec<_>>().join("; ") });
+        let reason = rs.iter().cloned().collect::<Vec<_>>().join("; ");
+        if covered.contains(inst) {
+            partly_covered.push(NotCovered { inst: inst.clone(), reason });
+        } else {
+            not_covered.push(NotCovered { inst: inst.clone(), reason });
         }
     }
+    partly_covered.sort_by(|a, b| a.inst.cmp(&b.inst));
     not_covered.sort_by(|a, b| a.inst.cmp(&b.inst));
 
     let mut report = Report {
@@ -231,6 +239,7 @@ pub fn run(opts: &Options) -> Result<Report, String> {
         widths_covered: Vec::new(),
         functions: runnables.len(),
         not_covered,
+        partly_covered,
         mismatching_execs: 0,
         mismatches: Vec::new(),
         solver_calls: 0,

@@ -57,6 +57,9 @@ pub fn type_choices(case: &SpecCase, opcode: Opcode) -> Result<Vec<(Type, Vec<Ty
         ));
     }
     let result_width = case.width(case.result);
+    if value_widths.iter().chain([&result_width]).any(|w| *w > 64) {
+        return Err("values wider than 64 bits: the harness passes operands and results in 64-bit registers".into());
+    }
     let ctrls: Vec<Type> = match c.ctrl_typeset() {
         Some(set) => CANDIDATES.iter().copied().filter(|t| set.contains(*t)).collect(),
         None => vec![types::INVALID],
