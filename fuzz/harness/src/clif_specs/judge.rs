@@ -22,6 +22,8 @@ use std::collections::HashMap;
 pub enum Native {
     Returned(Bits),
     Trapped,
+    /// Died of a signal that is not a trap: no spec allows it.
+    Crashed,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -98,6 +100,9 @@ fn pinned(case: &SpecCase, inputs: &HashMap<VarId, Value>, native: &Native) -> H
 }
 
 pub fn judge(case: &SpecCase, prep: &Prepared, inputs: &HashMap<VarId, Value>, native: &Native, solve_opts: &SolveOptions) -> Verdict {
+    if *native == Native::Crashed {
+        return Verdict::Disallowed;
+    }
     let known = pinned(case, inputs, native);
     let returned = matches!(native, Native::Returned(_));
     if concrete_holds(&case.query, prep, known.clone(), returned, native) {

@@ -17,8 +17,8 @@ pub use wasmtime_engine::WasmtimeEngine;
 
 /// Execution budget shared by all engines. Each engine meters in its own unit
 /// (wasmtime: ~1 per operator, wasmi: per operator plus per byte of bulk
-/// operations, Saffron: per executed instruction), so running out of fuel in
-/// any engine is "inconclusive", never a mismatch.
+/// operations, Saffron: per backward branch or call, see [`FuelUnit`]), so
+/// running out of fuel in any engine is "inconclusive", never a mismatch.
 pub const DEFAULT_FUEL: u64 = 200_000;
 
 /// One WebAssembly engine holding at most one live instance.
