@@ -8,7 +8,8 @@ use std::process::ExitCode;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// Target: diff_module, decode_wasm, parse_wast or parse_isle_spec.
+    /// Target: diff_module, decode_wasm, parse_wast, parse_isle_spec or
+    /// clif-specs (Cranelift's CLIF instruction specs against native runs).
     #[arg(long, default_value = "diff_module")]
     pub target: String,
     /// Campaign length in seconds (wall clock).
@@ -29,7 +30,14 @@ pub struct Args {
     /// module; `canonicalize` only makes NaN results canonical.
     #[arg(long, value_enum, default_value_t = NanOracleArg::Strict)]
     pub nan_oracle: NanOracleArg,
+    /// clif-specs: the cranelift-codegen source tree whose specs are tested
+    /// (default: the pinned crate's sources).
+    #[arg(long, value_name = "DIR")]
+    pub cranelift: Option<PathBuf>,
 }
+
+/// The name of the spec-testing target (not a byte-buffer target).
+const CLIF_SPECS: &str = "clif-specs";
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug)]
 pub enum NanOracleArg {
@@ -45,15 +53,21 @@ fn target_fn(name: &str, nan: NanOracleArg) -> Option<campaign::TargetFn> {
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let Some(target) = target_fn(&args.target, args.nan_oracle) else {
-        anyhow::bail!("unknown fuzz target `{}` (known: {})", args.target, saffron_fuzz::targets::NAMES.join(", "));
-    };
-    if !(args.seconds.is_finite() && args.seconds >= 0.0) {
-        anyhow::bail!("--seconds must be a non-negative number, got {}", args.seconds);
+    if args.target == CLIF_SPECS {
+        return run_clif_specs(&args);
     }
-    let seed = args.seed.unwrap_or_else(|| {
-        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos() as u64).unwrap_or(0)
-    });
+    if args.cranelift.is_some() {
+        anyhow::bail!("--cranelift only applies to --target {CLIF_SPECS}");
+    }
+    let Some(target) = target_fn(&args.target, args.nan_oracle) else {
+        anyhow::bail!(
+            "unknown fuzz target `{}` (known: {}, {CLIF_SPECS})",
+            args.target,
+            saffron_fuzz::targets::NAMES.join(", ")
+        );
+    };
+    check_seconds(args.seconds)?;
+    let seed = seed_or_now(args.seed);
     let mut opts = CampaignOptions::new(&args.target, args.seconds, seed);
     opts.out_dir = args.out.clone();
     if !args.json {
@@ -96,5 +110,61 @@ fn engines_line(target: &str) -> String {
         saffron_fuzz::engines::engine_names().join(", ")
     } else {
         "n/a".to_string()
+    }
+}
+
+fn check_seconds(seconds: f64) -> anyhow::Result<()> {
+    if !(seconds.is_finite() && seconds >= 0.0) {
+        anyhow::bail!("--seconds must be a non-negative number, got {seconds}");
+    }
+    Ok(())
+}
+
+fn seed_or_now(seed: Option<u64>) -> u64 {
+    seed.unwrap_or_else(|| {
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos() as u64).unwrap_or(0)
+    })
+}
+
+/// `--target clif-specs`: exit 1 on a mismatch, like the other targets.
+fn run_clif_specs(args: &Args) -> anyhow::Result<ExitCode> {
+    use saffron_fuzz::clif_specs;
+    check_seconds(args.seconds)?;
+    let opts = clif_specs::Options { seconds: args.seconds, seed: seed_or_now(args.seed), cranelift_dir: args.cranelift.clone() };
+    if !args.json {
+        eprintln!("saffron fuzz: target {CLIF_SPECS}, {}s, seed {}", args.seconds, opts.seed);
+    }
+    let report = clif_specs::run(&opts).map_err(|e| anyhow::anyhow!("{e}"))?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        print_clif_specs(&report);
+    }
+    Ok(if report.mismatches.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+fn print_clif_specs(r: &saffron_fuzz::clif_specs::Report) {
+    println!(
+        "{} executions in {:.1}s ({:.0}/s), {} functions; {} of {} specs covered, widths {:?}",
+        r.execs, r.seconds, r.execs_per_sec, r.functions, r.specs_covered, r.specs_total, r.widths_covered
+    );
+    println!(
+        "setup {:.1}s; solver: {} calls, {} ms, {} undecided; by instruction: {:?}",
+        r.setup_seconds, r.solver_calls, r.solver_ms, r.undecided, r.solver_calls_by_inst
+    );
+    for n in &r.not_covered {
+        println!("not covered: {}: {}", n.inst, n.reason);
+    }
+    for n in &r.partly_covered {
+        println!("partly covered: {}: {}", n.inst, n.reason);
+    }
+    println!("{} mismatching executions, {} shown", r.mismatching_execs, r.mismatches.len());
+    for m in &r.mismatches {
+        println!("\nMISMATCH {} [{}]: {}", m.function, m.types, m.verdict);
+        println!("{}", m.clif.trim_end());
+        for i in &m.inputs {
+            println!("  {i}");
+        }
+        println!("  native: {}\n  spec result: {}\n  spec trap: {}", m.native, m.spec_result, m.spec_trap);
     }
 }

@@ -7,10 +7,10 @@
 //! exhaustion (fuel, stack) is never a mismatch: a step where any engine is
 //! exhausted ends the run as inconclusive unless all are exhausted alike.
 
-use crate::engines::{all_engines, Engine, DEFAULT_FUEL};
+use crate::engines::{all_engines, Engine, FuelUnit, DEFAULT_FUEL, PEER_EXHAUSTED_FUEL};
 use crate::generate;
 use crate::module_info::{ExportKind, ModuleInfo};
-use crate::value::{FinalState, Instantiation, Outcome, Val};
+use crate::value::{Exhaustion, FinalState, Instantiation, Outcome, Val};
 use arbitrary::Unstructured;
 use serde::Serialize;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -116,21 +116,15 @@ impl Differ {
         // Instantiation.
         let fuel = self.fuel;
         let mut rejections = Vec::new();
-        let steps: Vec<Step> = self
-            .engines
-            .iter_mut()
-            .map(|e| {
-                match catch_unwind(AssertUnwindSafe(|| e.instantiate(wasm, &info, fuel))) {
-                    Ok(Instantiation::Ready) => Step::Ready,
-                    Ok(Instantiation::Rejected(msg)) => {
-                        rejections.push(format!("{}: {msg}", e.name()));
-                        Step::Rejected
-                    }
-                    Ok(Instantiation::Failed(o)) => Step::Done(o),
-                    Err(p) => Step::Panicked(panic_message(&*p)),
-                }
-            })
-            .collect();
+        let steps = self.step(fuel, |e, fuel| match catch_unwind(AssertUnwindSafe(|| e.instantiate(wasm, &info, fuel))) {
+            Ok(Instantiation::Ready) => Step::Ready,
+            Ok(Instantiation::Rejected(msg)) => {
+                rejections.push(format!("{}: {msg}", e.name()));
+                Step::Rejected
+            }
+            Ok(Instantiation::Failed(o)) => Step::Done(o),
+            Err(p) => Step::Panicked(panic_message(&*p)),
+        });
         if steps.iter().all(|s| *s == Step::Rejected) {
             return Verdict::Inconclusive(format!("rejected-by-all: {}", rejections.join("; ")));
         }
@@ -147,14 +141,10 @@ impl Differ {
         for export in &info.exports {
             let ExportKind::Func { params, .. } = &export.kind else { continue };
             let args: Vec<Val> = params.iter().map(|k| generate::arg(&mut u, *k)).collect();
-            let steps: Vec<Step> = self
-                .engines
-                .iter_mut()
-                .map(|e| match catch_unwind(AssertUnwindSafe(|| e.call(&export.name, &args, fuel))) {
-                    Ok(o) => Step::Done(o),
-                    Err(p) => Step::Panicked(panic_message(&*p)),
-                })
-                .collect();
+            let steps = self.step(fuel, |e, fuel| match catch_unwind(AssertUnwindSafe(|| e.call(&export.name, &args, fuel))) {
+                Ok(o) => Step::Done(o),
+                Err(p) => Step::Panicked(panic_message(&*p)),
+            });
             let what = format!("call `{}`({})", export.name, args.iter().map(|a| a.to_string()).collect::<Vec<_>>().join(", "));
             if let Some(v) = self.judge(&what, &steps, &mismatch, &[]) {
                 return v;
@@ -176,6 +166,25 @@ impl Differ {
             return mismatch(signature, engines, detail);
         }
         Verdict::Agree
+    }
+
+    /// One step in every engine, results in engine order. Operator-metered
+    /// engines run first; when one of them runs out of fuel the step cannot
+    /// be compared, and iteration-metered engines get [`PEER_EXHAUSTED_FUEL`].
+    fn step(&mut self, fuel: u64, mut run: impl FnMut(&mut dyn Engine, u64) -> Step) -> Vec<Step> {
+        let mut steps: Vec<Option<Step>> = vec![None; self.engines.len()];
+        let mut exhausted = false;
+        for unit in [FuelUnit::Operator, FuelUnit::Iteration] {
+            let budget = if unit == FuelUnit::Iteration && exhausted { PEER_EXHAUSTED_FUEL.min(fuel) } else { fuel };
+            for (slot, e) in steps.iter_mut().zip(self.engines.iter_mut()) {
+                if e.fuel_unit() == unit {
+                    let s = run(e.as_mut(), budget);
+                    exhausted |= matches!(s, Step::Done(Outcome::Exhausted(Exhaustion::Fuel)));
+                    *slot = Some(s);
+                }
+            }
+        }
+        steps.into_iter().map(|s| s.expect("every engine has a fuel unit")).collect()
     }
 
     /// `None` when all engines agree on this step and the run goes on.

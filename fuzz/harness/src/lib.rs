@@ -7,8 +7,12 @@
 //! - [`rewrite`]: the NaN oracle pass, minimiser passes.
 //! - [`diff`]: running one module everywhere and judging ([`diff::Verdict`]).
 //! - [`targets`]: fuzz target bodies shared by cargo-fuzz and `saffron fuzz`.
+//! - [`clif_specs`] (feature `clif-specs`): CLIF instruction specs against
+//!   natively compiled one-instruction functions.
 //! - [`campaign`], [`minimize`]: the stable driver behind `saffron fuzz`.
 pub mod campaign;
+#[cfg(feature = "clif-specs")]
+pub mod clif_specs;
 pub mod diff;
 pub mod engines;
 pub mod generate;

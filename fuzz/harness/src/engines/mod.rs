@@ -17,8 +17,8 @@ pub use wasmtime_engine::WasmtimeEngine;
 
 /// Execution budget shared by all engines. Each engine meters in its own unit
 /// (wasmtime: ~1 per operator, wasmi: per operator plus per byte of bulk
-/// operations, Saffron: per executed instruction), so running out of fuel in
-/// any engine is "inconclusive", never a mismatch.
+/// operations, Saffron: per backward branch or call, see [`FuelUnit`]), so
+/// running out of fuel in any engine is "inconclusive", never a mismatch.
 pub const DEFAULT_FUEL: u64 = 200_000;
 
 /// One WebAssembly engine holding at most one live instance.
@@ -34,7 +34,28 @@ pub trait Engine {
     fn call(&mut self, name: &str, args: &[Val], fuel: u64) -> Outcome;
     /// Read every exported memory, global and table of the live instance.
     fn final_state(&mut self, info: &ModuleInfo) -> FinalState;
+    /// What one unit of this engine's fuel pays for.
+    fn fuel_unit(&self) -> FuelUnit {
+        FuelUnit::Operator
+    }
 }
+
+/// The unit engines meter fuel in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FuelUnit {
+    /// About one executed operator (wasmtime, wasmi).
+    Operator,
+    /// One backward branch or call (Saffron): a loop iteration of any
+    /// length, so the same budget buys many more operators.
+    Iteration,
+}
+
+/// Fuel for [`FuelUnit::Iteration`] engines in a step where an operator-
+/// metered engine already ran out. Such a step is never compared (see
+/// `Differ::judge`), so the budget only needs to run the code long enough
+/// to catch a panic in it; the full budget spent 40-60% of a campaign in
+/// Saffron's loop for results that were thrown away.
+pub const PEER_EXHAUSTED_FUEL: u64 = 1_000;
 
 /// The three engines of a differential run: Saffron first (the engine under
 /// test), then the references.

@@ -104,6 +104,10 @@ impl Engine for SaffronEngine {
         }
     }
 
+    fn fuel_unit(&self) -> super::FuelUnit {
+        super::FuelUnit::Iteration
+    }
+
     fn final_state(&mut self, info: &ModuleInfo) -> FinalState {
         let (store, instance) = self.live.as_mut().expect("state after successful instantiate");
         let mut state = FinalState::default();
