@@ -2,14 +2,19 @@
 //! instruction terms, so each instruction is read through its shipped spec.
 //!
 //! Only what can be read exactly is translated: straight-line code (blocks
-//! joined by `jump`), pure single-result instructions (the ones the `opt`
-//! unit declares as typed `Value` terms). Anything else is reported with the
-//! instruction named, never dropped: a trapping or side-effecting instruction
-//! anywhere in the function, a branch, a value without a definition (an
-//! incomplete capture), an immediate format with no ISLE constructor.
+//! joined by `jump`), single-result instructions the `opt` unit declares as
+//! typed `Value` terms, and trapping single-result instructions the `opt`
+//! unit declares only as untyped skeletons (`(decl sdiv (Value Value) Inst)`):
+//! those are written as a typed term `wasm_clif_sdiv` that borrows the shipped
+//! spec `(spec (sdiv ty x y) (modifies clif_trap) …)` (see
+//! [`saffron_verifier::load::SpecAlias`]). Anything else is reported with the
+//! instruction named, never dropped: a side-effecting instruction, a trapping
+//! one whose value does not reach the result (its trap would be lost), a
+//! branch, a value without a definition (an incomplete capture), an immediate
+//! format with no ISLE constructor.
 
-use cranelift_codegen::ir::{BlockArg, Function, InstructionData, Value, ValueDef};
-use std::collections::HashMap;
+use cranelift_codegen::ir::{BlockArg, Function, Inst, InstructionData, Value, ValueDef};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// Why a function cannot be read through the specs.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,11 +24,24 @@ pub struct Unsupported(pub String);
 pub trait TermTable {
     /// Whether `op` is a typed value term taking `operands` values/immediates after the type.
     fn value_term(&self, op: &str, operands: usize) -> bool;
+    /// When `op` is an untyped skeleton `(decl op (A…) Inst)` of `operands`
+    /// arguments whose spec takes the controlling type first, the names of `A…`.
+    fn typed_skeleton(&self, op: &str, operands: usize) -> Option<Vec<String>>;
+}
+
+/// The prefix of the typed term that borrows a skeleton instruction's spec.
+pub const BORROWED_PREFIX: &str = "wasm_clif_";
+
+/// A function's result as ISLE, and the skeleton instructions it reads through
+/// borrowed specs: instruction name → the skeleton's argument types.
+pub struct Translation {
+    pub expr: String,
+    pub borrowed: BTreeMap<String, Vec<String>>,
 }
 
 /// The ISLE expression of the function's single result, with its `n_params`
 /// Wasm parameters named `a0, a1, …` (after wasmtime's two vmctx parameters).
-pub fn result_expr(f: &Function, n_params: usize, terms: &dyn TermTable) -> Result<String, Unsupported> {
+pub fn result_expr(f: &Function, n_params: usize, terms: &dyn TermTable) -> Result<Translation, Unsupported> {
     let entry = f.layout.entry_block().ok_or_else(|| Unsupported("the captured function has no entry block".into()))?;
     let params = f.dfg.block_params(entry);
     if params.len() != n_params + 2 {
@@ -36,6 +54,8 @@ pub fn result_expr(f: &Function, n_params: usize, terms: &dyn TermTable) -> Resu
     // Block parameters bound by the jumps into them (straight-line code only).
     let mut block_args: HashMap<Value, Value> = HashMap::new();
     let mut ret: Option<Value> = None;
+    // Trapping instructions must all be read: a trap must reach the result.
+    let mut trapping: Vec<Inst> = Vec::new();
     for block in f.layout.blocks() {
         for inst in f.layout.block_insts(block) {
             let data = &f.dfg.insts[inst];
@@ -59,19 +79,24 @@ pub fn result_expr(f: &Function, n_params: usize, terms: &dyn TermTable) -> Resu
                     ret = Some(args[0]);
                 }
                 _ if op.is_branch() => return Err(Unsupported(format!("branch `{op}` (only straight-line code is read)"))),
-                _ if op.can_trap() || op.other_side_effects() || op.can_store() => {
-                    return Err(Unsupported(format!(
-                        "CLIF instruction `{op}` traps or has side effects: the opt unit declares it as an \
-                         untyped instruction skeleton, so no value spec applies"
-                    )))
+                _ if op.other_side_effects() || op.can_store() || op.can_load() => {
+                    return Err(Unsupported(format!("CLIF instruction `{op}` has side effects (not read)")))
                 }
+                _ if op.can_trap() => trapping.push(inst),
                 _ => {}
             }
         }
     }
     let ret = ret.ok_or_else(|| Unsupported("the captured function has no `return`".into()))?;
-    let mut t = Translator { f, terms, env, block_args };
-    t.value(ret, 0)
+    let mut t = Translator { f, terms, env, block_args, read: HashSet::new(), borrowed: BTreeMap::new() };
+    let expr = t.value(ret, 0)?;
+    if let Some(lost) = trapping.iter().find(|i| !t.read.contains(i)) {
+        return Err(Unsupported(format!(
+            "trapping CLIF instruction `{}` does not feed the result, so its trap would not be read",
+            f.dfg.insts[*lost].opcode()
+        )));
+    }
+    Ok(Translation { expr, borrowed: t.borrowed })
 }
 
 struct Translator<'a> {
@@ -79,6 +104,9 @@ struct Translator<'a> {
     terms: &'a dyn TermTable,
     env: HashMap<Value, String>,
     block_args: HashMap<Value, Value>,
+    /// Instructions written into the expression.
+    read: HashSet<Inst>,
+    borrowed: BTreeMap<String, Vec<String>>,
 }
 
 /// `$I32`, the ISLE constant of a CLIF type.
@@ -132,9 +160,19 @@ impl Translator<'_> {
         for &a in f.dfg.inst_args(inst) {
             parts.push(self.value(a, depth + 1)?);
         }
-        if !self.terms.value_term(&op, parts.len()) {
-            return Err(Unsupported(format!("CLIF instruction `{op}` has no typed value term in the opt unit")));
+        self.read.insert(inst);
+        if self.terms.value_term(&op, parts.len()) {
+            return Ok(format!("({op} {ty} {})", parts.join(" ")));
         }
-        Ok(format!("({op} {ty} {})", parts.join(" ")))
+        if data.opcode().can_trap() {
+            if let Some(arg_tys) = self.terms.typed_skeleton(&op, parts.len()) {
+                let term = format!("{BORROWED_PREFIX}{op}");
+                self.borrowed.insert(op, arg_tys);
+                return Ok(format!("({term} {ty} {})", parts.join(" ")));
+            }
+        }
+        Err(Unsupported(format!(
+            "CLIF instruction `{op}` has neither a typed value term in the opt unit nor a skeleton whose spec is typed"
+        )))
     }
 }

@@ -8,16 +8,18 @@
 use crate::capture::capture;
 use crate::catalog::{OpInstance, ValType};
 use crate::replay;
-use crate::clif_isle::{result_expr, TermTable, Unsupported};
+use crate::clif_isle::{result_expr, TermTable, Unsupported, BORROWED_PREFIX};
 use crate::sym::{Bv, Fp, SpecDomain};
 use saffron_semantics::numerics::domain::{BoolOps, IntOps};
 use saffron_semantics::numerics::instr::{self, Val};
-use saffron_verifier::expand::ExpandOptions;
-use saffron_verifier::load::{load, LoadOptions, Program, Unit};
+use saffron_verifier::cache::Cache;
+use saffron_verifier::expand::{ExpandOptions, Filter, FilterItem};
+use saffron_verifier::load::{load, LoadOptions, Program, SpecAlias, Unit};
 use saffron_verifier::pipeline::{self, VerifyOptions};
 use saffron_verifier::report::{InstanceResult, UnitReport};
 use saffron_verifier::solve::{Outcome, SolveOptions};
 use saffron_verifier::span::Span;
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::rc::Rc;
 use std::time::Instant;
@@ -38,6 +40,9 @@ pub struct WasmUnitOptions {
     pub solve: SolveOptions,
     pub jobs: usize,
     pub progress: bool,
+    /// The verifier's verdict cache (keys are query contents, so the
+    /// generated file's temporary name does not matter).
+    pub cache: Option<Cache>,
 }
 
 /// The opt unit's typed value terms: `(decl op (Type …) Value)`.
@@ -49,6 +54,16 @@ impl TermTable for Program {
             && self.type_name(term.arg_tys[0]) == "Type"
             && self.type_name(term.ret_ty) == "Value"
     }
+
+    fn typed_skeleton(&self, op: &str, operands: usize) -> Option<Vec<String>> {
+        let t = self.term_by_name(op)?;
+        let term = &self.termenv.terms[t.index()];
+        let spec = self.specs.get(&t)?;
+        let typed = term.arg_tys.len() == operands
+            && self.type_name(term.ret_ty) == "Inst"
+            && spec.args.len() == operands + 1;
+        typed.then(|| term.arg_tys.iter().map(|&a| self.type_name(a).to_string()).collect())
+    }
 }
 
 /// The ISLE of one op instance: root term, its spec from the semantics, its
@@ -58,6 +73,8 @@ struct Generated {
     root: String,
     isle: String,
     wasm: Vec<u8>,
+    /// Skeleton instructions read through borrowed specs (see `clif_isle`).
+    borrowed: BTreeMap<String, Vec<String>>,
 }
 
 fn model(t: ValType) -> String {
@@ -139,20 +156,23 @@ fn generate(op: &OpInstance, index: usize, terms: &Program) -> Result<Generated,
         return Err(Unsupported(format!("wasmtime emitted {} functions, expected one", funcs.len())));
     };
     let rhs = result_expr(f, op.params.len(), terms)?;
+    // The captured CLIF, for whoever reads the generated file.
+    let clif: String = f.display().to_string().lines().map(|l| format!(";;   {l}\n")).collect();
     let root = format!("wasm_op_{index}");
     let params: Vec<String> = (0..op.params.len()).map(|i| format!("a{i}")).collect();
     let values = vec!["Value"; op.params.len()].join(" ");
     let models: Vec<String> = op.params.iter().map(|t| model(*t)).collect();
     let isle = format!(
-        ";; {name} {types}\n(decl {root} ({values}) Value)\n(spec ({root} {params})\n    (provide {spec}))\n\
+        ";; {name} {types}\n{clif}(decl {root} ({values}) Value)\n(spec ({root} {params})\n    (provide {spec}))\n\
          (instantiate {root} ((args {models}) (ret {ret})))\n(rule {root} ({root} {params})\n    {rhs})\n\n",
         name = op.name,
         types = op.types(),
         params = params.join(" "),
         models = models.join(" "),
         ret = model(op.result),
+        rhs = rhs.expr,
     );
-    Ok(Generated { op: op.clone(), root, isle, wasm })
+    Ok(Generated { op: op.clone(), root, isle, wasm, borrowed: rhs.borrowed })
 }
 
 /// Declarations every generated program shares.
@@ -194,6 +214,18 @@ pub fn verify_wasm_unit(o: &WasmUnitOptions) -> Result<UnitReport, WasmUnitError
     let mut expansions = 0;
     if !generated.is_empty() {
         let mut text = PRELUDE.to_string();
+        let borrowed: BTreeMap<&String, &Vec<String>> = generated.iter().flat_map(|g| &g.borrowed).collect();
+        let mut spec_aliases = Vec::new();
+        for (op, arg_tys) in borrowed {
+            let term = format!("{BORROWED_PREFIX}{op}");
+            text.push_str(&format!(
+                ";; `{op}` typed, read through the shipped spec of `{op}`\n(decl {term} (Type {}) Value)\n\
+                 (extern constructor {term} {term})\n",
+                arg_tys.join(" ")
+            ));
+            spec_aliases.push(SpecAlias { term, spec_of: op.clone() });
+        }
+        text.push('\n');
         for g in &generated {
             text.push_str(&g.isle);
         }
@@ -207,24 +239,28 @@ pub fn verify_wasm_unit(o: &WasmUnitOptions) -> Result<UnitReport, WasmUnitError
             let _ = std::fs::write(PathBuf::from(dir).join("wasm_unit.isle"), &text);
         }
         let opts = VerifyOptions {
-            load: LoadOptions { extra_files: vec![file.path().to_path_buf()], ..load_opts },
-            expand: ExpandOptions { roots: generated.iter().map(|g| g.root.clone()).collect(), ..Default::default() },
+            load: LoadOptions { extra_files: vec![file.path().to_path_buf()], spec_aliases, ..load_opts },
+            expand: ExpandOptions {
+                roots: generated.iter().map(|g| g.root.clone()).collect(),
+                // Only the generated roots: the opt unit's own constructor
+                // rules of the CLIF terms applied here (which the verifier
+                // would cascade into) are no Wasm op verdicts.
+                filters: generated.iter().map(|g| Filter::Include(FilterItem::Root(g.root.clone()))).collect(),
+                ..Default::default()
+            },
             solve: o.solve.clone(),
             jobs: o.jobs,
             progress: o.progress,
-            // The generated rules live in a fresh temporary file each run;
-            // the wasm unit does not use the verdict cache or shards yet.
-            cache: None,
+            cache: o.cache.clone(),
             shard: None,
         };
         let report = pipeline::verify("wasm", &opts).map_err(|e| WasmUnitError::Verifier(e.to_string()))?;
         expansions = report.expansions;
         for mut r in report.instantiations {
             // Each generated root has exactly one rule, named after the root.
-            // The verifier also checks the opt unit's own rules of the CLIF
-            // instruction terms applied here (e.g. `iadd`'s constructor rule
-            // against `iadd`'s spec); those are not Wasm op verdicts.
-            let Some(g) = generated.iter().find(|g| g.root == r.rule) else { continue };
+            let Some(g) = generated.iter().find(|g| g.root == r.rule) else {
+                return Err(WasmUnitError::Verifier(format!("result for `{}`, which is no generated root", r.rule)));
+            };
             r.rule = g.op.name.clone();
             r.types = format!("{} [{}]", g.op.types(), r.types);
             if let (Some(cx), Some(reason)) = (&r.counterexample, &mut r.reason) {

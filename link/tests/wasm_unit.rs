@@ -16,6 +16,7 @@ fn run(op: &str, cranelift: Option<PathBuf>) -> Vec<InstanceResult> {
         solve: SolveOptions { timeout: Duration::from_secs(60), rlimit: None },
         jobs: 1,
         progress: false,
+        cache: None,
     };
     let r = verify_wasm_unit(&o).unwrap_or_else(|e| panic!("{op}: {e}"));
     assert!(!r.instantiations.is_empty(), "{op}: no result");
@@ -43,6 +44,7 @@ fn unknown_op_is_an_error() {
         solve: SolveOptions::default(),
         jobs: 1,
         progress: false,
+        cache: None,
     };
     assert!(verify_wasm_unit(&o).is_err());
 }
