@@ -8,7 +8,8 @@
 use crate::capture::capture;
 use crate::catalog::{OpInstance, ValType};
 use crate::replay;
-use crate::clif_isle::{result_expr, TermTable, Unsupported, BORROWED_PREFIX};
+use crate::clif_isle::{offset32_term, result_expr, vmctx_input, Skeleton, TermTable, Unsupported, BORROWED_PREFIX};
+use crate::memory;
 use crate::sym::{Bv, Fp, SpecDomain};
 use saffron_semantics::numerics::domain::{BoolOps, IntOps};
 use saffron_semantics::numerics::instr::{self, Val};
@@ -55,14 +56,19 @@ impl TermTable for Program {
             && self.type_name(term.ret_ty) == "Value"
     }
 
-    fn typed_skeleton(&self, op: &str, operands: usize) -> Option<Vec<String>> {
+    fn skeleton(&self, op: &str, operands: usize) -> Option<Skeleton> {
         let t = self.term_by_name(op)?;
         let term = &self.termenv.terms[t.index()];
         let spec = self.specs.get(&t)?;
-        let typed = term.arg_tys.len() == operands
-            && self.type_name(term.ret_ty) == "Inst"
-            && spec.args.len() == operands + 1;
-        typed.then(|| term.arg_tys.iter().map(|&a| self.type_name(a).to_string()).collect())
+        if term.arg_tys.len() != operands || self.type_name(term.ret_ty) != "Inst" {
+            return None;
+        }
+        let typed = match spec.args.len() {
+            n if n == operands + 1 => true,
+            n if n == operands => false,
+            _ => return None,
+        };
+        Some(Skeleton { arg_tys: term.arg_tys.iter().map(|&a| self.type_name(a).to_string()).collect(), typed })
     }
 }
 
@@ -74,7 +80,9 @@ struct Generated {
     isle: String,
     wasm: Vec<u8>,
     /// Skeleton instructions read through borrowed specs (see `clif_isle`).
-    borrowed: BTreeMap<String, Vec<String>>,
+    borrowed: BTreeMap<String, Skeleton>,
+    /// `Offset32` immediates the rule uses.
+    offsets: std::collections::BTreeSet<i32>,
 }
 
 fn model(t: ValType) -> String {
@@ -82,8 +90,12 @@ fn model(t: ValType) -> String {
 }
 
 /// The Wasm side as spec text: `clif_trap` holds iff Wasm traps, and when
-/// it returns, `result` is Wasm's value.
+/// it returns, `result` is Wasm's value (memory instructions: see `memory`).
 fn wasm_spec(op: &OpInstance, operator: &wasmparser::Operator) -> Result<String, Unsupported> {
+    if let Some(m) = &op.memory {
+        let args: Vec<String> = (0..op.params.len()).map(|i| format!("a{i}")).collect();
+        return Ok(memory::mem_provides(m, &args, &vmctx_input(memory::heap_base_offset()), op.result));
+    }
     let witness = if op.result.is_float() { Some((op.result.bits(), "result")) } else { None };
     let d = SpecDomain::new(witness);
     let arg = |i: usize, t: ValType| -> Val<SpecDomain> {
@@ -156,23 +168,41 @@ fn generate(op: &OpInstance, index: usize, terms: &Program) -> Result<Generated,
         return Err(Unsupported(format!("wasmtime emitted {} functions, expected one", funcs.len())));
     };
     let rhs = result_expr(f, op.params.len(), terms)?;
+    // Free inputs besides the Wasm operands: the vmctx fields the CLIF reads
+    // (and the heap base and memory size a memory instruction's spec names).
+    let mut vmctx = rhs.vmctx_fields.clone();
+    if op.memory.is_some() {
+        vmctx.insert(memory::heap_base_offset());
+    }
+    let mut extra: Vec<String> = vmctx.iter().map(|&o| vmctx_input(o)).collect();
+    let mut requires = String::new();
+    if op.memory.is_some() {
+        extra.push(memory::MEM_SIZE.to_string());
+        for r in memory::mem_size_requires() {
+            requires.push_str(&format!("\n    (require {r})"));
+        }
+    }
     // The captured CLIF, for whoever reads the generated file.
     let clif: String = f.display().to_string().lines().map(|l| format!(";;   {l}\n")).collect();
     let root = format!("wasm_op_{index}");
-    let params: Vec<String> = (0..op.params.len()).map(|i| format!("a{i}")).collect();
-    let values = vec!["Value"; op.params.len()].join(" ");
-    let models: Vec<String> = op.params.iter().map(|t| model(*t)).collect();
+    let mut params: Vec<String> = (0..op.params.len()).map(|i| format!("a{i}")).collect();
+    params.extend(extra.iter().cloned());
+    let values = vec!["Value"; params.len()].join(" ");
+    let mut models: Vec<String> = op.params.iter().map(|t| model(*t)).collect();
+    models.extend(extra.iter().map(|_| "(bv 64)".to_string()));
+    // A store's result is the store instruction's (a 1-bit placeholder in
+    // the shipped spec).
+    let ret = if op.returns() { model(op.result) } else { "(bv 1)".to_string() };
     let isle = format!(
-        ";; {name} {types}\n{clif}(decl {root} ({values}) Value)\n(spec ({root} {params})\n    (provide {spec}))\n\
+        ";; {name} {types}\n{clif}(decl {root} ({values}) Value)\n(spec ({root} {params})\n    (provide {spec}){requires})\n\
          (instantiate {root} ((args {models}) (ret {ret})))\n(rule {root} ({root} {params})\n    {rhs})\n\n",
         name = op.name,
         types = op.types(),
         params = params.join(" "),
         models = models.join(" "),
-        ret = model(op.result),
         rhs = rhs.expr,
     );
-    Ok(Generated { op: op.clone(), root, isle, wasm, borrowed: rhs.borrowed })
+    Ok(Generated { op: op.clone(), root, isle, wasm, borrowed: rhs.borrowed, offsets: rhs.offsets })
 }
 
 /// Declarations every generated program shares.
@@ -214,16 +244,25 @@ pub fn verify_wasm_unit(o: &WasmUnitOptions) -> Result<UnitReport, WasmUnitError
     let mut expansions = 0;
     if !generated.is_empty() {
         let mut text = PRELUDE.to_string();
-        let borrowed: BTreeMap<&String, &Vec<String>> = generated.iter().flat_map(|g| &g.borrowed).collect();
+        let borrowed: BTreeMap<&String, &Skeleton> = generated.iter().flat_map(|g| &g.borrowed).collect();
         let mut spec_aliases = Vec::new();
-        for (op, arg_tys) in borrowed {
+        for (op, sk) in borrowed {
             let term = format!("{BORROWED_PREFIX}{op}");
+            let ty = if sk.typed { "Type " } else { "" };
             text.push_str(&format!(
-                ";; `{op}` typed, read through the shipped spec of `{op}`\n(decl {term} (Type {}) Value)\n\
+                ";; `{op}` as a value term, read through the shipped spec of `{op}`\n(decl {term} ({ty}{}) Value)\n\
                  (extern constructor {term} {term})\n",
-                arg_tys.join(" ")
+                sk.arg_tys.join(" ")
             ));
             spec_aliases.push(SpecAlias { term, spec_of: op.clone() });
+        }
+        let offsets: std::collections::BTreeSet<i32> = generated.iter().flat_map(|g| g.offsets.iter().copied()).collect();
+        for o in offsets {
+            let term = offset32_term(o);
+            text.push_str(&format!(
+                "(decl {term} () Offset32)\n(extern constructor {term} {term})\n(spec ({term}) (provide (= result {})))\n",
+                crate::sym::bv_lit(32, o as u32 as u64)
+            ));
         }
         text.push('\n');
         for g in &generated {
@@ -274,6 +313,11 @@ pub fn verify_wasm_unit(o: &WasmUnitOptions) -> Result<UnitReport, WasmUnitError
 
 /// The counterexample's inputs run on Saffron's interpreter and on wasmtime.
 fn replay_note(g: &Generated, cx: &saffron_verifier::replay::Counterexample) -> String {
+    if g.op.memory.is_some() {
+        return "; not replayed on the engines: the counterexample of a memory instruction names a heap \
+                base, memory size and memory contents the replay does not set up"
+            .into();
+    }
     let mut args = Vec::new();
     for i in 0..g.op.params.len() {
         let names = [format!("arg{i}"), format!("a{i}")];
