@@ -72,6 +72,10 @@ pub struct LoadOptions {
     /// Terms (declared in the extra files) that are read through another
     /// term's loaded spec and instantiations; see [`SpecAlias`].
     pub spec_aliases: Vec<SpecAlias>,
+    /// Extra spec override sources `(name, text)`, loaded like a unit's
+    /// built-in overrides (each spec replaces a shipped one); errors name
+    /// them as `<saffron>/<name>`.
+    pub spec_overrides: Vec<(String, String)>,
 }
 
 /// `term` is described by the spec loaded for `spec_of`, unchanged.
@@ -334,6 +338,9 @@ pub fn load(opts: &LoadOptions) -> Result<Program, LoadError> {
     if let Some((name, text)) = unit.and_then(unit_spec_overrides) {
         sources.push((name.to_string(), text.to_string()));
     }
+    for (name, text) in &opts.spec_overrides {
+        sources.push((format!("{OVERRIDE_PREFIX}{name}"), text.clone()));
+    }
     let mut prog = load_sources_with(sources, unit, &rust_uses_self)?;
     prog._gen_dir = gen_dir;
     apply_spec_aliases(&mut prog, &opts.spec_aliases)?;
@@ -373,6 +380,9 @@ fn apply_spec_aliases(prog: &mut Program, aliases: &[SpecAlias]) -> Result<(), L
 /// Name under which a unit's spec overrides are loaded; specs in this file
 /// replace the ones shipped with Cranelift.
 const OVERRIDES_NAME: &str = "<saffron>/aarch64_overrides.isle";
+
+/// Every override source is loaded under a name starting with this.
+const OVERRIDE_PREFIX: &str = "<saffron>/";
 
 /// Saffron's replacements for wrong shipped specs of a unit (see the file's
 /// header for the rules they follow).
@@ -488,7 +498,7 @@ fn index_program(
             rule_by_name.insert(tyenv.syms[n.index()].clone(), r.id);
         }
     }
-    let is_override = |pos: Pos| files.file_name(pos.file) == Some(OVERRIDES_NAME);
+    let is_override = |pos: Pos| files.file_name(pos.file).is_some_and(|n| n.starts_with(OVERRIDE_PREFIX));
     let mut overrides = Vec::new();
     for def in &defs {
         match def {
