@@ -46,6 +46,8 @@ pub trait TermTable {
     /// `op` as a skeleton of `operands` arguments whose spec takes the same
     /// arguments, or the controlling type and then those.
     fn skeleton(&self, op: &str, operands: usize) -> Option<Skeleton>;
+    /// Whether `op` has a (shipped or overriding) spec.
+    fn has_spec(&self, op: &str) -> bool;
 }
 
 /// The prefix of the typed term that borrows a skeleton instruction's spec.
@@ -268,6 +270,11 @@ impl Translator<'_> {
         let opcode = self.f.dfg.insts[inst].opcode();
         if let Some(ty) = &ty {
             if self.terms.value_term(op, parts.len()) {
+                if !self.terms.has_spec(op) {
+                    return Err(Unsupported(format!(
+                        "CLIF instruction `{op}` has no spec in the loaded Cranelift specs"
+                    )));
+                }
                 return Ok(format!("({op} {ty} {})", parts.join(" ")));
             }
         }

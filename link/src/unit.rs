@@ -3,7 +3,9 @@
 //! of a root term whose one rule is the CLIF wasmtime compiled for the op.
 //! The verifier then proves, with Cranelift's CLIF specs read from the opt
 //! unit, that CLIF traps iff Wasm traps and otherwise returns Wasm's value
-//! (floats bit for bit, NaNs within Wasm's allowed sets).
+//! (floats bit for bit, NaNs within Wasm's allowed sets). Loads and stores
+//! have their own Wasm side (see [`crate::memory`]), over the heap base and
+//! memory size as free inputs of the root.
 
 use crate::capture::capture;
 use crate::catalog::{OpInstance, ValType};
@@ -54,6 +56,10 @@ impl TermTable for Program {
         term.arg_tys.len() == operands + 1
             && self.type_name(term.arg_tys[0]) == "Type"
             && self.type_name(term.ret_ty) == "Value"
+    }
+
+    fn has_spec(&self, op: &str) -> bool {
+        self.term_by_name(op).is_some_and(|t| self.specs.contains_key(&t))
     }
 
     fn skeleton(&self, op: &str, operands: usize) -> Option<Skeleton> {
