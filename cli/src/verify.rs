@@ -161,6 +161,7 @@ fn runs(a: &Args) -> Vec<Run> {
                 cranelift_dir: a.cranelift.clone(),
                 extra_files: a.extra.clone(),
                 standalone_files: a.files.clone(),
+                ..Default::default()
             },
             default_excludes: a.default_excludes || no_selection,
         })
@@ -195,6 +196,7 @@ pub fn run(a: Args) -> anyhow::Result<ExitCode> {
             solve: SolveOptions { timeout: Duration::from_secs_f64(a.timeout), rlimit: a.rlimit },
             jobs: a.jobs.unwrap_or(0),
             progress,
+            cache: (!a.no_cache).then(|| Cache::new(&a.cache_dir)),
         };
         reports.push(saffron_link::unit::verify_wasm_unit(&opts).map_err(|e| anyhow::anyhow!("{e}"))?);
         return finish(&a, reports);

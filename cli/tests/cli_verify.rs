@@ -44,3 +44,26 @@ fn cranelift_path_that_is_a_file_is_refused() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("not a directory"), "{}", stderr(&out));
 }
+
+#[test]
+fn wasm_unit_unknown_op_is_exit_2() {
+    let out = saffron(&["verify", "--unit", "wasm", "--op", "i32.frobnicate", "--no-cache"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("unknown Wasm op `i32.frobnicate`"), "{}", stderr(&out));
+}
+
+#[test]
+fn wasm_unit_tree_whose_specs_do_not_parse_names_file_and_line() {
+    let pinned = saffron_verifier::load::cranelift_codegen_dir(None).expect("pinned cranelift-codegen");
+    let dir = tempfile::tempdir().unwrap();
+    saffron_verifier::cranelift_dir::copy_isle_tree(&pinned, dir.path()).unwrap();
+    let specs = dir.path().join("src/spec/inst_specs.isle");
+    let text = std::fs::read_to_string(&specs).unwrap();
+    let line = text.lines().position(|l| l.starts_with("(spec (iadd ty x y)")).expect("iadd spec") + 1;
+    std::fs::write(&specs, text.replacen("(spec (iadd ty x y)", "(spec (iadd ty x y", 1)).unwrap();
+    let out = saffron(&["verify", "--unit", "wasm", "--op", "i32.add", "--no-cache", "--cranelift", &dir.path().to_string_lossy()]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains(&format!("src/spec/inst_specs.isle:{}:", line + 1)), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+}

@@ -7,6 +7,7 @@
 pub mod capture;
 pub mod catalog;
 pub mod clif_isle;
+pub mod memory;
 pub mod replay;
 pub mod sym;
 pub mod unit;

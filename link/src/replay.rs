@@ -24,6 +24,51 @@ impl std::fmt::Display for Run {
     }
 }
 
+/// One argument: raw bits read at its parameter's type (floats as bits), the
+/// one conversion both engines' argument lists are built from.
+#[derive(Clone, Copy, Debug)]
+enum Arg {
+    I32(i32),
+    I64(i64),
+    F32(u32),
+    F64(u64),
+}
+
+fn typed_args(params: &[ValType], args: &[u64]) -> Vec<Arg> {
+    params
+        .iter()
+        .zip(args)
+        .map(|(t, &a)| match t {
+            ValType::I32 => Arg::I32(a as u32 as i32),
+            ValType::I64 => Arg::I64(a as i64),
+            ValType::F32 => Arg::F32(a as u32),
+            ValType::F64 => Arg::F64(a),
+        })
+        .collect()
+}
+
+impl From<Arg> for Value {
+    fn from(a: Arg) -> Value {
+        match a {
+            Arg::I32(v) => Value::I32(v),
+            Arg::I64(v) => Value::I64(v),
+            Arg::F32(v) => Value::F32(v),
+            Arg::F64(v) => Value::F64(v),
+        }
+    }
+}
+
+impl From<Arg> for wasmtime::Val {
+    fn from(a: Arg) -> wasmtime::Val {
+        match a {
+            Arg::I32(v) => wasmtime::Val::I32(v),
+            Arg::I64(v) => wasmtime::Val::I64(v),
+            Arg::F32(v) => wasmtime::Val::F32(v),
+            Arg::F64(v) => wasmtime::Val::F64(v),
+        }
+    }
+}
+
 /// Runs export `f` of `wasm` on Saffron's interpreter with raw argument bits.
 pub fn on_saffron(wasm: &[u8], params: &[ValType], args: &[u64]) -> Run {
     // The interpreter loads modules from files (binary recognised by its magic).
@@ -44,16 +89,7 @@ pub fn on_saffron(wasm: &[u8], params: &[ValType], args: &[u64]) -> Run {
         Err(e) => return Run::Failed(format!("{e:?}")),
     };
     let Some(Extern::Func(func)) = store.export(instance, "f") else { return Run::Failed("no export `f`".into()) };
-    let values: Vec<Value> = params
-        .iter()
-        .zip(args)
-        .map(|(t, &a)| match t {
-            ValType::I32 => Value::I32(a as u32 as i32),
-            ValType::I64 => Value::I64(a as i64),
-            ValType::F32 => Value::F32(a as u32),
-            ValType::F64 => Value::F64(a),
-        })
-        .collect();
+    let values: Vec<Value> = typed_args(params, args).into_iter().map(Value::from).collect();
     match store.invoke(func, &values) {
         Ok(results) => match results.first() {
             Some(Value::I32(v)) => Run::Returned(*v as u32 as u64),
@@ -80,16 +116,7 @@ pub fn on_wasmtime(wasm: &[u8], params: &[ValType], args: &[u64]) -> Run {
         Err(e) => return Run::Failed(format!("{e:#}")),
     };
     let Some(func) = instance.get_func(&mut store, "f") else { return Run::Failed("no export `f`".into()) };
-    let vals: Vec<Val> = params
-        .iter()
-        .zip(args)
-        .map(|(t, &a)| match t {
-            ValType::I32 => Val::I32(a as u32 as i32),
-            ValType::I64 => Val::I64(a as i64),
-            ValType::F32 => Val::F32(a as u32),
-            ValType::F64 => Val::F64(a),
-        })
-        .collect();
+    let vals: Vec<Val> = typed_args(params, args).into_iter().map(Val::from).collect();
     let mut out = [Val::I32(0)];
     match func.call(&mut store, &vals, &mut out) {
         Ok(()) => match out[0] {

@@ -270,30 +270,28 @@ impl<const W: u32> FloatOps<Fp<W>> for SpecDomain {
         SBool(self.op("fp.le", &[&a.0, &b.0]))
     }
 
-    /// Wasm allows a canonical NaN (either sign) when no operand is a
-    /// non-canonical NaN, and any arithmetic NaN otherwise. The result is the
-    /// other side's float when that lies in the allowed set (a witness for the
-    /// existential choice), else the positive canonical NaN: sound, since a
-    /// proof with one allowed choice proves that some allowed choice agrees.
-    fn fnan_result(&self, operands: &[&Fp<W>]) -> Fp<W> {
+    fn fis_noncanonical_nan(&self, a: &Fp<W>) -> SBool {
+        let nan = FloatOps::<Fp<W>>::fis_nan(self, a);
+        let canon = self.is_canonical_payload::<W>(&a.0);
+        let noncanonical = self.bnot(&canon);
+        self.band(&nan, &noncanonical)
+    }
+
+    /// The allowed set is a canonical NaN (either sign), or any arithmetic NaN
+    /// when `arithmetic_allowed`. The result is the other side's float when
+    /// that lies in the set (a witness for the existential choice), else the
+    /// positive canonical NaN: sound, since a proof with one allowed choice
+    /// proves that some allowed choice agrees.
+    fn fnan_allowed(&self, arithmetic_allowed: &SBool) -> Fp<W> {
         let m = float_format(W).1;
         let canonical = bv_lit(W, (((1u64 << float_format(W).0) - 1) << m) | (1u64 << (m - 1)));
-        let Some((w, r)) = self.nan_witness.clone().filter(|(w, _)| *w == W) else {
+        let Some((_, r)) = self.nan_witness.clone().filter(|(w, _)| *w == W) else {
             return Fp(Rc::from(canonical));
         };
-        debug_assert_eq!(w, W);
-        let mut any_noncanonical = self.bool_lit(false);
-        for op in operands {
-            let nan = FloatOps::<Fp<W>>::fis_nan(self, op);
-            let canon = self.is_canonical_payload::<W>(&op.0);
-            let nc = self.bnot(&canon);
-            let this = self.band(&nan, &nc);
-            any_noncanonical = self.bor(&any_noncanonical, &this);
-        }
         let r_nan = SBool(self.op("fp.isNaN", &[&r]));
         let r_canon = self.is_canonical_payload::<W>(&r);
         let r_quiet = self.quiet_bit_set::<W>(&r);
-        let arith = self.band(&r_quiet, &any_noncanonical);
+        let arith = self.band(&r_quiet, arithmetic_allowed);
         let in_set = self.bor(&r_canon, &arith);
         let allowed = self.band(&r_nan, &in_set);
         Fp(self.op("if", &[&allowed.0, &r, &canonical]))

@@ -3,21 +3,26 @@
 //! of a root term whose one rule is the CLIF wasmtime compiled for the op.
 //! The verifier then proves, with Cranelift's CLIF specs read from the opt
 //! unit, that CLIF traps iff Wasm traps and otherwise returns Wasm's value
-//! (floats bit for bit, NaNs within Wasm's allowed sets).
+//! (floats bit for bit, NaNs within Wasm's allowed sets). Loads and stores
+//! have their own Wasm side (see [`crate::memory`]), over the heap base and
+//! memory size as free inputs of the root.
 
 use crate::capture::capture;
 use crate::catalog::{OpInstance, ValType};
 use crate::replay;
-use crate::clif_isle::{result_expr, TermTable, Unsupported};
+use crate::clif_isle::{offset32_term, result_expr, vmctx_input, Skeleton, TermTable, Unsupported, BORROWED_PREFIX};
+use crate::memory;
 use crate::sym::{Bv, Fp, SpecDomain};
 use saffron_semantics::numerics::domain::{BoolOps, IntOps};
 use saffron_semantics::numerics::instr::{self, Val};
-use saffron_verifier::expand::ExpandOptions;
-use saffron_verifier::load::{load, LoadOptions, Program, Unit};
+use saffron_verifier::cache::Cache;
+use saffron_verifier::expand::{ExpandOptions, Filter, FilterItem};
+use saffron_verifier::load::{load, LoadOptions, Program, SpecAlias, Unit};
 use saffron_verifier::pipeline::{self, VerifyOptions};
 use saffron_verifier::report::{InstanceResult, UnitReport};
 use saffron_verifier::solve::{Outcome, SolveOptions};
 use saffron_verifier::span::Span;
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::rc::Rc;
 use std::time::Instant;
@@ -38,6 +43,9 @@ pub struct WasmUnitOptions {
     pub solve: SolveOptions,
     pub jobs: usize,
     pub progress: bool,
+    /// The verifier's verdict cache (keys are query contents, so the
+    /// generated file's temporary name does not matter).
+    pub cache: Option<Cache>,
 }
 
 /// The opt unit's typed value terms: `(decl op (Type …) Value)`.
@@ -49,6 +57,25 @@ impl TermTable for Program {
             && self.type_name(term.arg_tys[0]) == "Type"
             && self.type_name(term.ret_ty) == "Value"
     }
+
+    fn has_spec(&self, op: &str) -> bool {
+        self.term_by_name(op).is_some_and(|t| self.specs.contains_key(&t))
+    }
+
+    fn skeleton(&self, op: &str, operands: usize) -> Option<Skeleton> {
+        let t = self.term_by_name(op)?;
+        let term = &self.termenv.terms[t.index()];
+        let spec = self.specs.get(&t)?;
+        if term.arg_tys.len() != operands || self.type_name(term.ret_ty) != "Inst" {
+            return None;
+        }
+        let typed = match spec.args.len() {
+            n if n == operands + 1 => true,
+            n if n == operands => false,
+            _ => return None,
+        };
+        Some(Skeleton { arg_tys: term.arg_tys.iter().map(|&a| self.type_name(a).to_string()).collect(), typed })
+    }
 }
 
 /// The ISLE of one op instance: root term, its spec from the semantics, its
@@ -58,6 +85,10 @@ struct Generated {
     root: String,
     isle: String,
     wasm: Vec<u8>,
+    /// Skeleton instructions read through borrowed specs (see `clif_isle`).
+    borrowed: BTreeMap<String, Skeleton>,
+    /// `Offset32` immediates the rule uses.
+    offsets: std::collections::BTreeSet<i32>,
 }
 
 fn model(t: ValType) -> String {
@@ -65,8 +96,12 @@ fn model(t: ValType) -> String {
 }
 
 /// The Wasm side as spec text: `clif_trap` holds iff Wasm traps, and when
-/// it returns, `result` is Wasm's value.
+/// it returns, `result` is Wasm's value (memory instructions: see `memory`).
 fn wasm_spec(op: &OpInstance, operator: &wasmparser::Operator) -> Result<String, Unsupported> {
+    if let Some(m) = &op.memory {
+        let args: Vec<String> = (0..op.params.len()).map(|i| format!("a{i}")).collect();
+        return Ok(memory::mem_provides(m, &args, &vmctx_input(memory::heap_base_offset()), op.result));
+    }
     let witness = if op.result.is_float() { Some((op.result.bits(), "result")) } else { None };
     let d = SpecDomain::new(witness);
     let arg = |i: usize, t: ValType| -> Val<SpecDomain> {
@@ -139,21 +174,46 @@ fn generate(op: &OpInstance, index: usize, terms: &Program) -> Result<Generated,
         return Err(Unsupported(format!("wasmtime emitted {} functions, expected one", funcs.len())));
     };
     let rhs = result_expr(f, op.params.len(), terms)?;
+    // Free inputs besides the Wasm operands: the vmctx fields the CLIF reads
+    // (and the heap base and memory size a memory instruction's spec names).
+    let mut vmctx = rhs.vmctx_fields.clone();
+    if op.memory.is_some() {
+        vmctx.insert(memory::heap_base_offset());
+    }
+    let mut extra: Vec<String> = vmctx.iter().map(|&o| vmctx_input(o)).collect();
+    let mut requires = String::new();
+    if op.memory.is_some() {
+        extra.push(memory::MEM_SIZE.to_string());
+        for r in memory::mem_size_requires() {
+            requires.push_str(&format!("\n    (require {r})"));
+        }
+    }
+    // The captured CLIF, for whoever reads the generated file.
+    let clif: String = f.display().to_string().lines().map(|l| format!(";;   {l}\n")).collect();
     let root = format!("wasm_op_{index}");
-    let params: Vec<String> = (0..op.params.len()).map(|i| format!("a{i}")).collect();
-    let values = vec!["Value"; op.params.len()].join(" ");
-    let models: Vec<String> = op.params.iter().map(|t| model(*t)).collect();
+    let mut params: Vec<String> = (0..op.params.len()).map(|i| format!("a{i}")).collect();
+    params.extend(extra.iter().cloned());
+    let values = vec!["Value"; params.len()].join(" ");
+    let mut models: Vec<String> = op.params.iter().map(|t| model(*t)).collect();
+    models.extend(extra.iter().map(|_| "(bv 64)".to_string()));
+    // A store's result is the store instruction's (a 1-bit placeholder in
+    // the shipped spec).
+    let ret = if op.returns() { model(op.result) } else { "(bv 1)".to_string() };
     let isle = format!(
-        ";; {name} {types}\n(decl {root} ({values}) Value)\n(spec ({root} {params})\n    (provide {spec}))\n\
+        ";; {name} {types}\n{clif}(decl {root} ({values}) Value)\n(spec ({root} {params})\n    (provide {spec}){requires})\n\
          (instantiate {root} ((args {models}) (ret {ret})))\n(rule {root} ({root} {params})\n    {rhs})\n\n",
         name = op.name,
         types = op.types(),
         params = params.join(" "),
         models = models.join(" "),
-        ret = model(op.result),
+        rhs = rhs.expr,
     );
-    Ok(Generated { op: op.clone(), root, isle, wasm })
+    Ok(Generated { op: op.clone(), root, isle, wasm, borrowed: rhs.borrowed, offsets: rhs.offsets })
 }
+
+/// Saffron's corrections of shipped CLIF specs for this unit (see the file).
+const OVERRIDES_NAME: &str = "wasm_overrides.isle";
+const OVERRIDES: &str = include_str!("../../isle-rules/specs/wasm_overrides.isle");
 
 /// Declarations every generated program shares.
 const PRELUDE: &str = "\
@@ -180,7 +240,12 @@ pub fn verify_wasm_unit(o: &WasmUnitOptions) -> Result<UnitReport, WasmUnitError
             return Err(WasmUnitError::UnknownOp(name.clone()));
         }
     }
-    let load_opts = LoadOptions { unit: Some(Unit::Opt), cranelift_dir: o.cranelift_dir.clone(), ..Default::default() };
+    let load_opts = LoadOptions {
+        unit: Some(Unit::Opt),
+        cranelift_dir: o.cranelift_dir.clone(),
+        spec_overrides: vec![(OVERRIDES_NAME.into(), OVERRIDES.into())],
+        ..Default::default()
+    };
     let terms = load(&load_opts).map_err(|e| WasmUnitError::Verifier(e.to_string()))?;
     let mut results = Vec::new();
     let mut generated = Vec::new();
@@ -194,6 +259,27 @@ pub fn verify_wasm_unit(o: &WasmUnitOptions) -> Result<UnitReport, WasmUnitError
     let mut expansions = 0;
     if !generated.is_empty() {
         let mut text = PRELUDE.to_string();
+        let borrowed: BTreeMap<&String, &Skeleton> = generated.iter().flat_map(|g| &g.borrowed).collect();
+        let mut spec_aliases = Vec::new();
+        for (op, sk) in borrowed {
+            let term = format!("{BORROWED_PREFIX}{op}");
+            let ty = if sk.typed { "Type " } else { "" };
+            text.push_str(&format!(
+                ";; `{op}` as a value term, read through the shipped spec of `{op}`\n(decl {term} ({ty}{}) Value)\n\
+                 (extern constructor {term} {term})\n",
+                sk.arg_tys.join(" ")
+            ));
+            spec_aliases.push(SpecAlias { term, spec_of: op.clone() });
+        }
+        let offsets: std::collections::BTreeSet<i32> = generated.iter().flat_map(|g| g.offsets.iter().copied()).collect();
+        for o in offsets {
+            let term = offset32_term(o);
+            text.push_str(&format!(
+                "(decl {term} () Offset32)\n(extern constructor {term} {term})\n(spec ({term}) (provide (= result {})))\n",
+                crate::sym::bv_lit(32, o as u32 as u64)
+            ));
+        }
+        text.push('\n');
         for g in &generated {
             text.push_str(&g.isle);
         }
@@ -207,14 +293,19 @@ pub fn verify_wasm_unit(o: &WasmUnitOptions) -> Result<UnitReport, WasmUnitError
             let _ = std::fs::write(PathBuf::from(dir).join("wasm_unit.isle"), &text);
         }
         let opts = VerifyOptions {
-            load: LoadOptions { extra_files: vec![file.path().to_path_buf()], ..load_opts },
-            expand: ExpandOptions { roots: generated.iter().map(|g| g.root.clone()).collect(), ..Default::default() },
+            load: LoadOptions { extra_files: vec![file.path().to_path_buf()], spec_aliases, ..load_opts },
+            expand: ExpandOptions {
+                roots: generated.iter().map(|g| g.root.clone()).collect(),
+                // Only the generated roots: the opt unit's own constructor
+                // rules of the CLIF terms applied here (which the verifier
+                // would cascade into) are no Wasm op verdicts.
+                filters: generated.iter().map(|g| Filter::Include(FilterItem::Root(g.root.clone()))).collect(),
+                ..Default::default()
+            },
             solve: o.solve.clone(),
             jobs: o.jobs,
             progress: o.progress,
-            // The generated rules live in a fresh temporary file each run;
-            // the wasm unit does not use the verdict cache or shards yet.
-            cache: None,
+            cache: o.cache.clone(),
             shard: None,
             certify: None,
         };
@@ -222,10 +313,9 @@ pub fn verify_wasm_unit(o: &WasmUnitOptions) -> Result<UnitReport, WasmUnitError
         expansions = report.expansions;
         for mut r in report.instantiations {
             // Each generated root has exactly one rule, named after the root.
-            // The verifier also checks the opt unit's own rules of the CLIF
-            // instruction terms applied here (e.g. `iadd`'s constructor rule
-            // against `iadd`'s spec); those are not Wasm op verdicts.
-            let Some(g) = generated.iter().find(|g| g.root == r.rule) else { continue };
+            let Some(g) = generated.iter().find(|g| g.root == r.rule) else {
+                return Err(WasmUnitError::Verifier(format!("result for `{}`, which is no generated root", r.rule)));
+            };
             r.rule = g.op.name.clone();
             r.types = format!("{} [{}]", g.op.types(), r.types);
             if let (Some(cx), Some(reason)) = (&r.counterexample, &mut r.reason) {
@@ -239,6 +329,11 @@ pub fn verify_wasm_unit(o: &WasmUnitOptions) -> Result<UnitReport, WasmUnitError
 
 /// The counterexample's inputs run on Saffron's interpreter and on wasmtime.
 fn replay_note(g: &Generated, cx: &saffron_verifier::replay::Counterexample) -> String {
+    if g.op.memory.is_some() {
+        return "; not replayed on the engines: the counterexample of a memory instruction names a heap \
+                base, memory size and memory contents the replay does not set up"
+            .into();
+    }
     let mut args = Vec::new();
     for i in 0..g.op.params.len() {
         let names = [format!("arg{i}"), format!("a{i}")];

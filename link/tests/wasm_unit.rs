@@ -6,7 +6,7 @@
 use saffron_link::unit::{verify_wasm_unit, WasmUnitOptions};
 use saffron_verifier::report::InstanceResult;
 use saffron_verifier::solve::SolveOptions;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Duration;
 
 fn run(op: &str, cranelift: Option<PathBuf>) -> Vec<InstanceResult> {
@@ -16,6 +16,7 @@ fn run(op: &str, cranelift: Option<PathBuf>) -> Vec<InstanceResult> {
         solve: SolveOptions { timeout: Duration::from_secs(60), rlimit: None },
         jobs: 1,
         progress: false,
+        cache: None,
     };
     let r = verify_wasm_unit(&o).unwrap_or_else(|e| panic!("{op}: {e}"));
     assert!(!r.instantiations.is_empty(), "{op}: no result");
@@ -29,7 +30,8 @@ fn outcomes(rs: &[InstanceResult]) -> Vec<(&'static str, Option<String>)> {
 
 #[test]
 fn pinned_ops_verify() {
-    for op in ["i32.add", "i64.shl", "i32.rotr", "i32.lt_u", "i64.extend_i32_s", "f32.min", "f64.neg"] {
+    let ops = ["i32.add", "i64.shl", "i32.rotr", "i32.lt_u", "i64.extend_i32_s", "f32.min", "f64.neg", "i32.div_s", "i64.rem_u"];
+    for op in ops.into_iter().chain(["i64.trunc_f32_u", "f32.demote_f64", "i64.load16_s", "i32.store8"]) {
         let rs = run(op, None);
         assert!(rs.iter().all(|r| r.outcome == "verified"), "{op}: {:?}", outcomes(&rs));
     }
@@ -43,26 +45,9 @@ fn unknown_op_is_an_error() {
         solve: SolveOptions::default(),
         jobs: 1,
         progress: false,
+        cache: None,
     };
     assert!(verify_wasm_unit(&o).is_err());
-}
-
-/// Copies the `.isle` files and the manifest of the pinned codegen crate.
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::copy(from.join("Cargo.toml"), to.join("Cargo.toml")).expect("copy the manifest");
-    let mut stack = vec![from.join("src")];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).expect("readable source dir") {
-            let path = entry.expect("entry").path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if path.extension().is_some_and(|e| e == "isle") {
-                let dest = to.join(path.strip_prefix(from).expect("under the root"));
-                std::fs::create_dir_all(dest.parent().expect("parent")).expect("mkdir");
-                std::fs::copy(&path, &dest).expect("copy");
-            }
-        }
-    }
 }
 
 /// A copy of the pinned tree with `original` replaced by `mutated` in the
@@ -70,7 +55,7 @@ fn copy_tree(from: &Path, to: &Path) {
 fn mutated_tree(original: &str, mutated: &str) -> tempfile::TempDir {
     let pinned = saffron_verifier::load::cranelift_codegen_dir(None).expect("pinned cranelift-codegen");
     let dir = tempfile::tempdir().expect("tempdir");
-    copy_tree(&pinned, dir.path());
+    saffron_verifier::cranelift_dir::copy_isle_tree(&pinned, dir.path()).expect("copy the ISLE tree");
     let file = dir.path().join("src/spec/inst_specs.isle");
     let text = std::fs::read_to_string(&file).expect("inst_specs.isle");
     assert_eq!(text.matches(original).count(), 1, "mutation site `{original}` must be unique");
@@ -119,5 +104,43 @@ fn equivalent_rewrite_of_isub_spec_still_verifies() {
         "(spec (isub ty x y)\n    (provide (= result (bvadd x (bvneg y)))",
     );
     let rs = run("i32.sub", Some(t.path().into()));
+    assert!(rs.iter().all(|r| r.outcome == "verified"), "{:?}", outcomes(&rs));
+}
+
+#[test]
+fn trap_on_the_wrong_operand_in_udiv_spec_is_caught() {
+    let t = mutated_tree(
+        "(= result (bvudiv x y))\n        (= clif_trap (bv_is_zero! y))",
+        "(= result (bvudiv x y))\n        (= clif_trap (bv_is_zero! x))",
+    );
+    assert_replayed_counterexample("i32.div_u", &run("i32.div_u", Some(t.path().into())));
+}
+
+#[test]
+fn swapped_operation_in_iadd_spec_is_caught() {
+    let t = mutated_tree("(spec (iadd ty x y)\n    (provide (= result (bvadd x y))", "(spec (iadd ty x y)\n    (provide (= result (bvsub x y))");
+    assert_replayed_counterexample("i64.add", &run("i64.add", Some(t.path().into())));
+}
+
+#[test]
+fn sign_extension_in_unsigned_load_spec_is_caught() {
+    // A memory counterexample is checked by the verifier's replay; the
+    // engines are not run on it (no memory set-up), which its note says.
+    let t = mutated_tree(
+        "(= result (zero_ext (widthof result) (conv_to size_bits loaded_value)))",
+        "(= result (sign_ext (widthof result) (conv_to size_bits loaded_value)))",
+    );
+    let rs = run("i32.load8_u", Some(t.path().into()));
+    assert!(rs.iter().all(|r| r.outcome == "counterexample"), "{:?}", outcomes(&rs));
+    assert!(rs.iter().all(|r| r.reason.as_deref().is_some_and(|m| m.contains("(replayed)") && m.contains("not replayed on the engines"))));
+}
+
+#[test]
+fn equivalent_rewrite_of_udiv_trap_still_verifies() {
+    let t = mutated_tree(
+        "(= result (bvudiv x y))\n        (= clif_trap (bv_is_zero! y))",
+        "(= result (bvudiv x y))\n        (= clif_trap (= y (bvsub y y)))",
+    );
+    let rs = run("i64.div_u", Some(t.path().into()));
     assert!(rs.iter().all(|r| r.outcome == "verified"), "{:?}", outcomes(&rs));
 }

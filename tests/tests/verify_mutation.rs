@@ -62,27 +62,6 @@ const AARCH64_MUTATIONS: &[Mutation] = &[
     },
 ];
 
-/// Copies every `.isle` file under `from/src` to `to/src`, keeping the layout,
-/// and the manifest (which tells the version): that is all the verifier needs
-/// from a cranelift-codegen directory.
-fn copy_isle_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("create the copy's root");
-    std::fs::copy(from.join("Cargo.toml"), to.join("Cargo.toml")).expect("copy the manifest");
-    let mut stack = vec![from.join("src")];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).expect("readable cranelift source dir") {
-            let path = entry.expect("directory entry").path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if path.extension().is_some_and(|e| e == "isle") {
-                let dest = to.join(path.strip_prefix(from).expect("under the source root"));
-                std::fs::create_dir_all(dest.parent().expect("has a parent")).expect("create dir");
-                std::fs::copy(&path, &dest).expect("copy isle file");
-            }
-        }
-    }
-}
-
 fn apply(root: &Path, m: &Mutation) {
     let path = root.join("src").join(m.file);
     let text = std::fs::read_to_string(&path).expect("mutated file exists");
@@ -109,7 +88,7 @@ fn expect_verified(rule: &str, results: &[InstanceResult]) {
 
 fn mutated_copy(mutations: &[Mutation]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temporary directory");
-    copy_isle_tree(&pinned_cranelift_dir(), dir.path());
+    saffron_verifier::cranelift_dir::copy_isle_tree(&pinned_cranelift_dir(), dir.path()).expect("copy the ISLE tree");
     for m in mutations {
         apply(dir.path(), m);
     }

@@ -128,6 +128,32 @@ fn workspace_package_version(manifest: &str) -> Option<String> {
     locate::manifest_version(&renamed)
 }
 
+/// Copies what the verifier reads from a cranelift-codegen directory (its
+/// manifest, which tells the version, and every `.isle` file under `src`,
+/// keeping the layout) into `to`: a tree to edit specs in and pass as
+/// `--cranelift`, e.g. to check that a mutated spec is caught.
+pub fn copy_isle_tree(from: &Path, to: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(to)?;
+    std::fs::copy(from.join("Cargo.toml"), to.join("Cargo.toml"))?;
+    let mut stack = vec![from.join("src")];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir)? {
+            let path = entry?.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "isle") {
+                let rel = path.strip_prefix(from).map_err(|e| std::io::Error::other(e.to_string()))?;
+                let dest = to.join(rel);
+                if let Some(parent) = dest.parent() {
+                    std::fs::create_dir_all(parent)?;
+                }
+                std::fs::copy(&path, &dest)?;
+            }
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

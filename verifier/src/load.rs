@@ -69,6 +69,28 @@ pub struct LoadOptions {
     pub cranelift_dir: Option<PathBuf>,
     pub extra_files: Vec<PathBuf>,
     pub standalone_files: Vec<PathBuf>,
+    /// Terms (declared in the extra files) that are read through another
+    /// term's loaded spec and instantiations; see [`SpecAlias`].
+    pub spec_aliases: Vec<SpecAlias>,
+    /// Extra spec override sources `(name, text)`, loaded like a unit's
+    /// built-in overrides (each spec replaces a shipped one); errors name
+    /// them as `<saffron>/<name>`.
+    pub spec_overrides: Vec<(String, String)>,
+}
+
+/// `term` is described by the spec loaded for `spec_of`, unchanged.
+///
+/// Why: the opt unit declares trapping CLIF instructions (`sdiv`,
+/// `fcvt_to_sint`, ...) as untyped skeletons `(decl sdiv (Value Value) Inst)`,
+/// while their shipped specs are written for the typed form
+/// `(sdiv ty x y)` of the lowering prelude. A generated program can declare
+/// the typed form under a new name and borrow the shipped spec, so the
+/// instruction is read through exactly what Cranelift ships (a mutated spec
+/// in a `--cranelift` tree included), never through a spec of our own.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SpecAlias {
+    pub term: String,
+    pub spec_of: String,
 }
 
 /// A load failure. `Display` is `file:line:col: message` followed by the
@@ -316,14 +338,51 @@ pub fn load(opts: &LoadOptions) -> Result<Program, LoadError> {
     if let Some((name, text)) = unit.and_then(unit_spec_overrides) {
         sources.push((name.to_string(), text.to_string()));
     }
+    for (name, text) in &opts.spec_overrides {
+        sources.push((format!("{OVERRIDE_PREFIX}{name}"), text.clone()));
+    }
     let mut prog = load_sources_with(sources, unit, &rust_uses_self)?;
     prog._gen_dir = gen_dir;
+    apply_spec_aliases(&mut prog, &opts.spec_aliases)?;
     Ok(prog)
+}
+
+/// Gives each alias term the spec and instantiations of the term it names
+/// (see [`SpecAlias`]); the alias must take as many arguments as that spec.
+fn apply_spec_aliases(prog: &mut Program, aliases: &[SpecAlias]) -> Result<(), LoadError> {
+    for a in aliases {
+        let term = prog.term_by_name(&a.term).ok_or_else(|| LoadError::plain(format!("spec alias: unknown term `{}`", a.term)))?;
+        let shipped = prog
+            .term_by_name(&a.spec_of)
+            .ok_or_else(|| LoadError::plain(format!("spec alias: unknown term `{}`", a.spec_of)))?;
+        let spec = prog.specs.get(&shipped).cloned().ok_or_else(|| {
+            LoadError::plain(format!("spec alias `{}`: `{}` has no spec", a.term, a.spec_of))
+        })?;
+        let arity = prog.termenv.terms[term.index()].arg_tys.len();
+        if spec.args.len() != arity {
+            return Err(LoadError::plain(format!(
+                "spec alias `{}` takes {arity} arguments, the spec of `{}` has {}",
+                a.term,
+                a.spec_of,
+                spec.args.len()
+            )));
+        }
+        if prog.specs.insert(term, spec).is_some() {
+            return Err(LoadError::plain(format!("spec alias `{}` already has a spec", a.term)));
+        }
+        if let Some(insts) = prog.instantiations.get(&shipped).cloned() {
+            prog.instantiations.insert(term, insts);
+        }
+    }
+    Ok(())
 }
 
 /// Name under which a unit's spec overrides are loaded; specs in this file
 /// replace the ones shipped with Cranelift.
 const OVERRIDES_NAME: &str = "<saffron>/aarch64_overrides.isle";
+
+/// Every override source is loaded under a name starting with this.
+const OVERRIDE_PREFIX: &str = "<saffron>/";
 
 /// Saffron's replacements for wrong shipped specs of a unit (see the file's
 /// header for the rules they follow).
@@ -439,7 +498,7 @@ fn index_program(
             rule_by_name.insert(tyenv.syms[n.index()].clone(), r.id);
         }
     }
-    let is_override = |pos: Pos| files.file_name(pos.file) == Some(OVERRIDES_NAME);
+    let is_override = |pos: Pos| files.file_name(pos.file).is_some_and(|n| n.starts_with(OVERRIDE_PREFIX));
     let mut overrides = Vec::new();
     for def in &defs {
         match def {

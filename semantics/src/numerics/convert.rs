@@ -137,13 +137,14 @@ pub fn convert_u<D: IntFloatOps<I, F>, I, F>(d: &D, a: &I) -> F {
     d.uint_to_float(a)
 }
 
-/// `demote`/`promote`: nearest float of the other format; a NaN input gives `nans{}` of the target
-/// format (here the domain's NaN for no NaN operand, canonical in the concrete domain, which the
-/// spec allows for every NaN input).
+/// `demote`/`promote`: nearest float of the other format; a NaN input gives a NaN of the target
+/// format under the same rule as arithmetic: canonical, or any arithmetic NaN when the input is
+/// a non-canonical NaN (of the source format, so the allowed set is asked for directly).
 #[inline]
 pub fn fconvert<D: FloatOps<A> + FloatOps<B> + FloatConvert<A, B>, A, B>(d: &D, a: &A) -> B {
     let converted: B = d.fconvert(a);
-    let nan: B = <D as FloatOps<B>>::fnan_result(d, &[]);
+    let arithmetic_allowed = <D as FloatOps<A>>::fis_noncanonical_nan(d, a);
+    let nan: B = <D as FloatOps<B>>::fnan_allowed(d, &arithmetic_allowed);
     <D as FloatOps<B>>::fselect(d, &<D as FloatOps<A>>::fis_nan(d, a), &nan, &converted)
 }
 

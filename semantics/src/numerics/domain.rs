@@ -120,10 +120,27 @@ pub trait FloatOps<F>: BoolOps {
     fn flt(&self, a: &F, b: &F) -> Self::Bool;
     fn fle(&self, a: &F, b: &F) -> Self::Bool;
 
-    /// The NaN an arithmetic operation on `operands` returns when its IEEE result is NaN.
-    /// Must be allowed by the spec: the canonical NaN if no operand is a non-canonical NaN,
-    /// otherwise any arithmetic (quiet) NaN. A solver domain may return a constrained fresh term.
-    fn fnan_result(&self, operands: &[&F]) -> F;
+    /// A NaN whose payload is not the canonical one (only the quiet bit set), of either sign.
+    fn fis_noncanonical_nan(&self, a: &F) -> Self::Bool;
+
+    /// The NaN a NaN-producing operation returns. The one rule of the spec for every such
+    /// operation (arithmetic and format conversions alike): a canonical NaN, or, when
+    /// `arithmetic_allowed` holds (some operand is a non-canonical NaN, of whatever format), any
+    /// arithmetic (quiet) NaN. The domain picks within that set; a solver domain may return a
+    /// constrained term.
+    fn fnan_allowed(&self, arithmetic_allowed: &Self::Bool) -> F;
+
+    /// The NaN an arithmetic operation on `operands` (all of this format) returns when its
+    /// IEEE result is NaN: [`FloatOps::fnan_allowed`] with arithmetic NaNs allowed iff some
+    /// operand is a non-canonical NaN. A domain may override it only to choose another member
+    /// of the same set.
+    fn fnan_result(&self, operands: &[&F]) -> F {
+        let mut any = self.bool_lit(false);
+        for op in operands {
+            any = self.bor(&any, &self.fis_noncanonical_nan(op));
+        }
+        self.fnan_allowed(&any)
+    }
 }
 
 /// Conversions between the integer type `I` and the float type `F`.

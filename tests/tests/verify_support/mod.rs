@@ -69,7 +69,7 @@ pub fn pinned_cranelift_dir() -> PathBuf {
 }
 
 pub fn load_unit(unit: Unit, cranelift_dir: Option<PathBuf>, extra: &[PathBuf]) -> Program {
-    let opts = LoadOptions { unit: Some(unit), cranelift_dir, extra_files: extra.to_vec(), standalone_files: vec![] };
+    let opts = LoadOptions { unit: Some(unit), cranelift_dir, extra_files: extra.to_vec(), ..Default::default() };
     load(&opts).unwrap_or_else(|e| panic!("loading {unit:?}: {e}"))
 }
 

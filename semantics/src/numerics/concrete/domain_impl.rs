@@ -256,6 +256,16 @@ macro_rules! concrete_float {
             fn fle(&self, a: &$f, b: &$f) -> bool {
                 a <= b
             }
+            #[inline]
+            fn fis_noncanonical_nan(&self, a: &$f) -> bool {
+                let magnitude = a.to_bits() & !(1 << (<$bits>::BITS - 1));
+                a.is_nan() && magnitude != $canonical
+            }
+            /// The positive canonical NaN: always in the allowed set.
+            #[inline]
+            fn fnan_allowed(&self, _arithmetic_allowed: &bool) -> $f {
+                <$f>::from_bits($canonical)
+            }
             /// Propagates the first NaN operand made quiet (payload and sign kept), else the
             /// positive canonical NaN. Quieting a canonical NaN keeps it canonical, so this is
             /// always among the NaNs the spec allows.
