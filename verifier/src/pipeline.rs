@@ -174,6 +174,7 @@ pub fn check_all(
 pub fn check_item(item: &WorkItem, opts: &SolveOptions, cache: Option<&Cache>) -> InstanceResult {
     let start = Instant::now();
     let mut query_hash = None;
+    let mut method = None;
     let (outcome, source) = match &item.instance.body {
         InstanceBody::Query(q) => {
             let hash = cache::query_hash(q);
@@ -182,7 +183,8 @@ pub fn check_item(item: &WorkItem, opts: &SolveOptions, cache: Option<&Cache>) -
             match cache.and_then(|c| c.get(key)) {
                 Some(v) => (v.outcome(), Source::Cache),
                 None => {
-                    let o = solve_guarded(q, opts);
+                    let (o, m) = solve_guarded(q, opts);
+                    method = m;
                     if let (Some(c), Some(v)) = (cache, Verdict::of(&o)) {
                         if let Err(e) = c.put(key, v) {
                             warn_once(&format!("cannot write the verification cache in {}: {e}", c.dir().display()));
@@ -202,22 +204,23 @@ pub fn check_item(item: &WorkItem, opts: &SolveOptions, cache: Option<&Cache>) -
     };
     let mut r = InstanceResult::new(rule, chain, item.instance.types.clone(), span, outcome, start.elapsed().as_millis() as u64);
     r.source = source;
+    r.method = method;
     r.query_hash = query_hash.map(|h| h.to_string());
     r
 }
 
-/// [`solve::check`]; a panic anywhere below becomes an `error` outcome
-/// rather than taking the whole run down.
-fn solve_guarded(q: &Query, opts: &SolveOptions) -> Outcome {
-    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| solve::check(q, opts))) {
-        Ok(o) => o,
+/// [`solve::check_with_method`]; a panic anywhere below becomes an `error`
+/// outcome rather than taking the whole run down.
+fn solve_guarded(q: &Query, opts: &SolveOptions) -> (Outcome, Option<solve::Method>) {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| solve::check_with_method(q, opts))) {
+        Ok((o, m)) => (o, Some(m)),
         Err(p) => {
             let msg = p
                 .downcast_ref::<String>()
                 .cloned()
                 .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
                 .unwrap_or_else(|| "unknown panic".into());
-            Outcome::Error(format!("internal error while checking: {msg}"))
+            (Outcome::Error(format!("internal error while checking: {msg}")), None)
         }
     }
 }

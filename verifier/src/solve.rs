@@ -7,6 +7,7 @@
 //! `lhs ∧ rhs_assumptions ∧ ¬(∧ obligations)` is unsat and
 //! `lhs ∧ rhs_assumptions` is sat (not vacuous).
 
+mod abstraction;
 pub mod build;
 mod cvc5;
 mod race;
@@ -55,6 +56,18 @@ impl Outcome {
     }
 }
 
+/// Which query decided an outcome.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Method {
+    /// The query itself, floats in Z3's (or cvc5's) floating-point theory.
+    Full,
+    /// Float arithmetic as uninterpreted functions with IEEE lemmas, a sound
+    /// abstraction for unsat (see `encode::uninterpreted`); the vacuity
+    /// check still uses the full encoding.
+    UfAbstraction,
+}
+
 #[derive(Clone, Debug)]
 pub struct SolveOptions {
     /// Budget for both solver calls of one query together.
@@ -72,7 +85,18 @@ impl Default for SolveOptions {
 
 /// Applicability, then correctness, of `q`.
 pub fn check(q: &Query, opts: &SolveOptions) -> Outcome {
+    check_with_method(q, opts).0
+}
+
+/// [`check`], and which query decided it.
+pub fn check_with_method(q: &Query, opts: &SolveOptions) -> (Outcome, Method) {
     let start = Instant::now();
+    let mut method = Method::Full;
+    let outcome = check_from(q, opts, start, &mut method);
+    (outcome, method)
+}
+
+fn check_from(q: &Query, opts: &SolveOptions, start: Instant, method: &mut Method) -> Outcome {
     let lhs_enc = match encode::encode_with(q, encode::Facts::Lhs) {
         Ok(e) => e,
         Err(e) => return Outcome::Error(e.to_string()),
@@ -100,6 +124,13 @@ pub fn check(q: &Query, opts: &SolveOptions) -> Outcome {
         Ok(e) => e,
         Err(e) => return Outcome::Error(e.to_string()),
     };
+
+    // Float arithmetic abstracted first: when both sides compute the same
+    // IEEE operation, the abstraction is unsat at a fraction of the cost.
+    if encode::has_rounding_operations(q) && abstraction::proves(q, remaining().min(opts.timeout / 4), opts.rlimit) {
+        *method = Method::UfAbstraction;
+        return non_vacuous(&enc, remaining(), opts.rlimit, start, opts.timeout);
+    }
 
     // A separate one-shot solver: Z3 keeps its fast non-incremental
     // (bit-blasting) strategy for solvers used once.
@@ -267,7 +298,14 @@ fn dump(q: &Query, kind: &str, s: &Solver) {
 fn new_solver(timeout: Duration, rlimit: Option<u32>, pure_bv: bool) -> Solver {
     // Declaring QF_BV selects Z3's bit-blasting strategy up front; with Int
     // or float terms left, Z3's default picks a general strategy.
-    let solver = if pure_bv { Solver::new_for_logic("QF_BV").unwrap_or_else(Solver::new) } else { Solver::new() };
+    new_solver_for(if pure_bv { Some("QF_BV") } else { None }, timeout, rlimit)
+}
+
+fn new_solver_for(logic: Option<&str>, timeout: Duration, rlimit: Option<u32>) -> Solver {
+    let solver = match logic {
+        Some(l) => Solver::new_for_logic(l).unwrap_or_else(Solver::new),
+        None => Solver::new(),
+    };
     let mut p = Params::new();
     let ms = timeout.as_millis().clamp(1, u32::MAX as u128) as u32;
     p.set_u32("timeout", ms);
@@ -316,7 +354,11 @@ fn concrete_model(enc: &Encoded, model: &z3::Model) -> Result<Model, String> {
     }
     let mut witnesses = std::collections::HashMap::new();
     for (id, w) in &enc.witnesses {
-        let v = bv_value(model, w).ok_or(format!("no value for witness {}", id.0))?;
+        let dead_value = || crate::encode::fp_const_bits(w.get_size(), crate::ir::FpConstKind::NaN).map(|b| Bits::new(w.get_size(), b));
+        let v = match enc.dead_witnesses.contains(id) {
+            true => dead_value().ok_or(format!("no float format for witness {}", id.0))?,
+            false => bv_value(model, w).ok_or(format!("no value for witness {}", id.0))?,
+        };
         witnesses.insert(ExprId(id.0), v);
     }
     Ok(Model { vars, witnesses })
