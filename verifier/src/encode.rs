@@ -306,7 +306,7 @@ pub fn encode_as(q: &Query, facts: Facts, pins: &[Pin], floats: FloatEncoding) -
 }
 
 /// The top-level `a = b` conjuncts of the facts a query asserts.
-fn asserted_equations(q: &Query, facts: Facts) -> Vec<(ExprId, ExprId)> {
+pub(crate) fn asserted_equations(q: &Query, facts: Facts) -> Vec<(ExprId, ExprId)> {
     let mut equations = Vec::new();
     let mut stack: Vec<ExprId> = q.lhs_conditions.iter().map(|c| c.expr).collect();
     if facts == Facts::LhsAndRhs {
@@ -331,7 +331,17 @@ fn asserted_equations(q: &Query, facts: Facts) -> Vec<(ExprId, ExprId)> {
 /// Sound because the defining conjuncts stay asserted: the substituted
 /// query is equisatisfiable, and the model still assigns every variable.
 fn determined_vars(q: &Query, order: &[ExprId], canon: &[ExprId], conjuncts: &[(ExprId, ExprId)]) -> HashMap<VarId, Value> {
-    let mut known: HashMap<VarId, Value> = HashMap::new();
+    determined_vars_from(q, order, canon, conjuncts, HashMap::new())
+}
+
+/// [`determined_vars`], starting from the values in `known`.
+pub(crate) fn determined_vars_from(
+    q: &Query,
+    order: &[ExprId],
+    canon: &[ExprId],
+    conjuncts: &[(ExprId, ExprId)],
+    mut known: HashMap<VarId, Value>,
+) -> HashMap<VarId, Value> {
     if conjuncts.is_empty() {
         return known;
     }

@@ -10,6 +10,7 @@
 mod abstraction;
 pub mod build;
 mod cvc5;
+mod probe;
 mod race;
 mod split;
 #[cfg(test)]
@@ -97,9 +98,21 @@ pub fn check_with_method(q: &Query, opts: &SolveOptions) -> (Outcome, Method) {
 }
 
 fn check_from(q: &Query, opts: &SolveOptions, start: Instant, method: &mut Method) -> Outcome {
+    // A concrete assignment satisfying the left side settles applicability
+    // without a solver.
+    if !probe::holds_somewhere(q, encode::Facts::Lhs) {
+        if let Some(o) = applicability(q, opts, start) {
+            return o;
+        }
+    }
+    correctness(q, opts, start, method)
+}
+
+/// The applicability query: `Some(outcome)` unless the left side can match.
+fn applicability(q: &Query, opts: &SolveOptions, start: Instant) -> Option<Outcome> {
     let lhs_enc = match encode::encode_with(q, encode::Facts::Lhs) {
         Ok(e) => e,
-        Err(e) => return Outcome::Error(e.to_string()),
+        Err(e) => return Some(Outcome::Error(e.to_string())),
     };
     let remaining = || opts.timeout.saturating_sub(start.elapsed());
 
@@ -112,12 +125,15 @@ fn check_from(q: &Query, opts: &SolveOptions, start: Instant, method: &mut Metho
     dump(q, "applicability", &applicability);
     let r = check_raced(&applicability, lhs_enc.pure_bv, remaining(), |a| matches!(a, cvc5::Answer::Unsat | cvc5::Answer::Sat));
     match r.decided() {
-        SatResult::Unsat => return Outcome::Inapplicable,
-        SatResult::Sat => {}
-        SatResult::Unknown => return unknown(&applicability, start, opts.timeout),
+        SatResult::Unsat => Some(Outcome::Inapplicable),
+        SatResult::Sat => None,
+        SatResult::Unknown => Some(unknown(&applicability, start, opts.timeout)),
     }
-    drop(applicability);
-    drop(lhs_enc);
+}
+
+/// The correctness query of an applicable `q`.
+fn correctness(q: &Query, opts: &SolveOptions, start: Instant, method: &mut Method) -> Outcome {
+    let remaining = || opts.timeout.saturating_sub(start.elapsed());
     // Re-encoded with the right-hand side's facts as well, which may fix
     // more variables (both sets are asserted in this query).
     let enc = match encode::encode_with(q, encode::Facts::LhsAndRhs) {
@@ -129,7 +145,7 @@ fn check_from(q: &Query, opts: &SolveOptions, start: Instant, method: &mut Metho
     // IEEE operation, the abstraction is unsat at a fraction of the cost.
     if encode::has_rounding_operations(q) && abstraction::proves(q, remaining().min(opts.timeout / 4), opts.rlimit) {
         *method = Method::UfAbstraction;
-        return non_vacuous(&enc, remaining(), opts.rlimit, start, opts.timeout);
+        return non_vacuous(q, &enc, remaining(), opts.rlimit, start, opts.timeout);
     }
 
     // A separate one-shot solver: Z3 keeps its fast non-incremental
@@ -154,7 +170,7 @@ fn check_from(q: &Query, opts: &SolveOptions, start: Instant, method: &mut Metho
     match r.decided() {
         SatResult::Unsat => {
             drop(correctness);
-            non_vacuous(&enc, remaining(), opts.rlimit, start, opts.timeout)
+            non_vacuous(q, &enc, remaining(), opts.rlimit, start, opts.timeout)
         }
         SatResult::Unknown if !candidates.is_empty() && !remaining().is_zero() => {
             drop(correctness);
@@ -167,7 +183,7 @@ fn check_from(q: &Query, opts: &SolveOptions, start: Instant, method: &mut Metho
                 rlimit: opts.rlimit,
             };
             match splitter.run(0, &mut Vec::new()) {
-                None => non_vacuous(&enc, remaining(), opts.rlimit, start, opts.timeout),
+                None => non_vacuous(q, &enc, remaining(), opts.rlimit, start, opts.timeout),
                 Some(o) => o,
             }
         }
@@ -258,9 +274,9 @@ fn simplifies_to_true(b: &Bool) -> bool {
 /// only if the left side and the right side's assumptions can hold together.
 /// Otherwise the unsat answer says nothing about the rule (every obligation
 /// holds of no input at all): `unknown` with reason [`VACUOUS`].
-fn non_vacuous(enc: &Encoded, left: Duration, rlimit: Option<u32>, start: Instant, timeout: Duration) -> Outcome {
+fn non_vacuous(q: &Query, enc: &Encoded, left: Duration, rlimit: Option<u32>, start: Instant, timeout: Duration) -> Outcome {
     // With no assumption beyond the (satisfiable) left side there is nothing to check.
-    if enc.rhs_assumptions.iter().all(|b| simplifies_to_true(b)) {
+    if enc.rhs_assumptions.iter().all(|b| simplifies_to_true(b)) || probe::holds_somewhere(q, encode::Facts::LhsAndRhs) {
         return Outcome::Verified;
     }
     if left.is_zero() {

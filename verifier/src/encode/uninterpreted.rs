@@ -172,7 +172,16 @@ fn negated(x: &BV) -> BV {
 
 fn single_lemmas(a: &Application, out: &mut Vec<Bool>) {
     let r = &a.result;
-    let Operation::Bin(op) = a.op else { return };
+    let op = match a.op {
+        Operation::Bin(op) => op,
+        Operation::Un(op) => return unary_lemmas(op, &a.args[0], r, out),
+        Operation::Convert => {
+            // Converting between formats gives NaN exactly for NaN.
+            out.push(Bits(r).is_nan().eq(&Bits(&a.args[0]).is_nan()));
+            return;
+        }
+        Operation::FromInt { signed } => return from_int_lemmas(signed, &a.args[0], r, out),
+    };
     let (x, y) = (&a.args[0], &a.args[1]);
     let (bx, by) = (Bits(x), Bits(y));
     // The result is NaN exactly when an operand is NaN or the operation is
@@ -206,6 +215,28 @@ fn single_lemmas(a: &Application, out: &mut Vec<Bool>) {
         }
         FpBinOp::Div | FpBinOp::Min | FpBinOp::Max => {}
     }
+}
+
+/// Facts of a one-operand operation.
+fn unary_lemmas(op: FpUnOp, x: &BV, r: &BV, out: &mut Vec<Bool>) {
+    let bx = Bits(x);
+    // NaN exactly for NaN, or (square root) a negative non-zero operand.
+    let nan = match op {
+        FpUnOp::Sqrt => Bool::or(&[bx.is_nan(), Bool::and(&[bx.sign(), bx.is_zero().not()])]),
+        _ => bx.is_nan(),
+    };
+    out.push(Bits(r).is_nan().eq(&nan));
+}
+
+/// Facts of an integer-to-float conversion: an integer is never NaN, is
+/// zero only for 0 (then +0), and is negative only for a negative signed one.
+fn from_int_lemmas(signed: bool, x: &BV, r: &BV, out: &mut Vec<Bool>) {
+    let br = Bits(r);
+    let zero = BV::from_u64(0, x.get_size());
+    out.push(br.is_nan().not());
+    out.push(br.is_zero().eq(&x.eq(&zero)));
+    let negative = if signed { x.bvslt(&zero) } else { Bool::from_bool(false) };
+    out.push(br.sign().eq(&negative));
 }
 
 /// Facts of `r = x + y` (round to nearest even).
