@@ -15,19 +15,32 @@ use crate::ir::{Query, Sort, VarId, VarRole};
 use crate::replay::{self, Bits, Value};
 use std::collections::HashMap;
 
-/// Fill values tried for the variables the equations leave open.
+/// Fill values tried for the variables the equations leave open: numbers
+/// (bitvectors and integers) 0 or 1, flags false or true. Both matter:
+/// `0 / 0` is a NaN that needs the `relax_nan` flag set, while a trap flag
+/// must stay clear.
 #[derive(Clone, Copy)]
-enum Fill {
-    Zero,
-    One,
+struct Fill {
+    number: u8,
+    flag: bool,
 }
 
+const FILLS: [Fill; 4] = [
+    Fill { number: 0, flag: false },
+    Fill { number: 1, flag: false },
+    Fill { number: 1, flag: true },
+    Fill { number: 0, flag: true },
+];
+
+/// Defined variables filled one at a time (each followed by propagation)
+/// before the rest are filled at once.
+const MAX_ONE_BY_ONE: usize = 8;
+
 fn value(fill: Fill, sort: Sort) -> Value {
-    let one = matches!(fill, Fill::One);
     match sort {
-        Sort::Bool => Value::Bool(one),
-        Sort::Int => Value::Int(i128::from(one)),
-        Sort::BitVec(w) => Value::Bv(Bits::new(w, u128::from(one))),
+        Sort::Bool => Value::Bool(fill.flag),
+        Sort::Int => Value::Int(i128::from(fill.number)),
+        Sort::BitVec(w) => Value::Bv(Bits::new(w, u128::from(fill.number))),
     }
 }
 
@@ -44,23 +57,49 @@ pub(super) fn holds_somewhere(q: &Query, facts: Facts) -> bool {
         Facts::LhsAndRhs => q.lhs_conditions.iter().chain(&q.rhs_assumptions).collect(),
     };
     let determined = encode::determined_vars_from(q, &order, &canon, &equations, HashMap::new());
-    [Fill::Zero, Fill::One].into_iter().any(|fill| {
+    // Variables an equation `v = e` may define: filled only if the
+    // equations leave them open after everything else is filled.
+    let defined: std::collections::HashSet<VarId> = equations
+        .iter()
+        .flat_map(|&(a, b)| [a, b])
+        .filter_map(|e| match q.expr(e) {
+            crate::ir::Expr::Var(v) => Some(*v),
+            _ => None,
+        })
+        .collect();
+    FILLS.into_iter().any(|fill| {
         let mut known = determined.clone();
         // Inputs first, so the equations can fix what depends on them;
-        // then whatever is still open.
-        for pass in [true, false] {
-            let open: Vec<VarId> = (0..q.vars.len() as u32)
-                .map(VarId)
-                .filter(|v| !known.contains_key(v) && (!pass || q.var(*v).role == VarRole::Input))
-                .collect();
+        // then the other undefined variables; then the defined ones the
+        // equations could not fix, a few at a time.
+        let passes: [&dyn Fn(VarId) -> bool; 2] = [
+            &|v| q.var(v).role == VarRole::Input && !defined.contains(&v),
+            &|v| !defined.contains(&v),
+        ];
+        for pick in passes {
+            let open: Vec<VarId> = (0..q.vars.len() as u32).map(VarId).filter(|v| !known.contains_key(v) && pick(*v)).collect();
             for v in open {
                 known.insert(v, value(fill, q.var(v).sort));
             }
             known = encode::determined_vars_from(q, &order, &canon, &equations, known);
         }
+        for round in 0..MAX_ONE_BY_ONE {
+            let open: Vec<VarId> = (0..q.vars.len() as u32).map(VarId).filter(|v| !known.contains_key(v)).collect();
+            let Some(&first) = open.first() else { break };
+            let now = if round + 1 == MAX_ONE_BY_ONE { &open[..] } else { &[first][..] };
+            for &v in now {
+                known.insert(v, value(fill, q.var(v).sort));
+            }
+            known = encode::determined_vars_from(q, &order, &canon, &equations, known);
+        }
         let values = replay::partial_values(q, &order, &canon, &known);
-        conditions
-            .iter()
-            .all(|c| matches!(values[canon[c.expr.0 as usize].0 as usize], Some(Value::Bool(true))))
+        let holds = |c: &&crate::ir::Condition| matches!(values[canon[c.expr.0 as usize].0 as usize], Some(Value::Bool(true)));
+        // SAFFRON_VERIFY_PROBE_TRACE=1: which condition defeats each fill.
+        if std::env::var_os("SAFFRON_VERIFY_PROBE_TRACE").is_some() {
+            if let Some(c) = conditions.iter().find(|c| !holds(c)) {
+                eprintln!("probe {} {}: `{}` at {} is {:?}", q.span, q.types, c.what, c.span, values[canon[c.expr.0 as usize].0 as usize]);
+            }
+        }
+        conditions.iter().all(holds)
     })
 }
