@@ -31,7 +31,7 @@
 //! verifier has already checked by evaluating it, so it is not repeated.
 
 use crate::cache::Hash;
-use crate::solve::cvc5;
+use crate::solve::{cvc5, Method};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -88,6 +88,9 @@ pub struct Certificate {
     /// The solver whose unsat this certificate leads with, and the other one.
     pub proved_by: &'static str,
     pub rechecked_by: &'static str,
+    /// Which query the text is: the full one, or its sound abstraction of
+    /// float arithmetic (whose unsat implies the full query's).
+    pub query: Method,
     pub z3: Answer,
     pub cvc5: Answer,
     pub status: Status,
@@ -95,7 +98,7 @@ pub struct Certificate {
 
 impl Certificate {
     /// The verdict of the two answers on `text`, identified by `query_hash`.
-    pub fn judge(query_hash: String, text: &str, z3: Answer, cvc5: Answer) -> Certificate {
+    pub fn judge(query_hash: String, query: Method, text: &str, z3: Answer, cvc5: Answer) -> Certificate {
         let status = match (&z3, &cvc5) {
             (Answer::Unsat, Answer::Unsat) => Status::CrossChecked,
             (Answer::Sat, _) | (_, Answer::Sat) => Status::Disagreement,
@@ -104,7 +107,8 @@ impl Certificate {
         // Z3 leads unless only cvc5 proved it.
         let (proved_by, rechecked_by) =
             if z3 != Answer::Unsat && cvc5 == Answer::Unsat { ("cvc5", "z3") } else { ("z3", "cvc5") };
-        Certificate { query_hash, text_hash: Hash::of(text.as_bytes()).to_string(), proved_by, rechecked_by, z3, cvc5, status }
+        let text_hash = Hash::of(text.as_bytes()).to_string();
+        Certificate { query_hash, text_hash, proved_by, rechecked_by, query, z3, cvc5, status }
     }
 
     /// One line for reports: both answers and the status.
@@ -184,11 +188,31 @@ pub fn check_cvc5(text: &str, timeout: Duration) -> Answer {
     cvc5::check(&portable(text), timeout).into()
 }
 
-/// Both solvers on `text`, judged.
-pub fn certify_text(query_hash: String, text: &str, timeout: Duration) -> Certificate {
+/// Both solvers on `text` (a `query` kind of query), judged.
+pub fn certify_text(query_hash: String, query: Method, text: &str, timeout: Duration) -> Certificate {
     let z3 = check_z3(text, timeout);
     let cvc5 = check_cvc5(text, timeout);
-    Certificate::judge(query_hash, text, z3, cvc5)
+    Certificate::judge(query_hash, query, text, z3, cvc5)
+}
+
+/// The certificate of an instance from its candidate texts, cheapest first
+/// and the full query last: the first one both solvers prove. A `sat` on an
+/// abstraction says nothing (its models need not be real), so only the
+/// full query's answers can make a disagreement. Returns the text used too.
+pub fn certify_candidates(query_hash: &str, texts: Vec<(Method, String)>, timeout: Duration) -> Option<(Certificate, String)> {
+    let mut last = None;
+    for (query, text) in texts {
+        let c = certify_text(query_hash.to_string(), query, &text, timeout);
+        if c.status == Status::CrossChecked || query == Method::Full {
+            return Some((c, text));
+        }
+        last = Some((c, text));
+    }
+    // Only abstractions, none proved by both: unconfirmed, never a disagreement.
+    last.map(|(mut c, t)| {
+        c.status = Status::Unconfirmed;
+        (c, t)
+    })
 }
 
 /// The first lines of a written certificate: what it is and what it claims.
@@ -239,11 +263,11 @@ mod tests {
 
     #[test]
     fn a_sat_answer_is_a_disagreement_and_undecided_is_unconfirmed() {
-        let c = Certificate::judge("q".into(), UNSAT, Answer::Unsat, Answer::Sat);
+        let c = Certificate::judge("q".into(), Method::Full, UNSAT, Answer::Unsat, Answer::Sat);
         assert_eq!(c.status, Status::Disagreement);
-        let c = Certificate::judge("q".into(), UNSAT, Answer::Undecided("timeout".into()), Answer::Unsat);
+        let c = Certificate::judge("q".into(), Method::Full, UNSAT, Answer::Undecided("timeout".into()), Answer::Unsat);
         assert_eq!((c.status, c.proved_by, c.rechecked_by), (Status::Unconfirmed, "cvc5", "z3"));
-        let c = Certificate::judge("q".into(), UNSAT, Answer::Unsat, Answer::Unsat);
+        let c = Certificate::judge("q".into(), Method::Full, UNSAT, Answer::Unsat, Answer::Unsat);
         assert_eq!(c.status, Status::CrossChecked);
     }
 
@@ -253,8 +277,8 @@ mod tests {
             eprintln!("cvc5 not installed: only z3 checked");
             return;
         }
-        assert_eq!(certify_text("q".into(), UNSAT, Duration::from_secs(5)).status, Status::CrossChecked);
-        assert_eq!(certify_text("q".into(), SAT, Duration::from_secs(5)).status, Status::Disagreement);
+        assert_eq!(certify_text("q".into(), Method::Full, UNSAT, Duration::from_secs(5)).status, Status::CrossChecked);
+        assert_eq!(certify_text("q".into(), Method::Full, SAT, Duration::from_secs(5)).status, Status::Disagreement);
     }
 
     #[test]

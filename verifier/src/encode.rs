@@ -18,6 +18,7 @@ pub mod dag;
 pub mod narrow;
 mod lemmas;
 pub mod rotate;
+pub mod uninterpreted;
 
 use crate::ir::{
     BvBinOp, BvCmpOp, BvUnOp, Const, Expr, ExprId, FpBinOp, FpCmpOp, FpConstKind, FpTestOp,
@@ -49,16 +50,36 @@ pub struct Encoded {
     pub lhs_conditions: Vec<Bool>,
     pub rhs_assumptions: Vec<Bool>,
     pub obligations: Vec<Bool>,
-    /// Facts about witnesses (`to_fp(w) = r`); always asserted.
+    /// Facts about witnesses (`to_fp(w) = r`) of live expressions and
+    /// valid lemmas; always asserted.
     pub side_conditions: Vec<Bool>,
     /// (canonical expression id, witness bitvector).
     pub witnesses: Vec<(ExprId, BV)>,
+    /// Witnesses of float results no asserted fact depends on (in `ite`
+    /// branches that constants rule out): their facts are not asserted,
+    /// because Z3 would bit-blast the float operation anyway, and a model
+    /// may give them any value. Replay reads them as the quiet NaN, a legal
+    /// value for every such witness.
+    pub dead_witnesses: std::collections::HashSet<ExprId>,
     /// After substitution and folding, only bitvector and Boolean terms
     /// remain: Z3's dedicated QF_BV strategy applies.
     pub pure_bv: bool,
     /// Symbolic shift and rotate amounts (expression, width of the shifted
     /// value): where a case split helps (see `solve::split`).
     pub amounts: Vec<(ExprId, u32)>,
+    /// Float operations encoded as uninterpreted functions (only with
+    /// [`FloatEncoding::Uninterpreted`]): the query is an abstraction.
+    pub uninterpreted: usize,
+}
+
+/// How float arithmetic is encoded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FloatEncoding {
+    /// Z3's floating-point theory: exact, bit-blasted.
+    Full,
+    /// Rounding operations as uninterpreted functions with IEEE lemmas (see
+    /// [`uninterpreted`]): sound for unsat, its models mean nothing.
+    Uninterpreted,
 }
 
 /// Which asserted facts may fix variables before encoding.
@@ -118,6 +139,28 @@ pub struct Pin {
 
 /// [`encode_with`], with some variables' low bits fixed by `pins`.
 pub fn encode_pinned(q: &Query, facts: Facts, pins: &[Pin]) -> Result<Encoded, EncodeError> {
+    encode_as(q, facts, pins, FloatEncoding::Full)
+}
+
+/// Whether `q` has float operations [`FloatEncoding::Uninterpreted`] abstracts.
+pub fn has_rounding_operations(q: &Query) -> bool {
+    q.exprs.iter().any(|e| uninterpreted_operation(e).is_some())
+}
+
+/// The abstracted operation of `e`, if the uninterpreted encoding abstracts it.
+fn uninterpreted_operation(e: &Expr) -> Option<uninterpreted::Operation> {
+    use uninterpreted::Operation;
+    match e {
+        Expr::FpBin(op @ (FpBinOp::Add | FpBinOp::Sub | FpBinOp::Mul | FpBinOp::Div), ..) => Some(Operation::Bin(*op)),
+        Expr::FpUn(op, _) if !matches!(op, FpUnOp::Neg | FpUnOp::Abs) => Some(Operation::Un(*op)),
+        Expr::ToFp { signed, .. } => Some(Operation::FromInt { signed: *signed }),
+        Expr::FpToFp { .. } => Some(Operation::Convert),
+        _ => None,
+    }
+}
+
+/// [`encode_pinned`] with float arithmetic encoded as `floats` says.
+pub fn encode_as(q: &Query, facts: Facts, pins: &[Pin], floats: FloatEncoding) -> Result<Encoded, EncodeError> {
     let order = dag::topo_order(q).map_err(|message| EncodeError { expr: 0, message })?;
     // Replay's canonical ids (it must not assume the equations it checks);
     // the encoder merges equal variables on top (see [`alias`]).
@@ -179,6 +222,8 @@ pub fn encode_pinned(q: &Query, facts: Facts, pins: &[Pin]) -> Result<Encoded, E
         witnesses: Vec::new(),
         amounts: Vec::new(),
         divisions: Vec::new(),
+        floats,
+        functions: uninterpreted::Functions::default(),
     };
     let mut pure_bv = true;
     for &id in &order {
@@ -189,7 +234,7 @@ pub fn encode_pinned(q: &Query, facts: Facts, pins: &[Pin]) -> Result<Encoded, E
             enc.terms[id.0 as usize] = Some(const_term(v));
             continue;
         }
-        if asserted[id.0 as usize] && needs_int_or_fp(q, id) && !enc.narrowed_use(id) {
+        if asserted[id.0 as usize] && needs_int_or_fp(q, id, floats) && !enc.narrowed_use(id) {
             pure_bv = false;
         }
         let t = enc.encode_one(id).map_err(|message| EncodeError { expr: id.0, message })?;
@@ -206,8 +251,25 @@ pub fn encode_pinned(q: &Query, facts: Facts, pins: &[Pin]) -> Result<Encoded, E
     let lhs_conditions = conds(&q.lhs_conditions)?;
     let rhs_assumptions = conds(&q.rhs_assumptions)?;
     let obligations = conds(&q.obligations)?;
-    // Float witnesses' facts are always asserted.
-    let pure_bv = pure_bv && enc.side_conditions.is_empty();
+    // Only facts about live expressions: a witness fact mentions its float
+    // operation outside any `ite`, so Z3 would bit-blast the operations of
+    // branches that constants rule out (the other `match` arms of an
+    // instruction spec). A dead witness is fresh and used nowhere else, so
+    // dropping its fact keeps the query equisatisfiable.
+    let live = narrow::live(q, &canon, &folded, &roots);
+    let mut side_conditions = Vec::new();
+    let mut dead_witnesses = std::collections::HashSet::new();
+    let mut fp_facts = false;
+    for f in std::mem::take(&mut enc.side_conditions) {
+        if live[f.expr.0 as usize] {
+            fp_facts |= !f.bitvector;
+            side_conditions.push(f.fact);
+        } else {
+            dead_witnesses.insert(f.expr);
+        }
+    }
+    // The uninterpreted functions' witness facts are bitvector facts.
+    let pure_bv = pure_bv && !fp_facts;
     // Replay looks witnesses up under its own canonical ids.
     let by_id: HashMap<ExprId, BV> = enc.witnesses.iter().cloned().collect();
     for &id in &order0 {
@@ -215,15 +277,17 @@ pub fn encode_pinned(q: &Query, facts: Facts, pins: &[Pin]) -> Result<Encoded, E
         if r == id && c != id {
             if let Some(w) = by_id.get(&c) {
                 enc.witnesses.push((id, w.clone()));
+                if dead_witnesses.contains(&c) {
+                    dead_witnesses.insert(id);
+                }
             }
         }
     }
     // Valid lemmas are asserted with them (they keep a query bitvector-only).
-    let mut side_conditions = std::mem::take(&mut enc.side_conditions);
-    // Only about live divisions: a lemma mentions its division outside any
-    // `ite`, and Z3 would bit-blast dividers of branches that constants rule out.
+    side_conditions.extend(enc.functions.lemmas(&live));
+    let uninterpreted = enc.functions.live_applications(&live);
+    // Likewise only about live divisions.
     if !enc.divisions.is_empty() {
-        let live = narrow::live(q, &canon, &folded, &roots);
         enc.divisions.retain(|d| live[d.expr.0 as usize]);
         side_conditions.extend(lemmas::narrowing(&enc.divisions));
     }
@@ -233,14 +297,16 @@ pub fn encode_pinned(q: &Query, facts: Facts, pins: &[Pin]) -> Result<Encoded, E
         obligations,
         side_conditions,
         witnesses: enc.witnesses,
+        dead_witnesses,
         pure_bv,
         amounts: enc.amounts,
+        uninterpreted,
         vars,
     })
 }
 
 /// The top-level `a = b` conjuncts of the facts a query asserts.
-fn asserted_equations(q: &Query, facts: Facts) -> Vec<(ExprId, ExprId)> {
+pub(crate) fn asserted_equations(q: &Query, facts: Facts) -> Vec<(ExprId, ExprId)> {
     let mut equations = Vec::new();
     let mut stack: Vec<ExprId> = q.lhs_conditions.iter().map(|c| c.expr).collect();
     if facts == Facts::LhsAndRhs {
@@ -265,7 +331,17 @@ fn asserted_equations(q: &Query, facts: Facts) -> Vec<(ExprId, ExprId)> {
 /// Sound because the defining conjuncts stay asserted: the substituted
 /// query is equisatisfiable, and the model still assigns every variable.
 fn determined_vars(q: &Query, order: &[ExprId], canon: &[ExprId], conjuncts: &[(ExprId, ExprId)]) -> HashMap<VarId, Value> {
-    let mut known: HashMap<VarId, Value> = HashMap::new();
+    determined_vars_from(q, order, canon, conjuncts, HashMap::new())
+}
+
+/// [`determined_vars`], starting from the values in `known`.
+pub(crate) fn determined_vars_from(
+    q: &Query,
+    order: &[ExprId],
+    canon: &[ExprId],
+    conjuncts: &[(ExprId, ExprId)],
+    mut known: HashMap<VarId, Value>,
+) -> HashMap<VarId, Value> {
     if conjuncts.is_empty() {
         return known;
     }
@@ -301,7 +377,12 @@ fn determined_vars(q: &Query, order: &[ExprId], canon: &[ExprId], conjuncts: &[(
 }
 
 /// Whether encoding `id` (not folded) involves the Int or floating-point theories.
-fn needs_int_or_fp(q: &Query, id: ExprId) -> bool {
+fn needs_int_or_fp(q: &Query, id: ExprId, floats: FloatEncoding) -> bool {
+    if floats == FloatEncoding::Uninterpreted
+        && (uninterpreted_operation(q.expr(id)).is_some() || matches!(q.expr(id), Expr::FpTest(..)))
+    {
+        return false;
+    }
     match q.expr(id) {
         Expr::Var(v) => q.var(*v).sort == Sort::Int,
         Expr::Const(Const::Int(_))
@@ -356,10 +437,20 @@ struct Encoder<'a> {
     /// Rotates of power-of-two widths in normal form (see [`rotate`]).
     forms: &'a HashMap<ExprId, rotate::Form>,
     terms: Vec<Option<Term>>,
-    side_conditions: Vec<Bool>,
+    side_conditions: Vec<WitnessFact>,
     witnesses: Vec<(ExprId, BV)>,
     amounts: Vec<(ExprId, u32)>,
     divisions: Vec<lemmas::Division>,
+    floats: FloatEncoding,
+    functions: uninterpreted::Functions,
+}
+
+/// A fact about the witness of expression `expr`'s result.
+struct WitnessFact {
+    expr: ExprId,
+    fact: Bool,
+    /// Bitvector-only (else it uses the floating-point theory).
+    bitvector: bool,
 }
 
 fn sort_name(t: &Term) -> String {
@@ -518,7 +609,7 @@ impl<'a> Encoder<'a> {
     fn bits_of_fp(&mut self, id: ExprId, r: &Float, width: u32) -> Result<BV, String> {
         let w = BV::new_const(format!("w{}", id.0), width);
         let back = fp_of_bits(&w)?;
-        self.side_conditions.push(back.eq(r));
+        self.side_conditions.push(WitnessFact { expr: id, fact: back.eq(r), bitvector: false });
         self.witnesses.push((id, w.clone()));
         Ok(w)
     }
@@ -539,8 +630,66 @@ impl<'a> Encoder<'a> {
         Some(if b.get_size() == *width { b.clone() } else { b.extract(width - 1, 0) })
     }
 
+    /// `e` as an application of an uninterpreted function, whose result
+    /// bits a witness takes (any NaN pattern for a NaN, as in
+    /// [`Self::bits_of_fp`]).
+    fn uninterpreted(&mut self, id: ExprId, op: uninterpreted::Operation) -> Result<Term, String> {
+        let e = self.q.expr(id);
+        let (args, width) = match e {
+            Expr::ToFp { width, signed, arg } => {
+                let x = self.bv(*arg)?;
+                let w = x.get_size();
+                let target = w.max(uninterpreted::INT_ARG_WIDTH);
+                let x = match (target - w, signed) {
+                    (0, _) => x,
+                    (k, true) => x.sign_ext(k),
+                    (k, false) => x.zero_ext(k),
+                };
+                float_format(*width).ok_or_else(|| format!("no float format of width {width}"))?;
+                (vec![x], *width)
+            }
+            Expr::FpToFp { width, arg } => {
+                let x = self.bv(*arg)?;
+                float_format(x.get_size()).ok_or_else(|| format!("no float format of width {}", x.get_size()))?;
+                float_format(*width).ok_or_else(|| format!("no float format of width {width}"))?;
+                (vec![x], *width)
+            }
+            _ => {
+                let args = dag::operands(e).into_iter().map(|a| self.bv(a)).collect::<Result<Vec<_>, _>>()?;
+                let w = args[0].get_size();
+                if let [x, y] = &args[..] {
+                    Self::same_width(x, y)?;
+                }
+                float_format(w).ok_or_else(|| format!("no float format of width {w}"))?;
+                (args, w)
+            }
+        };
+        let u = self.functions.apply(id, op, &args, width);
+        let w = BV::new_const(format!("w{}", id.0), width);
+        self.side_conditions.push(WitnessFact { expr: id, fact: uninterpreted::same_float(&w, &u), bitvector: true });
+        self.witnesses.push((id, w.clone()));
+        Ok(Term::Bv(w))
+    }
+
     fn encode_one(&mut self, id: ExprId) -> Result<Term, String> {
         let e = self.q.expr(id);
+        if self.floats == FloatEncoding::Uninterpreted {
+            if let Some(op) = uninterpreted_operation(e) {
+                return self.uninterpreted(id, op);
+            }
+            if let Expr::FpTest(op, a) = e {
+                let x = self.bv(*a)?;
+                float_format(x.get_size()).ok_or_else(|| format!("no float format of width {}", x.get_size()))?;
+                let b = uninterpreted::Bits(&x);
+                return Ok(Term::Bool(match op {
+                    FpTestOp::IsZero => b.is_zero(),
+                    FpTestOp::IsInfinite => b.is_infinite(),
+                    FpTestOp::IsNaN => b.is_nan(),
+                    FpTestOp::IsNegative => b.is_negative(),
+                    FpTestOp::IsPositive => b.is_positive(),
+                }));
+            }
+        }
         Ok(match e {
             Expr::Var(VarId(v)) => self.vars[*v as usize].clone(),
             Expr::Const(Const::Bool(b)) => Term::Bool(Bool::from_bool(*b)),
@@ -744,7 +893,7 @@ impl<'a> Encoder<'a> {
                         // smaller/larger operand's own bits.
                         let is_min = *op == FpBinOp::Min;
                         let w_nan = BV::new_const(format!("w{}", id.0), w);
-                        self.side_conditions.push(fp_of_bits(&w_nan)?.is_nan());
+                        self.side_conditions.push(WitnessFact { expr: id, fact: fp_of_bits(&w_nan)?.is_nan(), bitvector: false });
                         self.witnesses.push((id, w_nan.clone()));
                         let any_nan = Bool::or(&[x.is_nan(), y.is_nan()]);
                         let both_zero = Bool::and(&[x.is_zero(), y.is_zero()]);

@@ -71,9 +71,9 @@ pub enum BvCmpOp { Ult, Ule, Ugt, Uge, Slt, Sle, Sgt, Sge, /// signed add overfl
 
 /// IEEE 754 operations on bitvectors holding binary32/binary64 values
 /// (width 32 or 64); rounding is round-to-nearest-even.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 pub enum FpUnOp { Neg, Abs, Sqrt, Ceil, Floor, Trunc, Nearest }
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 pub enum FpBinOp { Add, Sub, Mul, Div, Min, Max }
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub enum FpCmpOp { Eq, Ne, Lt, Le, Gt, Ge }

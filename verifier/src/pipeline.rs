@@ -195,14 +195,20 @@ pub fn certify_all(
             .map(|&i| {
                 let InstanceBody::Query(q) = &items[i].instance.body else { unreachable!("filtered above") };
                 let r = results[i].query_hash.clone().unwrap_or_default();
-                let c = solve::correctness_smt2(q).map(|text| {
+                let c = solve::correctness_smt2(q).map(|full| {
+                    let mut texts: Vec<(solve::Method, String)> = Vec::new();
+                    if let Some(t) = solve::abstracted_smt2(q) {
+                        texts.push((solve::Method::UfAbstraction, t));
+                    }
+                    texts.push((solve::Method::Full, full));
+                    let (cert, text) = certify::certify_candidates(&r, texts, opts.timeout).expect("the full query is a candidate");
                     if let Some(dir) = &opts.dir {
                         let head = certify::header(&results[i].rule, &results[i].span.to_string(), &results[i].types, &r);
                         if let Err(e) = certify::write(dir, &head, &text) {
                             warn_once(&format!("cannot write certificates in {}: {e}", dir.display()));
                         }
                     }
-                    certify::certify_text(r, &text, opts.timeout)
+                    cert
                 });
                 bar.inc(1);
                 (i, c)
@@ -229,6 +235,7 @@ pub fn certify_all(
 pub fn check_item(item: &WorkItem, opts: &SolveOptions, cache: Option<&Cache>) -> InstanceResult {
     let start = Instant::now();
     let mut query_hash = None;
+    let mut method = None;
     let (outcome, source) = match &item.instance.body {
         InstanceBody::Query(q) => {
             let hash = cache::query_hash(q);
@@ -237,7 +244,8 @@ pub fn check_item(item: &WorkItem, opts: &SolveOptions, cache: Option<&Cache>) -
             match cache.and_then(|c| c.get(key)) {
                 Some(v) => (v.outcome(), Source::Cache),
                 None => {
-                    let o = solve_guarded(q, opts);
+                    let (o, m) = solve_guarded(q, opts);
+                    method = m;
                     if let (Some(c), Some(v)) = (cache, Verdict::of(&o)) {
                         if let Err(e) = c.put(key, v) {
                             warn_once(&format!("cannot write the verification cache in {}: {e}", c.dir().display()));
@@ -257,22 +265,23 @@ pub fn check_item(item: &WorkItem, opts: &SolveOptions, cache: Option<&Cache>) -
     };
     let mut r = InstanceResult::new(rule, chain, item.instance.types.clone(), span, outcome, start.elapsed().as_millis() as u64);
     r.source = source;
+    r.method = method;
     r.query_hash = query_hash.map(|h| h.to_string());
     r
 }
 
-/// [`solve::check`]; a panic anywhere below becomes an `error` outcome
-/// rather than taking the whole run down.
-fn solve_guarded(q: &Query, opts: &SolveOptions) -> Outcome {
-    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| solve::check(q, opts))) {
-        Ok(o) => o,
+/// [`solve::check_with_method`]; a panic anywhere below becomes an `error`
+/// outcome rather than taking the whole run down.
+fn solve_guarded(q: &Query, opts: &SolveOptions) -> (Outcome, Option<solve::Method>) {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| solve::check_with_method(q, opts))) {
+        Ok((o, m)) => (o, Some(m)),
         Err(p) => {
             let msg = p
                 .downcast_ref::<String>()
                 .cloned()
                 .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
                 .unwrap_or_else(|| "unknown panic".into());
-            Outcome::Error(format!("internal error while checking: {msg}"))
+            (Outcome::Error(format!("internal error while checking: {msg}")), None)
         }
     }
 }

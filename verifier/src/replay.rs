@@ -145,7 +145,17 @@ pub fn partial_values(
         let v = match q.expr(id) {
             Expr::Var(v) => known.get(v).cloned(),
             e => {
-                let ready = dag::operands(e).iter().all(|a| ev.values[canon[a.0 as usize].0 as usize].is_some());
+                let known = |a: &ExprId| ev.values[canon[a.0 as usize].0 as usize].is_some();
+                // An `ite` whose condition is known needs only the branch it
+                // takes (the other may be a NaN without a witness).
+                let ready = match e {
+                    Expr::Ite(c, a, b) => match &ev.values[canon[c.0 as usize].0 as usize] {
+                        Some(Value::Bool(true)) => known(a),
+                        Some(Value::Bool(false)) => known(b),
+                        _ => false,
+                    },
+                    _ => dag::operands(e).iter().all(known),
+                };
                 if ready {
                     ev.eval_one(id).ok()
                 } else {

@@ -27,6 +27,9 @@ pub struct InstanceResult {
     pub counterexample: Option<Counterexample>,
     /// Where the outcome came from.
     pub source: Source,
+    /// Which query a solver decided it with (`None` unless `source` is
+    /// the solver).
+    pub method: Option<crate::solve::Method>,
     /// The hash of the query's content (see `cache::query_hash`), if the
     /// instance reached the solver stage.
     pub query_hash: Option<String>,
@@ -87,6 +90,7 @@ impl InstanceResult {
             millis,
             counterexample,
             source: Source::Front,
+            method: None,
             query_hash: None,
             certificate: None,
         }

@@ -7,8 +7,10 @@
 //! `lhs ∧ rhs_assumptions ∧ ¬(∧ obligations)` is unsat and
 //! `lhs ∧ rhs_assumptions` is sat (not vacuous).
 
+mod abstraction;
 pub mod build;
 pub(crate) mod cvc5;
+mod probe;
 mod race;
 mod split;
 #[cfg(test)]
@@ -55,6 +57,18 @@ impl Outcome {
     }
 }
 
+/// Which query decided an outcome.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Method {
+    /// The query itself, floats in Z3's (or cvc5's) floating-point theory.
+    Full,
+    /// Float arithmetic as uninterpreted functions with IEEE lemmas, a sound
+    /// abstraction for unsat (see `encode::uninterpreted`); the vacuity
+    /// check still uses the full encoding.
+    UfAbstraction,
+}
+
 #[derive(Clone, Debug)]
 pub struct SolveOptions {
     /// Budget for both solver calls of one query together.
@@ -72,10 +86,33 @@ impl Default for SolveOptions {
 
 /// Applicability, then correctness, of `q`.
 pub fn check(q: &Query, opts: &SolveOptions) -> Outcome {
+    check_with_method(q, opts).0
+}
+
+/// [`check`], and which query decided it.
+pub fn check_with_method(q: &Query, opts: &SolveOptions) -> (Outcome, Method) {
     let start = Instant::now();
+    let mut method = Method::Full;
+    let outcome = check_from(q, opts, start, &mut method);
+    (outcome, method)
+}
+
+fn check_from(q: &Query, opts: &SolveOptions, start: Instant, method: &mut Method) -> Outcome {
+    // A concrete assignment satisfying the left side settles applicability
+    // without a solver.
+    if !probe::holds_somewhere(q, encode::Facts::Lhs) {
+        if let Some(o) = applicability(q, opts, start) {
+            return o;
+        }
+    }
+    correctness(q, opts, start, method)
+}
+
+/// The applicability query: `Some(outcome)` unless the left side can match.
+fn applicability(q: &Query, opts: &SolveOptions, start: Instant) -> Option<Outcome> {
     let lhs_enc = match encode::encode_with(q, encode::Facts::Lhs) {
         Ok(e) => e,
-        Err(e) => return Outcome::Error(e.to_string()),
+        Err(e) => return Some(Outcome::Error(e.to_string())),
     };
     let remaining = || opts.timeout.saturating_sub(start.elapsed());
 
@@ -88,18 +125,28 @@ pub fn check(q: &Query, opts: &SolveOptions) -> Outcome {
     dump(q, "applicability", &applicability);
     let r = check_raced(&applicability, lhs_enc.pure_bv, remaining(), |a| matches!(a, cvc5::Answer::Unsat | cvc5::Answer::Sat));
     match r.decided() {
-        SatResult::Unsat => return Outcome::Inapplicable,
-        SatResult::Sat => {}
-        SatResult::Unknown => return unknown(&applicability, start, opts.timeout),
+        SatResult::Unsat => Some(Outcome::Inapplicable),
+        SatResult::Sat => None,
+        SatResult::Unknown => Some(unknown(&applicability, start, opts.timeout)),
     }
-    drop(applicability);
-    drop(lhs_enc);
+}
+
+/// The correctness query of an applicable `q`.
+fn correctness(q: &Query, opts: &SolveOptions, start: Instant, method: &mut Method) -> Outcome {
+    let remaining = || opts.timeout.saturating_sub(start.elapsed());
     // Re-encoded with the right-hand side's facts as well, which may fix
     // more variables (both sets are asserted in this query).
     let enc = match encode::encode_with(q, encode::Facts::LhsAndRhs) {
         Ok(e) => e,
         Err(e) => return Outcome::Error(e.to_string()),
     };
+
+    // Float arithmetic abstracted first: when both sides compute the same
+    // IEEE operation, the abstraction is unsat at a fraction of the cost.
+    if encode::has_rounding_operations(q) && abstraction::proves(q, remaining().min(opts.timeout / 4), opts.rlimit) {
+        *method = Method::UfAbstraction;
+        return non_vacuous(q, &enc, remaining(), opts.rlimit, start, opts.timeout);
+    }
 
     // A separate one-shot solver: Z3 keeps its fast non-incremental
     // (bit-blasting) strategy for solvers used once.
@@ -123,7 +170,7 @@ pub fn check(q: &Query, opts: &SolveOptions) -> Outcome {
     match r.decided() {
         SatResult::Unsat => {
             drop(correctness);
-            non_vacuous(&enc, remaining(), opts.rlimit, start, opts.timeout)
+            non_vacuous(q, &enc, remaining(), opts.rlimit, start, opts.timeout)
         }
         SatResult::Unknown if !candidates.is_empty() && !remaining().is_zero() => {
             drop(correctness);
@@ -136,7 +183,7 @@ pub fn check(q: &Query, opts: &SolveOptions) -> Outcome {
                 rlimit: opts.rlimit,
             };
             match splitter.run(0, &mut Vec::new()) {
-                None => non_vacuous(&enc, remaining(), opts.rlimit, start, opts.timeout),
+                None => non_vacuous(q, &enc, remaining(), opts.rlimit, start, opts.timeout),
                 Some(o) => o,
             }
         }
@@ -169,8 +216,16 @@ fn correctness_solver(enc: &Encoded, budget: Duration, rlimit: Option<u32>) -> S
 /// re-checks): side conditions, left side, right-side assumptions and the
 /// negated obligations, as Z3 prints them, ending in `(check-sat)`.
 pub fn correctness_smt2(q: &Query) -> Result<String, String> {
+    // (See `abstracted_smt2` for the sound abstraction of float arithmetic.)
     let enc = encode::encode_with(q, encode::Facts::LhsAndRhs).map_err(|e| e.to_string())?;
     Ok(correctness_solver(&enc, Duration::from_secs(1), None).to_smt2())
+}
+
+/// The SMT-LIB text of `q`'s correctness query with float arithmetic as
+/// uninterpreted functions (see `abstraction`), if `q` has rounding
+/// operations: its unsat implies the full query's.
+pub fn abstracted_smt2(q: &Query) -> Option<String> {
+    encode::has_rounding_operations(q).then(|| abstraction::smt2(q)).flatten()
 }
 
 /// The counterexample in the model of `s`, a correctness query Z3 found sat.
@@ -235,9 +290,9 @@ fn simplifies_to_true(b: &Bool) -> bool {
 /// only if the left side and the right side's assumptions can hold together.
 /// Otherwise the unsat answer says nothing about the rule (every obligation
 /// holds of no input at all): `unknown` with reason [`VACUOUS`].
-fn non_vacuous(enc: &Encoded, left: Duration, rlimit: Option<u32>, start: Instant, timeout: Duration) -> Outcome {
+fn non_vacuous(q: &Query, enc: &Encoded, left: Duration, rlimit: Option<u32>, start: Instant, timeout: Duration) -> Outcome {
     // With no assumption beyond the (satisfiable) left side there is nothing to check.
-    if enc.rhs_assumptions.iter().all(|b| simplifies_to_true(b)) {
+    if enc.rhs_assumptions.iter().all(|b| simplifies_to_true(b)) || probe::holds_somewhere(q, encode::Facts::LhsAndRhs) {
         return Outcome::Verified;
     }
     if left.is_zero() {
@@ -275,7 +330,14 @@ fn dump(q: &Query, kind: &str, s: &Solver) {
 fn new_solver(timeout: Duration, rlimit: Option<u32>, pure_bv: bool) -> Solver {
     // Declaring QF_BV selects Z3's bit-blasting strategy up front; with Int
     // or float terms left, Z3's default picks a general strategy.
-    let solver = if pure_bv { Solver::new_for_logic("QF_BV").unwrap_or_else(Solver::new) } else { Solver::new() };
+    new_solver_for(if pure_bv { Some("QF_BV") } else { None }, timeout, rlimit)
+}
+
+fn new_solver_for(logic: Option<&str>, timeout: Duration, rlimit: Option<u32>) -> Solver {
+    let solver = match logic {
+        Some(l) => Solver::new_for_logic(l).unwrap_or_else(Solver::new),
+        None => Solver::new(),
+    };
     let mut p = Params::new();
     let ms = timeout.as_millis().clamp(1, u32::MAX as u128) as u32;
     p.set_u32("timeout", ms);
@@ -324,7 +386,11 @@ fn concrete_model(enc: &Encoded, model: &z3::Model) -> Result<Model, String> {
     }
     let mut witnesses = std::collections::HashMap::new();
     for (id, w) in &enc.witnesses {
-        let v = bv_value(model, w).ok_or(format!("no value for witness {}", id.0))?;
+        let dead_value = || crate::encode::fp_const_bits(w.get_size(), crate::ir::FpConstKind::NaN).map(|b| Bits::new(w.get_size(), b));
+        let v = match enc.dead_witnesses.contains(id) {
+            true => dead_value().ok_or(format!("no float format for witness {}", id.0))?,
+            false => bv_value(model, w).ok_or(format!("no value for witness {}", id.0))?,
+        };
         witnesses.insert(ExprId(id.0), v);
     }
     Ok(Model { vars, witnesses })
