@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 mod fuzz;
 mod merge;
+mod prove;
 mod run;
 mod verify;
 mod wast;
@@ -30,6 +31,8 @@ pub enum Command {
     Fuzz(fuzz::Args),
     /// Combine the JSON reports of `verify --shard K/N` jobs.
     Merge(merge::Args),
+    /// Prove that exported functions cannot trap (or find inputs that make them trap).
+    Prove(prove::Args),
 }
 
 /// Exit code for bad input (unreadable, malformed or invalid files, bad flags).
@@ -43,6 +46,7 @@ fn main() -> ExitCode {
         Command::Verify(a) => verify::run(a),
         Command::Fuzz(a) => fuzz::run(a),
         Command::Merge(a) => merge::run(a),
+        Command::Prove(a) => prove::run(a),
     };
     match result {
         Ok(code) => code,
