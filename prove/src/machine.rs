@@ -44,6 +44,29 @@ pub trait Machine: Domain + Sized {
     fn known(&self, c: &Self::Bool) -> Option<bool>;
     /// Records `fact` as holding in every state (used for facts about fresh values only).
     fn assume(&self, fact: &Self::Bool);
+    /// `v` narrowed by what the path condition `pc` says about it (abstract domains whose
+    /// booleans carry facts; a solver domain keeps the path condition instead).
+    fn refine(&self, _pc: &Self::Bool, v: &Val<Self>) -> Val<Self> {
+        v.clone()
+    }
+    /// The lattice operations, for domains that can compute loop fixpoints.
+    fn lattice(&self) -> Option<&dyn Lattice<Self>> {
+        None
+    }
+}
+
+/// What a fixpoint over loop headers needs of an abstract domain.
+pub trait Lattice<D: Machine> {
+    /// An upper bound of `old` and `new` that makes increasing chains finite.
+    fn widen(&self, old: &Val<D>, new: &Val<D>) -> Val<D>;
+    /// The least upper bound (states of different iterations, not exclusive paths).
+    fn join(&self, a: &Val<D>, b: &Val<D>) -> Val<D>;
+    /// `a` describes no more states than `b`.
+    fn leq(&self, a: &Val<D>, b: &Val<D>) -> bool;
+    /// A fresh unknown with the same abstract value (a new symbol for the loop header).
+    fn reseed(&self, v: &Val<D>) -> Val<D>;
+    /// The unsigned range of an integer value.
+    fn range(&self, v: &Val<D>) -> Option<(u64, u64)>;
 }
 
 /// The type of a value.

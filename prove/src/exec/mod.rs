@@ -16,6 +16,7 @@
 
 pub mod access;
 mod calls;
+mod fixpoint;
 pub mod effects;
 mod memory;
 mod ops;
@@ -33,7 +34,13 @@ use std::collections::HashMap;
 pub enum LoopMode {
     Havoc,
     Unroll(u32),
+    /// Iterate each loop to a fixpoint of the domain's [`Lattice`](crate::machine::Lattice)
+    /// and record the header ranges of the locals it writes as its invariant.
+    Fixpoint,
 }
+
+/// Rounds of a loop fixpoint before giving up (widening normally ends it far earlier).
+const MAX_FIXPOINT_ROUNDS: usize = 12;
 
 /// An unsigned range known to hold of a local at a loop's header (every iteration).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -97,6 +104,7 @@ pub struct Exec<'x, 'a, D: Machine> {
     labels: Vec<Label<D>>,
     call_depth: u32,
     havocked_loops: bool,
+    found: Invariants,
 }
 
 /// What a run found: the sites reached, and whether a loop was havocked on the way (then
@@ -104,11 +112,13 @@ pub struct Exec<'x, 'a, D: Machine> {
 pub struct Explored<B> {
     pub sites: Vec<Site<B>>,
     pub havocked_loops: bool,
+    /// Invariants found ([`LoopMode::Fixpoint`] only).
+    pub invariants: Invariants,
 }
 
 impl<'x, 'a, D: Machine> Exec<'x, 'a, D> {
     pub fn new(d: &'x D, m: &'x ModuleInfo<'a>, mode: LoopMode, invariants: &'x Invariants) -> Self {
-        Exec { d, m, mode, invariants, sites: vec![], site_index: HashMap::new(), memory: memory::Memory::new(), labels: vec![], call_depth: 0, havocked_loops: false }
+        Exec { d, m, mode, invariants, sites: vec![], site_index: HashMap::new(), memory: memory::Memory::new(), labels: vec![], call_depth: 0, havocked_loops: false, found: Invariants::new() }
     }
 
     /// Runs function `func` as called from outside: arguments, mutable globals, memory sizes
@@ -133,7 +143,7 @@ impl<'x, 'a, D: Machine> Exec<'x, 'a, D> {
         let mut st = State { locals: vec![], globals, pages, stack };
         let mut pc = self.d.bool_lit(true);
         self.call(0, func, &mut pc, &mut st)?;
-        Ok(Explored { sites: self.sites, havocked_loops: self.havocked_loops })
+        Ok(Explored { sites: self.sites, havocked_loops: self.havocked_loops, invariants: self.found })
     }
 
     fn constant(&self, t: NumType, bits: u64) -> Val<D> {
@@ -279,6 +289,10 @@ impl<'x, 'a, D: Machine> Exec<'x, 'a, D> {
             let i = self.labels.len() - 1 - depth as usize;
             let label = &mut self.labels[i];
             let mut s = st.clone();
+            let d = self.d;
+            for v in s.locals.iter_mut().chain(s.stack.iter_mut()).chain(s.globals.iter_mut()) {
+                *v = d.refine(pc, v);
+            }
             let top = s.stack.split_off(s.stack.len().saturating_sub(label.arity));
             s.stack.truncate(label.height);
             s.stack.extend(top);
@@ -315,6 +329,7 @@ impl<'x, 'a, D: Machine> Exec<'x, 'a, D> {
                 }
                 self.merge_into(exits, pc, st)
             }
+            LoopMode::Fixpoint => self.fixpoint_loop(offset, params, body, height, pc, st),
         }
     }
 

@@ -24,7 +24,7 @@ pub enum SiteKind {
 }
 
 impl SiteKind {
-    /// The interpreter's trap messages this kind of site produces.
+    /// How the interpreter's trap messages for this kind of site begin.
     pub fn messages(self) -> &'static [&'static str] {
         match self {
             SiteKind::MemoryAccess => &["out of bounds memory access"],
@@ -83,9 +83,11 @@ pub fn site_kind(op: &Operator) -> Option<SiteKind> {
 pub fn op_name(op: &Operator) -> String {
     let debug = format!("{op:?}");
     let camel = debug.split([' ', '{', '(']).next().unwrap_or_default();
-    let (prefix, rest) = match camel.get(..3) {
-        Some(p @ ("I32" | "I64" | "F32" | "F64")) => (format!("{}.", p.to_lowercase()), &camel[3..]),
-        _ => (String::new(), camel),
+    // Instruction families written `family.rest` in the text format.
+    const FAMILIES: [&str; 11] = ["I32", "I64", "F32", "F64", "Memory", "Table", "Local", "Global", "Ref", "Data", "Elem"];
+    let (prefix, rest) = match FAMILIES.iter().find(|f| camel.len() > f.len() && camel.starts_with(*f)) {
+        Some(f) => (format!("{}.", f.to_lowercase()), &camel[f.len()..]),
+        None => (String::new(), camel),
     };
     let mut out = prefix;
     for (i, c) in rest.chars().enumerate() {
