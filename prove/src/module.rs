@@ -201,7 +201,10 @@ pub fn parse<'a>(bytes: &'a [u8]) -> Result<ModuleInfo<'a>, wasmparser::BinaryRe
         mem.fixed &= !shared_mems.contains(&i) && !mutated.grows_memory;
     }
     for (i, size) in table_sizes.iter().enumerate() {
-        let mut slots = (table_init_known[i] && !shared_tables.contains(&i) && !mutated.tables)
+        // Slots are listed one by one (and become one condition each at a call_indirect):
+        // beyond this size the table counts as unknown.
+        const MAX_KNOWN_SLOTS: u64 = 4096;
+        let mut slots = (table_init_known[i] && !shared_tables.contains(&i) && !mutated.tables && *size <= MAX_KNOWN_SLOTS)
             .then(|| vec![None; *size as usize]);
         for (t, offset, items) in &segments {
             if *t as usize != i {
