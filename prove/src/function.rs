@@ -128,10 +128,10 @@ impl Subject<'_, '_> {
                     }
                 }
             }
-            return unknown(UnknownReason::LoopNotSummarised);
         }
         match &site.not_modelled {
             Some(why) => unknown(UnknownReason::CallNotFollowed(why.clone())),
+            None if explored.havocked_loops => unknown(UnknownReason::LoopNotSummarised),
             None => unknown(UnknownReason::NotConfirmed(first)),
         }
     }
