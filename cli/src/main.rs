@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 mod fuzz;
 mod merge;
+mod prove;
 mod recheck;
 mod run;
 mod verify;
@@ -33,6 +34,8 @@ pub enum Command {
     Merge(merge::Args),
     /// Solve the certificates of `verify --certify --certificates DIR` again.
     Recheck(recheck::Args),
+    /// Prove that exported functions cannot trap (or find inputs that make them trap).
+    Prove(prove::Args),
 }
 
 /// Exit code for bad input (unreadable, malformed or invalid files, bad flags).
@@ -47,6 +50,7 @@ fn main() -> ExitCode {
         Command::Fuzz(a) => fuzz::run(a),
         Command::Merge(a) => merge::run(a),
         Command::Recheck(a) => recheck::run(a),
+        Command::Prove(a) => prove::run(a),
     };
     match result {
         Ok(code) => code,

@@ -50,18 +50,29 @@ pub enum LoadError {
     },
 }
 
-/// Loads a `.wasm` (binary, recognised by its `\0asm` magic) or `.wat` file.
-pub fn load_module_file(path: &Path) -> Result<LoadedModule, LoadError> {
+/// The binary form of a `.wasm` (recognised by its `\0asm` magic) or `.wat` file, not yet
+/// decoded or validated (for tools that read the binary themselves as well).
+pub fn read_module_binary(path: &Path) -> Result<Vec<u8>, LoadError> {
     let bytes = std::fs::read(path).map_err(|source| LoadError::Io {
         path: path.to_path_buf(),
         source,
     })?;
-    let binary = if bytes.starts_with(b"\0asm") {
-        bytes
+    if bytes.starts_with(b"\0asm") {
+        Ok(bytes)
     } else {
-        text_to_binary(path, &bytes)?
-    };
-    LoadedModule::from_binary(&binary).map_err(|e| LoadError::Decode {
+        text_to_binary(path, &bytes)
+    }
+}
+
+/// Loads a `.wasm` (binary, recognised by its `\0asm` magic) or `.wat` file.
+pub fn load_module_file(path: &Path) -> Result<LoadedModule, LoadError> {
+    let binary = read_module_binary(path)?;
+    load_module_binary(path, &binary)
+}
+
+/// Decodes and validates `binary`, read from `path` (named in errors).
+pub fn load_module_binary(path: &Path, binary: &[u8]) -> Result<LoadedModule, LoadError> {
+    LoadedModule::from_binary(binary).map_err(|e| LoadError::Decode {
         path: path.to_path_buf(),
         what: match e.kind {
             crate::DecodeErrorKind::Malformed => "malformed module",

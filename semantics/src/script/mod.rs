@@ -21,7 +21,7 @@ mod values;
 
 pub use files::{collect_wast_files, run_script_files};
 pub use imports::ImportName;
-pub use load::{load_module_file, LoadError, LoadedModule};
+pub use load::{load_module_binary, load_module_file, read_module_binary, LoadError, LoadedModule};
 
 use std::path::{Path, PathBuf};
 
