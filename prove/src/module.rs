@@ -107,11 +107,18 @@ pub fn parse<'a>(bytes: &'a [u8]) -> Result<ModuleInfo<'a>, wasmparser::BinaryRe
     let mut table_sizes = vec![];
     let mut table_init_known = vec![];
     let mut segments: Vec<(u32, Option<u64>, Option<Vec<Option<u32>>>)> = vec![];
+    // Whether every type is alone in its recursion group, final and without
+    // a supertype: only then is Wasm's type equivalence (iso-recursive, with
+    // subtyping) the structural equality `call_indirect` is judged by below.
+    let mut plain_types = true;
     for payload in Parser::new(0).parse_all(bytes) {
         match payload? {
             Payload::TypeSection(r) => {
                 for group in r {
-                    for sub in group?.into_types() {
+                    let group = group?;
+                    plain_types &= group.types().len() == 1;
+                    for sub in group.into_types() {
+                        plain_types &= sub.is_final && sub.supertype_idxs.is_empty();
                         m.types.push(match &sub.composite_type.inner {
                             wasmparser::CompositeInnerType::Func(f) => Some(f.clone()),
                             _ => None,
@@ -204,7 +211,11 @@ pub fn parse<'a>(bytes: &'a [u8]) -> Result<ModuleInfo<'a>, wasmparser::BinaryRe
         // Slots are listed one by one (and become one condition each at a call_indirect):
         // beyond this size the table counts as unknown.
         const MAX_KNOWN_SLOTS: u64 = 4096;
-        let mut slots = (table_init_known[i] && !shared_tables.contains(&i) && !mutated.tables && *size <= MAX_KNOWN_SLOTS)
+        let mut slots = (plain_types
+            && table_init_known[i]
+            && !shared_tables.contains(&i)
+            && !mutated.tables
+            && *size <= MAX_KNOWN_SLOTS)
             .then(|| vec![None; *size as usize]);
         for (t, offset, items) in &segments {
             if *t as usize != i {

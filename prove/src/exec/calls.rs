@@ -67,7 +67,7 @@ impl<'x, 'a, D: Machine> Exec<'x, 'a, D> {
         let ty = self.m.types.get(type_index as usize).and_then(|t| t.clone()).ok_or(Unsupported { offset, what: "call_indirect type".into() })?;
         let index = self.pop_i32(offset, st)?;
         let Some(slots) = self.m.tables.get(table as usize).and_then(|t| t.known.clone()) else {
-            let why = "table contents can change (imported, exported or written) or use non-function types";
+            let why = "table contents can change (imported, exported or written), use non-function types, or the module has recursion groups or subtypes (type equivalence is not structural)";
             self.record(offset, op, SiteKind::CallIndirect, pc.clone(), Some(why.into()));
             return self.havoc_call(offset, &ty, pc, st);
         };
