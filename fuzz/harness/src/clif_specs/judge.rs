@@ -11,7 +11,7 @@
 //! the solver decides.
 
 use super::probe::SpecCase;
-use saffron_verifier::encode::dag;
+use saffron_verifier::encode::{dag, rotate};
 use saffron_verifier::ir::{Condition, Const, Expr, ExprId, Query, Sort, VarId};
 use saffron_verifier::replay::{self, Bits, Model, Value};
 use saffron_verifier::solve::{self, Outcome, SolveOptions};
@@ -39,8 +39,6 @@ pub enum Verdict {
 pub struct Prepared {
     order: Vec<ExprId>,
     canon: Vec<ExprId>,
-    /// Bit width of each bitvector expression.
-    widths: Vec<Option<u32>>,
     /// The variables each expression depends on, sorted.
     deps: Vec<Vec<VarId>>,
 }
@@ -48,29 +46,9 @@ pub struct Prepared {
 pub fn prepare(q: &Query) -> Result<Prepared, String> {
     let order = dag::topo_order(q)?;
     let canon = dag::canonical_ids(q, &order);
-    let mut widths = vec![None; q.exprs.len()];
     let mut deps: Vec<Vec<VarId>> = vec![Vec::new(); q.exprs.len()];
     for &id in &order {
         let e = q.expr(id);
-        let w = |x: &ExprId| widths[x.0 as usize];
-        widths[id.0 as usize] = match e {
-            Expr::Var(v) => match q.var(*v).sort {
-                Sort::BitVec(n) => Some(n),
-                _ => None,
-            },
-            Expr::Const(Const::BitVec { width, .. }) => Some(*width),
-            Expr::BvUn(_, a) | Expr::BvBin(_, a, _) | Expr::FpUn(_, a) | Expr::FpBin(_, a, _) | Expr::Ite(_, a, _) => w(a),
-            Expr::Extract { hi, lo, .. } => Some(hi - lo + 1),
-            Expr::Concat(a, b) => w(a).zip(w(b)).map(|(x, y)| x + y),
-            Expr::ZeroExt { width, .. }
-            | Expr::SignExt { width, .. }
-            | Expr::Int2Bv { width, .. }
-            | Expr::FpConst { width, .. }
-            | Expr::ToFp { width, .. }
-            | Expr::FpToFp { width, .. }
-            | Expr::FpToBv { width, .. } => Some(*width),
-            _ => None,
-        };
         let mut d: Vec<VarId> = match e {
             Expr::Var(v) => vec![*v],
             _ => dag::operands(e).iter().flat_map(|a| deps[a.0 as usize].iter().copied()).collect(),
@@ -79,7 +57,7 @@ pub fn prepare(q: &Query) -> Result<Prepared, String> {
         d.dedup();
         deps[id.0 as usize] = d;
     }
-    Ok(Prepared { order, canon, widths, deps })
+    Ok(Prepared { order, canon, deps })
 }
 
 fn facts<'a>(q: &'a Query, returned: bool) -> impl Iterator<Item = &'a Condition> {
@@ -226,7 +204,7 @@ fn model(q: &Query, prep: &Prepared, known: &HashMap<VarId, Value>, native: &Nat
         .collect();
     let mut witnesses = HashMap::new();
     for &id in &prep.order {
-        let Some(width) = prep.widths[id.0 as usize] else { continue };
+        let Some(width) = rotate::width(q, id) else { continue };
         let bits = match q.expr(id) {
             Expr::FpToBv { .. } => Bits::new(width, 0),
             Expr::FpUn(..) | Expr::FpBin(..) | Expr::ToFp { .. } | Expr::FpToFp { .. } => match native {
