@@ -5,7 +5,7 @@
 
 use saffron_link::unit::{verify_wasm_unit, WasmUnitOptions};
 use saffron_verifier::report::InstanceResult;
-use saffron_verifier::solve::SolveOptions;
+use saffron_verifier::solve::{OutcomeKind, SolveOptions};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -25,7 +25,7 @@ fn run(op: &str, cranelift: Option<PathBuf>) -> Vec<InstanceResult> {
 }
 
 fn outcomes(rs: &[InstanceResult]) -> Vec<(&'static str, Option<String>)> {
-    rs.iter().map(|r| (r.outcome, r.reason.clone())).collect()
+    rs.iter().map(|r| (r.outcome.word(), r.reason.clone())).collect()
 }
 
 #[test]
@@ -33,7 +33,7 @@ fn pinned_ops_verify() {
     let ops = ["i32.add", "i64.shl", "i32.rotr", "i32.lt_u", "i64.extend_i32_s", "f32.min", "f64.neg", "i32.div_s", "i64.rem_u"];
     for op in ops.into_iter().chain(["i64.trunc_f32_u", "f32.demote_f64", "i64.load16_s", "i32.store8"]) {
         let rs = run(op, None);
-        assert!(rs.iter().all(|r| r.outcome == "verified"), "{op}: {:?}", outcomes(&rs));
+        assert!(rs.iter().all(|r| r.outcome == OutcomeKind::Verified), "{op}: {:?}", outcomes(&rs));
     }
 }
 
@@ -65,7 +65,7 @@ fn mutated_tree(original: &str, mutated: &str) -> tempfile::TempDir {
 
 fn assert_replayed_counterexample(op: &str, rs: &[InstanceResult]) {
     assert!(
-        rs.iter().any(|r| r.outcome == "counterexample"
+        rs.iter().any(|r| r.outcome == OutcomeKind::Counterexample
             && r.reason.as_deref().is_some_and(|m| m.contains("(replayed)") && m.contains("replay f("))),
         "{op}: {:?}",
         outcomes(rs)
@@ -104,7 +104,7 @@ fn equivalent_rewrite_of_isub_spec_still_verifies() {
         "(spec (isub ty x y)\n    (provide (= result (bvadd x (bvneg y)))",
     );
     let rs = run("i32.sub", Some(t.path().into()));
-    assert!(rs.iter().all(|r| r.outcome == "verified"), "{:?}", outcomes(&rs));
+    assert!(rs.iter().all(|r| r.outcome == OutcomeKind::Verified), "{:?}", outcomes(&rs));
 }
 
 #[test]
@@ -131,7 +131,7 @@ fn sign_extension_in_unsigned_load_spec_is_caught() {
         "(= result (sign_ext (widthof result) (conv_to size_bits loaded_value)))",
     );
     let rs = run("i32.load8_u", Some(t.path().into()));
-    assert!(rs.iter().all(|r| r.outcome == "counterexample"), "{:?}", outcomes(&rs));
+    assert!(rs.iter().all(|r| r.outcome == OutcomeKind::Counterexample), "{:?}", outcomes(&rs));
     assert!(rs.iter().all(|r| r.reason.as_deref().is_some_and(|m| m.contains("(replayed)") && m.contains("not replayed on the engines"))));
 }
 
@@ -142,5 +142,5 @@ fn equivalent_rewrite_of_udiv_trap_still_verifies() {
         "(= result (bvudiv x y))\n        (= clif_trap (= y (bvsub y y)))",
     );
     let rs = run("i64.div_u", Some(t.path().into()));
-    assert!(rs.iter().all(|r| r.outcome == "verified"), "{:?}", outcomes(&rs));
+    assert!(rs.iter().all(|r| r.outcome == OutcomeKind::Verified), "{:?}", outcomes(&rs));
 }

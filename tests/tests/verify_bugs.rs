@@ -8,6 +8,7 @@ mod verify_support;
 use std::time::Duration;
 
 use saffron_verifier::load::Unit;
+use saffron_verifier::solve::OutcomeKind;
 use verify_support::{describe, load_unit, repo_root, verify_rule};
 
 /// (file under isle-rules/bugs, unit, rule name)
@@ -62,8 +63,8 @@ fn every_known_bug_gives_a_replayed_counterexample_body() {
             // Without the bug loaded: the bug may be a rule of a term the
             // control inlines (the x64 amode rules).
             let fixed = verify_rule(&load_unit(unit, None, &[]), control, TIMEOUT);
-            let applicable: Vec<_> = fixed.iter().filter(|r| r.outcome != "inapplicable").collect();
-            if applicable.is_empty() || applicable.iter().any(|r| r.outcome != "verified") {
+            let applicable: Vec<_> = fixed.iter().filter(|r| r.outcome != OutcomeKind::Inapplicable).collect();
+            if applicable.is_empty() || applicable.iter().any(|r| r.outcome != OutcomeKind::Verified) {
                 println!("  control {control} does not verify:\n{}", describe(&fixed));
                 caught = false;
             }

@@ -14,6 +14,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use saffron_verifier::load::Unit;
+use saffron_verifier::solve::OutcomeKind;
 use verify_support::{describe, load_unit, pinned_cranelift_dir, verify_rule, InstanceResult};
 
 const TIMEOUT: Duration = Duration::from_secs(120);
@@ -79,8 +80,8 @@ fn expect_counterexample(rule: &str, results: &[InstanceResult]) {
 
 fn expect_verified(rule: &str, results: &[InstanceResult]) {
     assert!(
-        results.iter().any(|r| r.outcome == "verified")
-            && results.iter().all(|r| r.outcome == "verified" || r.outcome == "inapplicable"),
+        results.iter().any(|r| r.outcome == OutcomeKind::Verified)
+            && results.iter().all(|r| r.outcome == OutcomeKind::Verified || r.outcome == OutcomeKind::Inapplicable),
         "{rule} must verify (every instance verified or inapplicable, at least one verified):\n{}",
         describe(results)
     );

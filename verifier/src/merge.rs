@@ -101,7 +101,7 @@ fn summary(instances: &[Value]) -> Value {
     let mut s = Summary::default();
     for i in instances {
         let source = serde_json::from_value(i["source"].clone()).unwrap_or_default();
-        s.count(i["outcome"].as_str().unwrap_or("error"), i["counterexample"]["replay"]["status"] == "mismatch", source);
+        s.count(crate::solve::OutcomeKind::from_word(i["outcome"].as_str().unwrap_or_default()), i["counterexample"]["replay"]["status"] == "mismatch", source);
     }
     serde_json::to_value(s).expect("serialisable")
 }

@@ -15,7 +15,7 @@ use crate::ir::{BvBinOp, Expr, Query};
 use crate::load::{load, LoadError, LoadOptions};
 use crate::report::{InstanceResult, Source, UnitReport};
 use crate::shard::{Shard, Splitter};
-use crate::solve::{self, Outcome, SolveOptions};
+use crate::solve::{self, Outcome, OutcomeKind, SolveOptions};
 use crate::span::Span;
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
@@ -187,7 +187,7 @@ pub fn certify_all(
     progress: bool,
 ) {
     let todo: Vec<usize> = (0..items.len())
-        .filter(|&i| results[i].outcome == "verified" && matches!(items[i].instance.body, InstanceBody::Query(_)))
+        .filter(|&i| results[i].outcome == OutcomeKind::Verified && matches!(items[i].instance.body, InstanceBody::Query(_)))
         .collect();
     let bar = if progress { ProgressBar::new(todo.len() as u64).with_message("certifying") } else { ProgressBar::hidden() };
     let certificates: Vec<(usize, Result<certify::Certificate, String>)> = pool.install(|| {
@@ -221,7 +221,7 @@ pub fn certify_all(
         match c {
             Ok(c) => {
                 if c.status == Status::Disagreement {
-                    r.outcome = "error";
+                    r.outcome = OutcomeKind::Error;
                     r.reason = Some(format!("solvers disagree on the exported query: {}", c.describe()));
                 }
                 r.certificate = Some(c);
@@ -329,7 +329,7 @@ mod tests {
             ..Default::default()
         };
         let r = verify("prog", &opts).expect("loads");
-        let by_rule = |name: &str| r.instantiations.iter().filter(|i| i.rule == name).map(|i| i.outcome).collect::<Vec<_>>();
+        let by_rule = |name: &str| r.instantiations.iter().filter(|i| i.rule == name).map(|i| i.outcome.word()).collect::<Vec<_>>();
         assert_eq!(by_rule("shl_one_is_double"), ["verified", "verified"], "{r:#?}");
         assert_eq!(by_rule("square_is_double"), ["counterexample", "counterexample"], "{r:#?}");
         for i in &r.instantiations {

@@ -6,7 +6,7 @@ mod text;
 pub use text::{text, MAX_LINES};
 
 use crate::replay::{Counterexample, ReplayStatus};
-use crate::solve::Outcome;
+use crate::solve::{Outcome, OutcomeKind};
 use crate::span::Span;
 use serde::{Deserialize, Serialize};
 use std::fmt::Write as _;
@@ -21,7 +21,7 @@ pub struct InstanceResult {
     pub types: String,
     #[serde(serialize_with = "span_text")]
     pub span: Span,
-    pub outcome: &'static str,
+    pub outcome: OutcomeKind,
     pub reason: Option<String>,
     pub millis: u64,
     pub counterexample: Option<Counterexample>,
@@ -59,7 +59,7 @@ fn span_text<S: serde::Serializer>(s: &Span, ser: S) -> Result<S::Ok, S::Error> 
 
 impl InstanceResult {
     pub fn new(rule: String, chain: Vec<String>, types: String, span: Span, outcome: Outcome, millis: u64) -> Self {
-        let word = outcome.word();
+        let kind = outcome.kind();
         let (reason, counterexample) = match outcome {
             Outcome::Verified => (None, None),
             Outcome::Inapplicable => (Some("the left-hand side never matches at these types".into()), None),
@@ -85,7 +85,7 @@ impl InstanceResult {
             chain,
             types,
             span,
-            outcome: word,
+            outcome: kind,
             reason,
             millis,
             counterexample,
@@ -97,7 +97,7 @@ impl InstanceResult {
     }
 
     pub fn failed(&self) -> bool {
-        matches!(self.outcome, "counterexample" | "error")
+        self.outcome.failed()
     }
 }
 
@@ -142,19 +142,18 @@ impl Summary {
         s
     }
 
-    /// Counts one instance with outcome word `outcome`; an unknown word
-    /// counts as an error.
-    pub fn count(&mut self, outcome: &str, replay_mismatch: bool, source: Source) {
+    /// Counts one instance of outcome `outcome`.
+    pub fn count(&mut self, outcome: OutcomeKind, replay_mismatch: bool, source: Source) {
         self.total += 1;
-        match outcome {
-            "verified" => self.verified += 1,
-            "inapplicable" => self.inapplicable += 1,
-            "timeout" => self.timeout += 1,
-            "unknown" => self.unknown += 1,
-            "unsupported" => self.unsupported += 1,
-            "counterexample" => self.counterexample += 1,
-            _ => self.error += 1,
-        }
+        *match outcome {
+            OutcomeKind::Verified => &mut self.verified,
+            OutcomeKind::Inapplicable => &mut self.inapplicable,
+            OutcomeKind::Timeout => &mut self.timeout,
+            OutcomeKind::Unknown => &mut self.unknown,
+            OutcomeKind::Unsupported => &mut self.unsupported,
+            OutcomeKind::Counterexample => &mut self.counterexample,
+            OutcomeKind::Error => &mut self.error,
+        } += 1;
         self.replay_mismatch += usize::from(replay_mismatch);
         match source {
             Source::Cache => self.cached += 1,
@@ -315,10 +314,10 @@ pub fn sarif(reports: &[UnitReport]) -> serde_json::Value {
         .collect();
     let mut results = Vec::new();
     for r in reports {
-        for i in r.instantiations.iter().filter(|i| i.outcome != "verified") {
+        for i in r.instantiations.iter().filter(|i| i.outcome != OutcomeKind::Verified) {
             let level = match i.outcome {
-                "counterexample" | "error" => "error",
-                "inapplicable" => "note",
+                OutcomeKind::Counterexample | OutcomeKind::Error => "error",
+                OutcomeKind::Inapplicable => "note",
                 _ => "warning",
             };
             let mut text = format!("{} [{}]: {}", i.rule, i.types, i.outcome);
@@ -351,7 +350,7 @@ pub fn sarif(reports: &[UnitReport]) -> serde_json::Value {
             results.push(json!({
                 "codeFlows": code_flows,
                 "relatedLocations": related,
-                "ruleId": i.outcome,
+                "ruleId": i.outcome.word(),
                 "level": level,
                 "message": {"text": text},
                 "locations": [{"physicalLocation": {

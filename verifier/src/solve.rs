@@ -43,17 +43,72 @@ pub enum Outcome {
 }
 
 impl Outcome {
-    /// The contract's outcome word.
-    pub fn word(&self) -> &'static str {
+    /// Which kind of outcome this is, without its details.
+    pub fn kind(&self) -> OutcomeKind {
         match self {
-            Outcome::Verified => "verified",
-            Outcome::Counterexample(_) => "counterexample",
-            Outcome::Inapplicable => "inapplicable",
-            Outcome::Timeout => "timeout",
-            Outcome::Unknown(_) => "unknown",
-            Outcome::Unsupported(_) => "unsupported",
-            Outcome::Error(_) => "error",
+            Outcome::Verified => OutcomeKind::Verified,
+            Outcome::Counterexample(_) => OutcomeKind::Counterexample,
+            Outcome::Inapplicable => OutcomeKind::Inapplicable,
+            Outcome::Timeout => OutcomeKind::Timeout,
+            Outcome::Unknown(_) => OutcomeKind::Unknown,
+            Outcome::Unsupported(_) => OutcomeKind::Unsupported,
+            Outcome::Error(_) => OutcomeKind::Error,
         }
+    }
+}
+
+/// The kind of an [`Outcome`]: what a report records per instance and
+/// counts in its summary. Serialized as the contract's lowercase word.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OutcomeKind {
+    Verified,
+    Counterexample,
+    Inapplicable,
+    Timeout,
+    Unknown,
+    Unsupported,
+    Error,
+}
+
+impl OutcomeKind {
+    /// The contract's outcome word.
+    pub fn word(self) -> &'static str {
+        match self {
+            OutcomeKind::Verified => "verified",
+            OutcomeKind::Counterexample => "counterexample",
+            OutcomeKind::Inapplicable => "inapplicable",
+            OutcomeKind::Timeout => "timeout",
+            OutcomeKind::Unknown => "unknown",
+            OutcomeKind::Unsupported => "unsupported",
+            OutcomeKind::Error => "error",
+        }
+    }
+
+    /// The kind named by `word`; a word that names none reads as an error.
+    pub fn from_word(word: &str) -> OutcomeKind {
+        [
+            OutcomeKind::Verified,
+            OutcomeKind::Counterexample,
+            OutcomeKind::Inapplicable,
+            OutcomeKind::Timeout,
+            OutcomeKind::Unknown,
+            OutcomeKind::Unsupported,
+        ]
+        .into_iter()
+        .find(|k| k.word() == word)
+        .unwrap_or(OutcomeKind::Error)
+    }
+
+    /// A wrong rule or a check that could not be made.
+    pub fn failed(self) -> bool {
+        matches!(self, OutcomeKind::Counterexample | OutcomeKind::Error)
+    }
+}
+
+impl std::fmt::Display for OutcomeKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.word())
     }
 }
 

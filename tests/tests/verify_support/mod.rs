@@ -11,7 +11,7 @@ use saffron_verifier::expand::{expand, ExpandOptions};
 use saffron_verifier::instantiate::{instantiate, InstanceBody};
 use saffron_verifier::load::{load, LoadOptions, Program, Unit};
 use saffron_verifier::replay::ReplayStatus;
-use saffron_verifier::solve::{check, Outcome, SolveOptions};
+use saffron_verifier::solve::{check, Outcome, OutcomeKind, SolveOptions};
 
 /// One type instance of one expansion and what the verifier said about it.
 #[derive(Debug, Clone)]
@@ -19,8 +19,7 @@ pub struct InstanceResult {
     pub rule: String,
     pub chain: Vec<String>,
     pub types: String,
-    /// Contract outcome word: verified, counterexample, inapplicable, ...
-    pub outcome: &'static str,
+    pub outcome: OutcomeKind,
     /// For counterexamples: whether concrete replay confirmed it.
     pub replayed: bool,
     pub detail: String,
@@ -28,7 +27,7 @@ pub struct InstanceResult {
 
 impl InstanceResult {
     pub fn is_replayed_counterexample(&self) -> bool {
-        self.outcome == "counterexample" && self.replayed
+        self.outcome == OutcomeKind::Counterexample && self.replayed
     }
 }
 
@@ -36,7 +35,7 @@ impl std::fmt::Display for InstanceResult {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let chain = if self.chain.is_empty() { String::new() } else { format!(" via {}", self.chain.join(" > ")) };
         write!(f, "{}{} @ {}: {}", self.rule, chain, self.types, self.outcome)?;
-        if self.outcome == "counterexample" {
+        if self.outcome == OutcomeKind::Counterexample {
             write!(f, " ({})", if self.replayed { "replayed" } else { "NOT replayed" })?;
         }
         if !self.detail.is_empty() {
@@ -89,16 +88,16 @@ pub fn verify_rule(program: &Program, rule: &str, timeout: Duration) -> Vec<Inst
                         if !replayed {
                             detail.push_str(&format!(" [{:?}]", cx.replay));
                         }
-                        ("counterexample", replayed, detail)
+                        (OutcomeKind::Counterexample, replayed, detail)
                     }
-                    Outcome::Unknown(r) => ("unknown", false, r),
-                    Outcome::Unsupported(r) => ("unsupported", false, r),
-                    Outcome::Error(m) => ("error", false, m),
-                    other => (other.word(), false, String::new()),
+                    Outcome::Unknown(r) => (OutcomeKind::Unknown, false, r),
+                    Outcome::Unsupported(r) => (OutcomeKind::Unsupported, false, r),
+                    Outcome::Error(m) => (OutcomeKind::Error, false, m),
+                    other => (other.kind(), false, String::new()),
                 },
-                InstanceBody::Unsupported { reason, span } => ("unsupported", false, format!("{span}: {reason}")),
-                InstanceBody::Error { message, span } => ("error", false, format!("{span}: {message}")),
-                InstanceBody::Inapplicable { reason, span } => ("inapplicable", false, format!("{span}: {reason}")),
+                InstanceBody::Unsupported { reason, span } => (OutcomeKind::Unsupported, false, format!("{span}: {reason}")),
+                InstanceBody::Error { message, span } => (OutcomeKind::Error, false, format!("{span}: {message}")),
+                InstanceBody::Inapplicable { reason, span } => (OutcomeKind::Inapplicable, false, format!("{span}: {reason}")),
             };
             results.push(InstanceResult {
                 rule: e.rule.clone(),

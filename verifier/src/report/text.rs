@@ -5,6 +5,7 @@
 use super::UnitReport;
 use crate::ir::Side;
 use crate::replay::{Counterexample, ReplayStatus};
+use crate::solve::OutcomeKind;
 use std::fmt::Write as _;
 
 /// Lines per counterexample by default, its header included.
@@ -12,7 +13,7 @@ pub const MAX_LINES: usize = 30;
 
 pub fn text(r: &UnitReport, verbose: bool) -> String {
     let mut out = String::new();
-    for i in r.instantiations.iter().filter(|i| i.outcome != "verified" && (verbose || i.outcome != "inapplicable")) {
+    for i in r.instantiations.iter().filter(|i| i.outcome != OutcomeKind::Verified && (verbose || i.outcome != OutcomeKind::Inapplicable)) {
         let _ = writeln!(
             out,
             "{}: {} [{}]: {}{}",

@@ -89,7 +89,7 @@ pub fn judge(case: &SpecCase, prep: &Prepared, inputs: &HashMap<VarId, Value>, n
     match solve::check(&pinned_query(&case.query, &known, returned), solve_opts) {
         Outcome::Inapplicable | Outcome::Verified => Verdict::Disallowed,
         Outcome::Counterexample(_) => Verdict::Allowed { by_solver: true },
-        other => Verdict::Undecided(format!("{}: {other:?}", other.word())),
+        other => Verdict::Undecided(format!("{}: {other:?}", other.kind())),
     }
 }
 
