@@ -56,7 +56,7 @@ impl Subject<'_, '_> {
             .info
             .func_type(func)
             .and_then(|t| t.params().iter().map(|p| NumType::of(*p)).collect());
-        let smt = Smt::new();
+        let smt = Smt::with_early_checks(self.opts.solve.clone());
         let invariants = crate::interval::invariants(self.info, func);
         let explored = match &params {
             None => Err(crate::exec::Unsupported { offset: 0, what: "a non-numeric parameter or result".into() }),

@@ -49,6 +49,11 @@ pub trait Machine: Domain + Sized {
     fn refine(&self, _pc: &Self::Bool, v: &Val<Self>) -> Val<Self> {
         v.clone()
     }
+    /// Whether `c` is proved unsatisfiable (with the facts). A domain that cannot tell says
+    /// `false`; the executor then keeps `¬c` in the path condition.
+    fn impossible(&self, _c: &Self::Bool) -> bool {
+        false
+    }
     /// The lattice operations, for domains that can compute loop fixpoints.
     fn lattice(&self) -> Option<&dyn Lattice<Self>> {
         None

@@ -17,7 +17,8 @@ use saffron_verifier::ir::{
 };
 use saffron_verifier::span::Span;
 use std::cell::RefCell;
-use std::collections::HashMap;
+use saffron_verifier::solve::SolveOptions;
+use std::collections::{HashMap, HashSet};
 
 /// A boolean term.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -40,8 +41,13 @@ pub struct Smt {
     vars: RefCell<Vec<Var>>,
     // Hash-consing: equal expressions share one id, so the arena stays small when the
     // executor rebuilds the same term on several paths.
-    interned: RefCell<HashMap<String, ExprId>>,
+    interned: RefCell<HashMap<Expr, ExprId>>,
     facts: RefCell<Vec<ExprId>>,
+    /// Conditions a solver proved unsatisfiable. Facts only ever get added, so such a
+    /// proof stays valid for the rest of the arena's life.
+    impossible: RefCell<HashSet<ExprId>>,
+    /// The solver budget for [`Machine::impossible`] during exploration; `None`: never ask.
+    early: Option<SolveOptions>,
 }
 
 impl Smt {
@@ -49,15 +55,30 @@ impl Smt {
         Smt::default()
     }
 
+    /// An arena whose [`Machine::impossible`] asks the solver (within `opts`), so the
+    /// executor can keep path conditions short past sites that cannot trap.
+    pub fn with_early_checks(opts: SolveOptions) -> Smt {
+        Smt { early: Some(opts), ..Smt::default() }
+    }
+
+    /// Whether `c` was proved unsatisfiable.
+    pub fn proved_impossible(&self, c: Term) -> bool {
+        self.impossible.borrow().contains(&c.0)
+    }
+
+    /// Records a proof that `c` is unsatisfiable.
+    pub fn record_impossible(&self, c: Term) {
+        self.impossible.borrow_mut().insert(c.0);
+    }
+
     pub fn expr(&self, e: Expr) -> ExprId {
-        let key = format!("{e:?}");
-        if let Some(id) = self.interned.borrow().get(&key) {
+        if let Some(id) = self.interned.borrow().get(&e) {
             return *id;
         }
         let mut exprs = self.exprs.borrow_mut();
         let id = ExprId(exprs.len() as u32);
-        exprs.push(e);
-        self.interned.borrow_mut().insert(key, id);
+        exprs.push(e.clone());
+        self.interned.borrow_mut().insert(e, id);
         id
     }
 
@@ -438,5 +459,14 @@ impl Machine for Smt {
 
     fn assume(&self, fact: &Term) {
         self.assume_fact(*fact);
+    }
+
+    fn impossible(&self, c: &Term) -> bool {
+        match (self.known(c), &self.early) {
+            (Some(known), _) => !known,
+            (None, _) if self.proved_impossible(*c) => true,
+            (None, Some(opts)) => matches!(crate::solve::decide(self, *c, 0, opts), crate::solve::Decision::Impossible),
+            (None, None) => false,
+        }
     }
 }

@@ -18,6 +18,9 @@ pub enum Decision {
 }
 
 pub fn decide(smt: &Smt, cond: Term, arity: usize, opts: &SolveOptions) -> Decision {
+    if smt.proved_impossible(cond) {
+        return Decision::Impossible;
+    }
     let span = Span::new("prove", 1, 1);
     let cond_of = |expr, what: &str| Condition { expr, span: span.clone(), what: what.into() };
     let not = smt.bnot(&cond);
@@ -34,7 +37,10 @@ pub fn decide(smt: &Smt, cond: Term, arity: usize, opts: &SolveOptions) -> Decis
         obligations: vec![cond_of(not.0, "no trap")],
     };
     match check(&q, opts) {
-        Outcome::Verified | Outcome::Inapplicable => Decision::Impossible,
+        Outcome::Verified | Outcome::Inapplicable => {
+            smt.record_impossible(cond);
+            Decision::Impossible
+        }
         Outcome::Counterexample(cex) => {
             let mut args = vec![None; arity];
             for b in &cex.inputs {

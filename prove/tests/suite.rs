@@ -1,7 +1,7 @@
 //! The official test suite (`../shared/wasm-testsuite` from the repository root): `prove`
 //! runs on every module that validates and instantiates on its own (spectest imports only),
 //! never panics, and never calls `safe` a function the suite shows trapping (`assert_trap`
-//! on an invoke of that module). The full run is `#[ignore]`d; a fast subset always runs.
+//! on an invoke of that module).
 
 use saffron_prove::report::Verdict;
 use saffron_prove::{prove_loaded, Options};
@@ -103,7 +103,13 @@ fn run_file(path: &Path, counts: &mut Counts) {
 fn run(files: &[PathBuf]) -> Counts {
     let mut counts = Counts::default();
     for f in files {
+        let start = std::time::Instant::now();
         run_file(f, &mut counts);
+        // Progress for the long whole-suite run, and where its time goes.
+        let took = start.elapsed();
+        if took > Duration::from_secs(2) {
+            eprintln!("{}: {:.1} s", f.display(), took.as_secs_f64());
+        }
     }
     eprintln!(
         "{} files: {} modules, {} not instantiable alone, {} proved; functions safe/may-trap/unknown {:?}; \
@@ -132,7 +138,6 @@ fn fast_subset_of_the_suite() {
 }
 
 #[test]
-#[ignore = "the whole suite takes minutes"]
 fn whole_suite() {
     let mut files: Vec<PathBuf> = std::fs::read_dir(suite_dir())
         .unwrap()

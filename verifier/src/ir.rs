@@ -27,7 +27,7 @@ pub struct VarId(pub u32);
 pub struct ExprId(pub u32);
 
 /// Where a variable comes from; drives how a counterexample is shown.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 pub enum VarRole {
     /// A free input of the rule (a pattern variable bound on the left side).
     Input,
@@ -47,7 +47,7 @@ pub struct Var {
     pub span: Span,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 pub enum Const {
     Bool(bool),
     Int(i128),
@@ -56,16 +56,16 @@ pub enum Const {
     BitVec { width: u32, value: u128 },
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 pub enum IntOp { Add, Sub, Mul, Lt, Le, Gt, Ge }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 pub enum BvUnOp { Not, Neg, Popcnt, Clz, Cls, Rev }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 pub enum BvBinOp { And, Or, Xor, Add, Sub, Mul, Udiv, Urem, Sdiv, Srem, Shl, Lshr, Ashr, Rotl, Rotr }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 pub enum BvCmpOp { Ult, Ule, Ugt, Uge, Slt, Sle, Sgt, Sge, /// signed add overflows
     Saddo }
 
@@ -75,12 +75,12 @@ pub enum BvCmpOp { Ult, Ule, Ugt, Uge, Slt, Sle, Sgt, Sge, /// signed add overfl
 pub enum FpUnOp { Neg, Abs, Sqrt, Ceil, Floor, Trunc, Nearest }
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 pub enum FpBinOp { Add, Sub, Mul, Div, Min, Max }
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 pub enum FpCmpOp { Eq, Ne, Lt, Le, Gt, Ge }
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 pub enum FpTestOp { IsZero, IsInfinite, IsNaN, IsNegative, IsPositive }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 pub enum Expr {
     Var(VarId),
     Const(Const),
@@ -119,11 +119,11 @@ pub enum Expr {
     FpToBv { width: u32, signed: bool, arg: ExprId },
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 pub enum FpConstKind { PosInf, NegInf, PosZero, NegZero, NaN }
 
 /// Which side of the rule a term application or condition comes from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 pub enum Side { Lhs, Rhs }
 
 /// One application of an ISLE term in the expansion, kept for display: a

@@ -182,8 +182,14 @@ impl<'x, 'a, D: Machine> Exec<'x, 'a, D> {
     /// continues under the path where it does not.
     fn site(&mut self, offset: usize, op: String, kind: SiteKind, cond: &D::Bool, pc: &mut D::Bool) {
         let here = self.d.band(pc, cond);
+        // A site that cannot trap on this path leaves the path condition as it is: adding
+        // `¬cond` would change nothing but the size of every later query (a function of
+        // a thousand stores would otherwise ask a thousand ever longer questions).
+        let cannot_trap = self.d.impossible(&here);
         self.record(offset, op, kind, here, None);
-        *pc = self.d.band(pc, &self.d.bnot(cond));
+        if !cannot_trap {
+            *pc = self.d.band(pc, &self.d.bnot(cond));
+        }
     }
 
     fn record(&mut self, offset: usize, op: String, kind: SiteKind, cond: D::Bool, not_modelled: Option<String>) {

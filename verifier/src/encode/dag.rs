@@ -163,15 +163,14 @@ pub fn canonical_ids(q: &Query, order: &[ExprId]) -> Vec<ExprId> {
 /// in `order`.
 pub fn canonical_ids_with(q: &Query, order: &[ExprId], rep: impl Fn(VarId) -> VarId) -> Vec<ExprId> {
     let mut canon: Vec<ExprId> = (0..q.exprs.len() as u32).map(ExprId).collect();
-    // `Expr` has no `Hash`; its Debug text (with canonical operands) is a
-    // faithful structural key.
-    let mut seen: HashMap<String, ExprId> = HashMap::with_capacity(order.len());
+    // An expression with canonical operands is its own structural key.
+    let mut seen: HashMap<Expr, ExprId> = HashMap::with_capacity(order.len());
     for &id in order {
         let e = match q.expr(id) {
             Expr::Var(v) => Expr::Var(rep(*v)),
             e => map_operands(e, |a| canon[a.0 as usize]),
         };
-        let rep_id = *seen.entry(format!("{e:?}")).or_insert(id);
+        let rep_id = *seen.entry(e).or_insert(id);
         canon[id.0 as usize] = rep_id;
     }
     canon
