@@ -1,10 +1,13 @@
-//! Entering the machine from the host (`invoke`, constant expressions), host functions, and
-//! the callee checks of `call_indirect`. Wasm-to-wasm calls themselves stay in the main loop
-//! (an explicit frame stack, no host recursion).
+//! Calls and returns (spec §4.4.10): entering the machine from the host (`invoke`, constant
+//! expressions), host functions, the callee checks of `call_indirect`, and wasm-to-wasm calls,
+//! which never recurse on the host: the caller's activation is pushed on an explicit frame
+//! stack and the main loop continues in the callee, so deep wasm recursion ends in the
+//! "call stack exhausted" trap.
 
 use std::sync::Arc;
 
-use super::{pop, trap, Machine};
+use super::control::charge;
+use super::{pop, trap, Frame, Machine, MAX_STACK_SLOTS};
 use crate::exec::code::Code;
 use crate::exec::store::{FuncInst, HostFunc, Store};
 use crate::exec::trap::{Trap, TrapKind};
@@ -75,7 +78,107 @@ pub(crate) fn eval_const(
     Ok(m.stack.pop().unwrap_or(0))
 }
 
+/// Leaves the current activation with its results on top of the stack, resuming the
+/// caller; `false` when the activation was the outermost one (the run is over).
+#[inline(always)]
+pub(super) fn leave<'c>(stack: &mut Vec<u128>, frames: &mut Vec<Frame<'c>>, at: &mut Frame<'c>) -> bool {
+    let n = at.code.num_results as usize;
+    let len = stack.len();
+    if n == 1 {
+        stack[at.fp] = stack[len - 1];
+    } else {
+        stack.copy_within(len - n..len, at.fp);
+    }
+    stack.truncate(at.fp + n);
+    match frames.pop() {
+        Some(caller) => {
+            *at = caller;
+            true
+        }
+        None => false,
+    }
+}
+
 impl Machine<'_> {
+    /// Enters function `addr` with its arguments on top of the stack: a wasm callee becomes
+    /// the current activation (the caller is pushed on `frames`), a host function runs now.
+    #[inline(always)]
+    pub(super) fn enter<'c>(
+        &mut self,
+        codes: &'c [Arc<Code>],
+        (stack, frames): (&mut Vec<u128>, &mut Vec<Frame<'c>>),
+        at: &mut Frame<'c>,
+        fuel: &mut u64,
+        addr: FuncAddr,
+    ) -> Result<(), Trap> {
+        charge(fuel)?;
+        match &self.store.funcs[addr.0 as usize] {
+            FuncInst::Wasm { instance, code, .. } => {
+                let callee: &'c Code = &codes[*code as usize];
+                if frames.len() + 1 >= self.store.config.max_call_depth
+                    || stack.len() + callee.local_defaults.len() > MAX_STACK_SLOTS
+                {
+                    return Err(trap(TrapKind::CallStackExhausted));
+                }
+                let fp = stack.len() - callee.num_params as usize;
+                // Skips the (out-of-line) copy for the many callees without declared locals.
+                if !callee.local_defaults.is_empty() {
+                    stack.extend_from_slice(&callee.local_defaults);
+                }
+                let caller = std::mem::replace(at, Frame { code: callee, pc: 0, fp, inst: instance.0 as usize });
+                frames.push(caller);
+                Ok(())
+            }
+            FuncInst::Host { ty, host } => {
+                let (ty, host) = (*ty, *host);
+                self.call_host(stack, ty, host)
+            }
+        }
+    }
+
+    /// Replaces the current activation by a call to `addr` (tail call); `false` when a host
+    /// callee returned from the outermost activation.
+    #[inline(always)]
+    pub(super) fn tail_call<'c>(
+        &mut self,
+        codes: &'c [Arc<Code>],
+        (stack, frames): (&mut Vec<u128>, &mut Vec<Frame<'c>>),
+        at: &mut Frame<'c>,
+        fuel: &mut u64,
+        addr: FuncAddr,
+    ) -> Result<bool, Trap> {
+        charge(fuel)?;
+        match &self.store.funcs[addr.0 as usize] {
+            FuncInst::Wasm { instance, code, .. } => {
+                let callee: &'c Code = &codes[*code as usize];
+                let n = callee.num_params as usize;
+                let len = stack.len();
+                stack.copy_within(len - n..len, at.fp);
+                stack.truncate(at.fp + n);
+                stack.extend_from_slice(&callee.local_defaults);
+                at.inst = instance.0 as usize;
+                at.code = callee;
+                at.pc = 0;
+                Ok(true)
+            }
+            FuncInst::Host { ty, host } => {
+                let (ty, host) = (*ty, *host);
+                self.call_host(stack, ty, host)?;
+                Ok(leave(stack, frames, at))
+            }
+        }
+    }
+
+    /// The function a `call_ref` calls.
+    #[inline(always)]
+    pub(super) fn ref_target(stack: &mut Vec<u128>) -> Result<FuncAddr, Trap> {
+        let r = pop(stack);
+        if Ref::is_null_bits(r) {
+            return Err(super::null_trap("null function reference"));
+        }
+        Ok(FuncAddr(Ref::payload_of(r) as u32))
+    }
+
     pub(super) fn call_from_host(&mut self, func: FuncAddr) -> Result<(), Trap> {
         match self.store.funcs[func.0 as usize].clone() {
             FuncInst::Host { ty, host } => {

@@ -1,11 +1,42 @@
-//! Exception handling: unwinding to the innermost matching `try_table` handler.
+//! Exception handling: `throw`, `throw_ref`, and unwinding to the innermost matching
+//! `try_table` handler.
 
-use super::{Frame, Machine};
+use super::{null_trap, pop, Frame, Machine};
 use crate::exec::code::CatchKind;
 use crate::exec::trap::{Trap, TrapKind};
 use crate::exec::value::*;
 
 impl Machine<'_> {
+    /// `throw`: allocates an exception of tag `tag` from its operands and raises it.
+    pub(super) fn throw_tag<'c>(
+        &mut self,
+        (stack, frames): (&mut Vec<u128>, &mut Vec<Frame<'c>>),
+        at: &mut Frame<'c>,
+        tag: u32,
+    ) -> Result<(), Trap> {
+        let tag = self.instance(at.inst).tags[tag as usize];
+        let ty = self.store.tags[tag.0 as usize].ty;
+        let n = self.store.types.func_type(ty).params.len();
+        let fields = stack.split_off(stack.len() - n);
+        let exn = self.store.alloc_exn(tag, fields);
+        *at = self.unwind(frames, stack, exn, *at)?;
+        Ok(())
+    }
+
+    /// `throw_ref`: raises the popped exception again.
+    pub(super) fn throw_ref<'c>(
+        &mut self,
+        (stack, frames): (&mut Vec<u128>, &mut Vec<Frame<'c>>),
+        at: &mut Frame<'c>,
+    ) -> Result<(), Trap> {
+        let exn = pop(stack);
+        if Ref::is_null_bits(exn) {
+            return Err(null_trap("null exception reference"));
+        }
+        *at = self.unwind(frames, stack, exn, *at)?;
+        Ok(())
+    }
+
     /// Unwinds from activation `at` (and then its callers) to the innermost handler whose
     /// catch clause matches `exn`, leaving the clause's values on the stack; returns the
     /// activation to resume, or the "uncaught exception" trap when no handler matches.
