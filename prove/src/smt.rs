@@ -7,6 +7,7 @@
 //! variables constrained by a *fact*; facts hold of every query built from this arena.
 
 use crate::machine::{Fresh, Machine, NumType};
+use crate::solve::{decide, Decision};
 use saffron_semantics::numerics::domain::{
     BoolOps, Domain, FloatConvert, FloatOps, IntFloatOps, IntOps, RoundMode, Types,
 };
@@ -18,7 +19,7 @@ use saffron_verifier::ir::{
 use saffron_verifier::span::Span;
 use std::cell::RefCell;
 use saffron_verifier::solve::SolveOptions;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 /// A boolean term.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -43,9 +44,9 @@ pub struct Smt {
     // executor rebuilds the same term on several paths.
     interned: RefCell<HashMap<Expr, ExprId>>,
     facts: RefCell<Vec<ExprId>>,
-    /// Conditions a solver proved unsatisfiable. Facts only ever get added, so such a
-    /// proof stays valid for the rest of the arena's life.
-    impossible: RefCell<HashSet<ExprId>>,
+    /// The solver's answer for each condition asked about (see `solve::decide`), with the
+    /// number of facts the arena had when it was given.
+    answers: RefCell<HashMap<ExprId, (usize, Decision)>>,
     /// The solver budget for [`Machine::impossible`] during exploration; `None`: never ask.
     early: Option<SolveOptions>,
 }
@@ -61,14 +62,22 @@ impl Smt {
         Smt { early: Some(opts), ..Smt::default() }
     }
 
-    /// Whether `c` was proved unsatisfiable.
-    pub fn proved_impossible(&self, c: Term) -> bool {
-        self.impossible.borrow().contains(&c.0)
+    /// The answer recorded for `c`, if it still holds. Facts only ever get added, so an
+    /// unsatisfiable condition stays so for the rest of the arena's life; any other answer
+    /// holds only while the facts are those it was given with.
+    pub fn answer(&self, c: Term) -> Option<Decision> {
+        let facts = self.facts.borrow().len();
+        match self.answers.borrow().get(&c.0) {
+            Some((_, Decision::Impossible)) => Some(Decision::Impossible),
+            Some((given_with, d)) if *given_with == facts => Some(d.clone()),
+            _ => None,
+        }
     }
 
-    /// Records a proof that `c` is unsatisfiable.
-    pub fn record_impossible(&self, c: Term) {
-        self.impossible.borrow_mut().insert(c.0);
+    /// Records the solver's answer for `c` under the arena's current facts.
+    pub fn record_answer(&self, c: Term, d: Decision) {
+        let facts = self.facts.borrow().len();
+        self.answers.borrow_mut().insert(c.0, (facts, d));
     }
 
     pub fn expr(&self, e: Expr) -> ExprId {
@@ -462,11 +471,14 @@ impl Machine for Smt {
     }
 
     fn impossible(&self, c: &Term) -> bool {
-        match (self.known(c), &self.early) {
-            (Some(known), _) => !known,
-            (None, _) if self.proved_impossible(*c) => true,
-            (None, Some(opts)) => matches!(crate::solve::decide(self, *c, 0, opts), crate::solve::Decision::Impossible),
-            (None, None) => false,
+        if let Some(known) = self.known(c) {
+            return !known;
         }
+        // The answer is recorded, so judging the site later does not ask again.
+        let decision = match &self.early {
+            Some(opts) => Some(decide(self, *c, 0, opts)),
+            None => self.answer(*c),
+        };
+        matches!(decision, Some(Decision::Impossible))
     }
 }

@@ -9,6 +9,7 @@ use saffron_verifier::solve::{check, Outcome, SolveOptions};
 use saffron_verifier::span::Span;
 use saffron_semantics::numerics::domain::BoolOps;
 
+#[derive(Clone, Debug)]
 pub enum Decision {
     /// No state satisfies the condition.
     Impossible,
@@ -17,10 +18,26 @@ pub enum Decision {
     Unknown(UnknownReason),
 }
 
+/// Whether `cond` can hold, with the first `arity` arguments of a model when it can. Each
+/// condition is put to the solver once per arena and set of facts (see [`Smt::answer`]):
+/// the executor asks about a site while exploring, and judging it asks again.
 pub fn decide(smt: &Smt, cond: Term, arity: usize, opts: &SolveOptions) -> Decision {
-    if smt.proved_impossible(cond) {
-        return Decision::Impossible;
+    let decision = smt.answer(cond).unwrap_or_else(|| {
+        let d = ask(smt, cond, opts);
+        smt.record_answer(cond, d.clone());
+        d
+    });
+    match decision {
+        Decision::Possible(mut args) => {
+            args.resize(arity, None);
+            Decision::Possible(args)
+        }
+        d => d,
     }
+}
+
+/// [`decide`] without the recorded answers; a model's arguments are all those it names.
+fn ask(smt: &Smt, cond: Term, opts: &SolveOptions) -> Decision {
     let span = Span::new("prove", 1, 1);
     let cond_of = |expr, what: &str| Condition { expr, span: span.clone(), what: what.into() };
     let not = smt.bnot(&cond);
@@ -37,17 +54,15 @@ pub fn decide(smt: &Smt, cond: Term, arity: usize, opts: &SolveOptions) -> Decis
         obligations: vec![cond_of(not.0, "no trap")],
     };
     match check(&q, opts) {
-        Outcome::Verified | Outcome::Inapplicable => {
-            smt.record_impossible(cond);
-            Decision::Impossible
-        }
+        Outcome::Verified | Outcome::Inapplicable => Decision::Impossible,
         Outcome::Counterexample(cex) => {
-            let mut args = vec![None; arity];
+            let mut args = vec![];
             for b in &cex.inputs {
                 let Some(i) = b.name.strip_prefix("arg").and_then(|n| n.parse::<usize>().ok()) else { continue };
-                if let Some(slot) = args.get_mut(i) {
-                    *slot = parse_bits(&b.value);
+                if args.len() <= i {
+                    args.resize(i + 1, None);
                 }
+                args[i] = parse_bits(&b.value);
             }
             Decision::Possible(args)
         }
