@@ -244,6 +244,7 @@ pub fn verify_wasm_unit(o: &WasmUnitOptions) -> Result<UnitReport, WasmUnitError
         unit: Some(Unit::Opt),
         cranelift_dir: o.cranelift_dir.clone(),
         spec_overrides: vec![(OVERRIDES_NAME.into(), OVERRIDES.into())],
+        spec_additions: vec![saffron_verifier::load::clif_spec_additions()],
         ..Default::default()
     };
     let terms = load(&load_opts).map_err(|e| WasmUnitError::Verifier(e.to_string()))?;

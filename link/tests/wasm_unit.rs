@@ -31,7 +31,7 @@ fn outcomes(rs: &[InstanceResult]) -> Vec<(&'static str, Option<String>)> {
 #[test]
 fn pinned_ops_verify() {
     let ops = ["i32.add", "i64.shl", "i32.rotr", "i32.lt_u", "i64.extend_i32_s", "f32.min", "f64.neg", "i32.div_s", "i64.rem_u"];
-    for op in ops.into_iter().chain(["i64.trunc_f32_u", "f32.demote_f64", "i64.load16_s", "i32.store8"]) {
+    for op in ops.into_iter().chain(["i64.trunc_f32_u", "f32.demote_f64", "i64.load16_s", "i32.store8", "i32.trunc_sat_f64_s", "i64.trunc_sat_f32_u", "select"]) {
         let rs = run(op, None);
         assert!(rs.iter().all(|r| r.outcome == OutcomeKind::Verified), "{op}: {:?}", outcomes(&rs));
     }

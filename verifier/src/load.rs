@@ -76,6 +76,11 @@ pub struct LoadOptions {
     /// built-in overrides (each spec replaces a shipped one); errors name
     /// them as `<saffron>/<name>`.
     pub spec_overrides: Vec<(String, String)>,
+    /// Spec sources `(name, text)` for terms Cranelift ships *without* a
+    /// spec (Saffron's additions); a spec here for a term that has a shipped
+    /// one is a load error, so an addition can never silently replace a
+    /// shipped fact. Errors name them as `<saffron-additions>/<name>`.
+    pub spec_additions: Vec<(String, String)>,
 }
 
 /// `term` is described by the spec loaded for `spec_of`, unchanged.
@@ -341,6 +346,9 @@ pub fn load(opts: &LoadOptions) -> Result<Program, LoadError> {
     for (name, text) in &opts.spec_overrides {
         sources.push((format!("{OVERRIDE_PREFIX}{name}"), text.clone()));
     }
+    for (name, text) in &opts.spec_additions {
+        sources.push((format!("{ADDITION_PREFIX}{name}"), text.clone()));
+    }
     let mut prog = load_sources_with(sources, unit, &rust_uses_self)?;
     prog._gen_dir = gen_dir;
     apply_spec_aliases(&mut prog, &opts.spec_aliases)?;
@@ -384,6 +392,10 @@ const OVERRIDES_NAME: &str = "<saffron>/aarch64_overrides.isle";
 /// Every override source is loaded under a name starting with this.
 const OVERRIDE_PREFIX: &str = "<saffron>/";
 
+/// Every addition source (specs for terms shipped without one) is loaded
+/// under a name starting with this.
+const ADDITION_PREFIX: &str = "<saffron-additions>/";
+
 /// Saffron's replacements for wrong shipped specs of a unit (see the file's
 /// header for the rules they follow).
 fn unit_spec_overrides(u: Unit) -> Option<(&'static str, &'static str)> {
@@ -391,6 +403,14 @@ fn unit_spec_overrides(u: Unit) -> Option<(&'static str, &'static str)> {
         Unit::Aarch64 => Some((OVERRIDES_NAME, include_str!("../../isle-rules/specs/aarch64_overrides.isle"))),
         Unit::Opt | Unit::X64 => None,
     }
+}
+
+/// Saffron's specs for CLIF instructions Cranelift ships without one
+/// (`isle-rules/specs/clif_additions.isle`), as a [`LoadOptions::spec_additions`]
+/// source. The `wasm` unit and the clif-specs fuzzer load them; the lowering
+/// units do not (their verdicts rest on shipped specs only).
+pub fn clif_spec_additions() -> (String, String) {
+    ("clif_additions.isle".into(), include_str!("../../isle-rules/specs/clif_additions.isle").into())
 }
 
 /// Parse and type-check in-memory ISLE sources `(name, text)`.
@@ -499,12 +519,18 @@ fn index_program(
         }
     }
     let is_override = |pos: Pos| files.file_name(pos.file).is_some_and(|n| n.starts_with(OVERRIDE_PREFIX));
+    let is_addition = |pos: Pos| files.file_name(pos.file).is_some_and(|n| n.starts_with(ADDITION_PREFIX));
     let mut overrides = Vec::new();
+    let mut additions = Vec::new();
     for def in &defs {
         match def {
             ast::Def::Spec(s) if is_override(s.pos) => {
                 let t = term_of(&s.term).ok_or_else(|| err_at(s.pos, format!("spec for unknown term `{}`", s.term.0)))?;
                 overrides.push((t, s.clone()));
+            }
+            ast::Def::Spec(s) if is_addition(s.pos) => {
+                let t = term_of(&s.term).ok_or_else(|| err_at(s.pos, format!("spec for unknown term `{}`", s.term.0)))?;
+                additions.push((t, s.clone()));
             }
             ast::Def::Spec(s) => {
                 let t = term_of(&s.term).ok_or_else(|| err_at(s.pos, format!("spec for unknown term `{}`", s.term.0)))?;
@@ -579,6 +605,17 @@ fn index_program(
                 }
             }
             _ => {}
+        }
+    }
+    // Additions are checked against the shipped specs alone, before any
+    // override applies.
+    for (t, s) in additions {
+        if let Some(shipped) = prog.specs.insert(t, s.clone()) {
+            let at = pos_to_span(&files, shipped.pos);
+            return Err(err_at(
+                s.pos,
+                format!("addition of a spec for `{}`, which already has a shipped spec at {at}", s.term.0),
+            ));
         }
     }
     for (t, s) in overrides {
@@ -674,5 +711,24 @@ mod tests {
         let text = err.to_string();
         assert!(text.starts_with("b.isle:3:"), "{text}");
         assert!(text.contains("| (rule (f x) y)"), "{text}");
+    }
+
+    /// An addition may only describe a term shipped without a spec; an
+    /// override only one shipped with a spec. Either mistake names the file
+    /// and line of the offending spec.
+    #[test]
+    fn additions_and_overrides_cannot_be_confused() {
+        let shipped = "(type T (primitive T))\n(decl f (T) T)\n(decl g (T) T)\n(rule (f x) x)\n(rule (g x) x)\n(spec (f x) (provide (= result x)))\n";
+        let spec_g = "(spec (g x) (provide (= result x)))\n";
+        let spec_f = "(spec (f x) (provide true))\n";
+        let with = |extra: (String, String)| load_sources(vec![("s.isle".into(), shipped.into()), extra], None);
+        let ok = with((format!("{ADDITION_PREFIX}a.isle"), spec_g.into())).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(ok.specs.len(), 2);
+        let err = with((format!("{ADDITION_PREFIX}a.isle"), spec_f.into())).err().expect("addition over a shipped spec");
+        let text = err.to_string();
+        assert!(text.starts_with("<saffron-additions>/a.isle:1:"), "{text}");
+        assert!(text.contains("already has a shipped spec at s.isle:6:"), "{text}");
+        let err = with((format!("{OVERRIDE_PREFIX}o.isle"), spec_g.into())).err().expect("override of no spec");
+        assert!(err.to_string().contains("override of `g`, which has no shipped spec"), "{err}");
     }
 }

@@ -88,12 +88,16 @@ pub struct Probe {
     pub program: Program,
     pub cases: Vec<SpecCase>,
     pub not_covered: Vec<NotCovered>,
-    /// Every instruction with a spec in `inst_specs.isle`.
+    /// Every instruction with a spec in `inst_specs.isle` or in Saffron's
+    /// additions (`clif_additions.isle`).
     pub spec_insts: Vec<String>,
 }
 
 fn is_inst_spec(p: &Program, t: cranelift_isle::sema::TermId) -> bool {
-    p.specs.get(&t).is_some_and(|s| p.span(s.pos).file.ends_with("inst_specs.isle"))
+    p.specs.get(&t).is_some_and(|s| {
+        let file = p.span(s.pos).file;
+        file.ends_with("inst_specs.isle") || file.ends_with(&saffron_verifier::load::clif_spec_additions().0)
+    })
 }
 
 fn arg_kind(p: &Program, ty: cranelift_isle::sema::TypeId) -> ArgKind {
@@ -117,7 +121,15 @@ fn arg_kind(p: &Program, ty: cranelift_isle::sema::TypeId) -> ArgKind {
 /// Loads the lowering unit with the probe rules and instantiates them.
 pub fn probe(cranelift_dir: Option<PathBuf>) -> Result<Probe, String> {
     // First load: which terms have instruction specs, and their signatures.
-    let base = load(&LoadOptions { unit: Some(Unit::X64), cranelift_dir: cranelift_dir.clone(), ..Default::default() })
+    // Saffron's own additions (specs for instructions shipped without one)
+    // are tested alongside the shipped specs.
+    let additions = vec![saffron_verifier::load::clif_spec_additions()];
+    let base = load(&LoadOptions {
+        unit: Some(Unit::X64),
+        cranelift_dir: cranelift_dir.clone(),
+        spec_additions: additions.clone(),
+        ..Default::default()
+    })
         .map_err(|e| format!("loading Cranelift's ISLE: {e}"))?;
     let mut spec_insts: Vec<(String, usize)> = base
         .specs
@@ -141,7 +153,13 @@ pub fn probe(cranelift_dir: Option<PathBuf>) -> Result<Probe, String> {
     let dir = tempfile::tempdir().map_err(|e| format!("temporary directory: {e}"))?;
     let file = dir.path().join("saffron_clif_probe.isle");
     std::fs::write(&file, rules).map_err(|e| format!("{}: {e}", file.display()))?;
-    let program = load(&LoadOptions { unit: Some(Unit::X64), cranelift_dir, extra_files: vec![file], ..Default::default() })
+    let program = load(&LoadOptions {
+        unit: Some(Unit::X64),
+        cranelift_dir,
+        extra_files: vec![file],
+        spec_additions: additions,
+        ..Default::default()
+    })
         .map_err(|e| format!("loading the probe rules: {e}"))?;
     let opts = ExpandOptions { roots: vec![PROBE_ROOT.into(), EFFECT_PROBE_ROOT.into()], default_excludes: false, ..Default::default() };
     let expansions = expand(&program, &opts).map_err(|e| format!("expanding the probe rules: {e}"))?;
