@@ -27,6 +27,14 @@ pub struct Args {
     /// With `--unit wasm`: only this Wasm op (text name, e.g. `i32.div_s`).
     #[arg(long, value_name = "NAME")]
     pub op: Option<String>,
+    /// Translation validation of a module (.wasm or .wat): each loop-free
+    /// function without calls, compiled by wasmtime, against Saffron's
+    /// semantics of it.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["unit", "op", "extra", "rule", "root", "files"])]
+    pub module: Option<PathBuf>,
+    /// With `--module`: only the function exported under this name.
+    #[arg(long, value_name = "NAME", requires = "module")]
+    pub func: Option<String>,
     /// Cranelift's codegen directory (default: the pinned crate's source).
     #[arg(long, value_name = "DIR")]
     pub cranelift: Option<PathBuf>,
@@ -186,18 +194,24 @@ pub fn run(a: Args) -> anyhow::Result<ExitCode> {
         anyhow::bail!("--op needs --unit wasm");
     }
     let mut reports: Vec<UnitReport> = Vec::new();
+    if let Some(file) = &a.module {
+        if a.certify {
+            anyhow::bail!("--certify is not available for --module yet");
+        }
+        let opts = saffron_link::module::ModuleOptions {
+            file: file.clone(),
+            func: a.func.clone(),
+            cranelift_dir: a.cranelift.clone(),
+            run: link_run(&a, progress),
+        };
+        reports.push(saffron_link::module::verify_module(&opts).map_err(|e| anyhow::anyhow!("{e}"))?);
+        return finish(&a, reports);
+    }
     if a.unit == Some(UnitChoice::Wasm) {
         if !a.files.is_empty() || !a.extra.is_empty() || a.rule.is_some() || !a.root.is_empty() {
             anyhow::bail!("--unit wasm takes no ISLE files, --extra, --rule or --root (use --op)");
         }
-        let opts = saffron_link::unit::WasmUnitOptions {
-            op: a.op.clone(),
-            cranelift_dir: a.cranelift.clone(),
-            solve: SolveOptions { timeout: Duration::from_secs_f64(a.timeout), rlimit: a.rlimit },
-            jobs: a.jobs.unwrap_or(0),
-            progress,
-            cache: (!a.no_cache).then(|| Cache::new(&a.cache_dir)),
-        };
+        let opts = saffron_link::unit::WasmUnitOptions { op: a.op.clone(), cranelift_dir: a.cranelift.clone(), run: link_run(&a, progress) };
         reports.push(saffron_link::unit::verify_wasm_unit(&opts).map_err(|e| anyhow::anyhow!("{e}"))?);
         return finish(&a, reports);
     }
@@ -227,6 +241,16 @@ pub fn run(a: Args) -> anyhow::Result<ExitCode> {
         reports.push(report);
     }
     finish(&a, reports)
+}
+
+/// How the `wasm` unit and `--module` run the verifier.
+fn link_run(a: &Args, progress: bool) -> saffron_link::generated::RunOptions {
+    saffron_link::generated::RunOptions {
+        solve: SolveOptions { timeout: Duration::from_secs_f64(a.timeout), rlimit: a.rlimit },
+        jobs: a.jobs.unwrap_or(0),
+        progress,
+        cache: (!a.no_cache).then(|| Cache::new(&a.cache_dir)),
+    }
 }
 
 /// Prints the reports, writes SARIF and the ledger; the exit code.

@@ -20,7 +20,8 @@
 //! the shipped `load`/`store` specs and their `clif_load`/`clif_store` state,
 //! which describes one access of each kind: a second one is reported.
 
-use cranelift_codegen::ir::{BlockArg, Function, Inst, InstructionData, Value, ValueDef};
+use crate::clif_cfg::{Cfg, Edge, EdgeCond};
+use cranelift_codegen::ir::{Block, Function, Inst, InstructionData, Value, ValueDef};
 use cranelift_codegen::ir::Opcode;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
@@ -48,6 +49,8 @@ pub trait TermTable {
     fn skeleton(&self, op: &str, operands: usize) -> Option<Skeleton>;
     /// Whether `op` has a (shipped or overriding) spec.
     fn has_spec(&self, op: &str) -> bool;
+    /// Whether `op`'s spec modifies the `clif_trap` state.
+    fn modifies_trap(&self, op: &str) -> bool;
 }
 
 /// The prefix of the typed term that borrows a skeleton instruction's spec.
@@ -63,6 +66,12 @@ pub fn offset32_term(offset: i32) -> String {
     format!("wasm_offset32_{:x}", offset as u32)
 }
 
+/// The constructor of an `Ieee32`/`Ieee64` immediate (`width` 32 or 64) of
+/// the given bits.
+pub fn float_const_term(width: u32, bits: u64) -> String {
+    format!("wasm_ieee{width}_{bits:x}")
+}
+
 /// A function's result as ISLE, and what the generated program must declare
 /// for it.
 pub struct Translation {
@@ -73,14 +82,40 @@ pub struct Translation {
     pub vmctx_fields: BTreeSet<i32>,
     /// `Offset32` immediates used (see [`offset32_term`]).
     pub offsets: BTreeSet<i32>,
+    /// Float immediates used, as (width, bits) (see [`float_const_term`]).
+    pub float_consts: BTreeSet<(u32, u64)>,
+    /// Trap sites with their own trap state (empty when the function has at
+    /// most one trapping instruction and it always runs: it then modifies
+    /// `clif_trap` itself).
+    pub sites: Vec<TrapSite>,
 }
 
-/// The ISLE expression of the function's single result (or, for a function
-/// that returns nothing, of its one store), with its `n_params` Wasm
-/// parameters named `a0, a1, …` (after wasmtime's two vmctx parameters).
+/// A trapping instruction read through its own copy of the shipped spec,
+/// whose `clif_trap` is renamed to [`TrapSite::state`]: a function with two
+/// trapping instructions, or one in a block not always reached, has one
+/// trap state per instruction, and the function traps iff a reached one
+/// does (see [`Translation::sites`]).
+#[derive(Clone, Debug)]
+pub struct TrapSite {
+    /// The CLIF instruction (`sdiv`).
+    pub op: String,
+    pub skeleton: Skeleton,
+    /// The generated typed term (`wasm_clif_s0_sdiv`).
+    pub term: String,
+    /// Its trap state (`clif_trap_s0`).
+    pub state: String,
+    /// When the instruction's block is reached: an expression of value 1 or 0.
+    pub reach: String,
+    /// The instruction's application (its result).
+    pub value: String,
+}
+
+/// The ISLE expression of the function's result (or, for a function that
+/// returns nothing, of its one store), with its `n_params` Wasm parameters
+/// named `a0, a1, …` (after wasmtime's two vmctx parameters).
 pub fn result_expr(f: &Function, n_params: usize, terms: &dyn TermTable) -> Result<Translation, Unsupported> {
-    let entry = f.layout.entry_block().ok_or_else(|| Unsupported("the captured function has no entry block".into()))?;
-    let params = f.dfg.block_params(entry);
+    let cfg = Cfg::of(f)?;
+    let params = f.dfg.block_params(cfg.entry);
     if params.len() != n_params + 2 {
         return Err(Unsupported(format!("entry block has {} parameters, expected vmctx, caller vmctx and {n_params}", params.len())));
     }
@@ -88,87 +123,130 @@ pub fn result_expr(f: &Function, n_params: usize, terms: &dyn TermTable) -> Resu
     for (i, &p) in params[2..].iter().enumerate() {
         env.insert(p, format!("a{i}"));
     }
-    // Block parameters bound by the jumps into them (straight-line code only).
-    let mut block_args: HashMap<Value, Value> = HashMap::new();
-    let mut ret: Option<Value> = None;
-    let mut returned = false;
     // Trapping and storing instructions must all be read: their effect must
     // reach the result.
-    let mut effects: Vec<Inst> = Vec::new();
-    let mut stores: Vec<Inst> = Vec::new();
+    let mut effects: Vec<(Block, Inst)> = Vec::new();
+    let mut stores: Vec<(Block, Inst)> = Vec::new();
     for block in f.layout.blocks() {
         for inst in f.layout.block_insts(block) {
-            let data = &f.dfg.insts[inst];
-            let op = data.opcode();
-            match data {
-                InstructionData::Jump { destination, .. } => {
-                    let target = destination.block(&f.dfg.value_lists);
-                    let targets = f.dfg.block_params(target);
-                    for (param, arg) in targets.iter().zip(destination.args(&f.dfg.value_lists)) {
-                        match arg {
-                            BlockArg::Value(v) => block_args.insert(*param, v),
-                            other => return Err(Unsupported(format!("jump argument {other:?} is not a value"))),
-                        };
-                    }
-                }
-                _ if op == cranelift_codegen::ir::Opcode::Return => {
-                    match f.dfg.inst_args(inst) {
-                        [] => {}
-                        [v] => ret = Some(*v),
-                        more => return Err(Unsupported(format!("`return` of {} values (one expected)", more.len()))),
-                    }
-                    returned = true;
-                }
-                _ if op.is_branch() || op.is_terminator() => {
-                    return Err(Unsupported(format!("`{op}` ends a block (only straight-line code ending in `return` is read)")))
-                }
+            let op = f.dfg.insts[inst].opcode();
+            match op {
+                _ if op.is_branch() || op.is_terminator() => {}
                 _ if op.other_side_effects() => {
                     return Err(Unsupported(format!("CLIF instruction `{op}` has side effects (not read)")))
                 }
                 _ if op.can_store() => {
-                    stores.push(inst);
-                    effects.push(inst);
+                    stores.push((block, inst));
+                    effects.push((block, inst));
                 }
-                _ if op.can_trap() || op.can_load() => effects.push(inst),
+                _ if op.can_trap() || op.can_load() => effects.push((block, inst)),
                 _ => {}
             }
         }
-    }
-    if !returned {
-        return Err(Unsupported("the captured function has no `return`".into()));
     }
     let mut t = Translator {
         f,
         terms,
         env,
-        block_args,
+        cfg,
+        reach: HashMap::new(),
         vmctx: params[0],
         read: HashSet::new(),
         borrowed: BTreeMap::new(),
         vmctx_fields: BTreeSet::new(),
         offsets: BTreeSet::new(),
+        float_consts: BTreeSet::new(),
         heap_loads: 0,
+        site_of: HashMap::new(),
+        site_skeletons: BTreeMap::new(),
+        inst_expr: HashMap::new(),
     };
-    let expr = match (ret, stores.as_slice()) {
-        (Some(v), []) => t.value(v, 0)?,
-        (None, [store]) => t.inst(*store, 0)?,
-        (None, []) => return Err(Unsupported("the function returns nothing and stores nothing".into())),
+    // Trapping instructions (the spec modifies `clif_trap`): one trap state
+    // per instruction unless there is one and it always runs.
+    let trapping: Vec<(Block, Inst)> = effects
+        .iter()
+        .copied()
+        .filter(|(_, i)| {
+            let op = f.dfg.insts[*i].opcode();
+            !op.can_load() && !op.can_store() && terms.modifies_trap(&op.to_string())
+        })
+        .collect();
+    let per_site = trapping.len() > 1 || trapping.iter().any(|(b, _)| !t.cfg.always_reached(*b));
+    if per_site {
+        for (k, &(_, i)) in trapping.iter().enumerate() {
+            t.site_of.insert(i, k);
+        }
+    }
+    for &(b, i) in &effects {
+        let op = f.dfg.insts[i].opcode();
+        if (op.can_load() || op.can_store()) && !t.cfg.always_reached(b) {
+            return Err(Unsupported(format!("heap access `{op}` in {b}, which not every run reaches (one unconditional access of each kind is read)")));
+        }
+    }
+    let returned: Vec<(Block, Option<Value>)> = t
+        .cfg
+        .returns
+        .iter()
+        .map(|(b, vs)| match vs.as_slice() {
+            [] => Ok((*b, None)),
+            [v] => Ok((*b, Some(*v))),
+            more => Err(Unsupported(format!("`return` of {} values (one expected)", more.len()))),
+        })
+        .collect::<Result<_, _>>()?;
+    let expr = match (returned.iter().all(|(_, v)| v.is_some()), stores.as_slice()) {
+        (true, []) => t.returned_value(&returned)?,
+        (false, [(_, store)]) if returned.iter().all(|(_, v)| v.is_none()) => t.inst(*store, 0)?,
+        (false, []) => return Err(Unsupported("the function returns nothing and stores nothing".into())),
         (_, more) => return Err(Unsupported(format!("{} stores besides the result: one heap access of each kind is read", more.len()))),
     };
-    if let Some(lost) = effects.iter().find(|i| !t.read.contains(i)) {
+    for &(_, i) in &trapping {
+        if t.site_of.contains_key(&i) && !t.read.contains(&i) {
+            // Its value need not feed the result: the site list reads it.
+            t.inst(i, 0)?;
+        }
+    }
+    if let Some((_, lost)) = effects.iter().find(|(_, i)| !t.read.contains(i)) {
         return Err(Unsupported(format!(
             "trapping or storing CLIF instruction `{}` does not feed the result, so its effect would not be read",
             f.dfg.insts[*lost].opcode()
         )));
     }
-    Ok(Translation { expr, borrowed: t.borrowed, vmctx_fields: t.vmctx_fields, offsets: t.offsets })
+    let mut sites = Vec::new();
+    for (k, &(b, i)) in trapping.iter().enumerate() {
+        if !per_site {
+            break;
+        }
+        let op = f.dfg.insts[i].opcode().to_string();
+        let skeleton = t.site_skeletons.get(&op).cloned().ok_or_else(|| Unsupported(format!("`{op}` is not read through a spec")))?;
+        let reach = t.reach_of(b)?.unwrap_or_else(|| "(wasm_cfg_true)".into());
+        let value = t.inst_expr.get(&i).cloned().ok_or_else(|| Unsupported(format!("`{op}` has no value")))?;
+        sites.push(TrapSite { op: op.clone(), skeleton, term: site_term(k, &op), state: site_state(k), reach, value });
+    }
+    Ok(Translation { expr, borrowed: t.borrowed, vmctx_fields: t.vmctx_fields, offsets: t.offsets, float_consts: t.float_consts, sites })
+}
+
+/// The term reading trap site `k` (instruction `op`) through its own copy of the spec.
+pub fn site_term(k: usize, op: &str) -> String {
+    format!("{BORROWED_PREFIX}s{k}_{op}")
+}
+
+/// The trap state of site `k`.
+pub fn site_state(k: usize) -> String {
+    format!("clif_trap_s{k}")
 }
 
 struct Translator<'a> {
     f: &'a Function,
     terms: &'a dyn TermTable,
     env: HashMap<Value, String>,
-    block_args: HashMap<Value, Value>,
+    cfg: Cfg,
+    /// When each block is reached (`None`: always), once computed.
+    reach: HashMap<Block, Option<String>>,
+    /// Trapping instructions read through per-site spec copies, by site.
+    site_of: HashMap<Inst, usize>,
+    site_skeletons: BTreeMap<String, Skeleton>,
+    /// Each applied instruction's expression.
+    inst_expr: HashMap<Inst, String>,
     /// The vmctx parameter: loads from it read instance fields.
     vmctx: Value,
     /// Instructions written into the expression.
@@ -176,6 +254,7 @@ struct Translator<'a> {
     borrowed: BTreeMap<String, Skeleton>,
     vmctx_fields: BTreeSet<i32>,
     offsets: BTreeSet<i32>,
+    float_consts: BTreeSet<(u32, u64)>,
     heap_loads: usize,
 }
 
@@ -195,10 +274,7 @@ impl Translator<'_> {
         }
         let s = match self.f.dfg.value_def(v) {
             ValueDef::Result(inst, 0) => self.inst(inst, depth)?,
-            ValueDef::Param(_, _) => match self.block_args.get(&v) {
-                Some(&arg) => self.value(arg, depth + 1)?,
-                None => return Err(Unsupported(format!("`{v}` is a block parameter no jump binds (vmctx or a loop)"))),
-            },
+            ValueDef::Param(block, index) => self.block_param(v, block, index, depth)?,
             other => return Err(Unsupported(format!("`{v}` has no defining instruction ({other:?}): incomplete capture"))),
         };
         self.env.insert(v, s.clone());
@@ -247,6 +323,14 @@ impl Translator<'_> {
             }
             InstructionData::Unary { .. } | InstructionData::Binary { .. } | InstructionData::Ternary { .. } => {}
             InstructionData::UnaryImm { imm, .. } => parts.push(format!("(imm64 {:#x})", imm.bits() as u64)),
+            InstructionData::UnaryIeee32 { imm, .. } => {
+                self.float_consts.insert((32, imm.bits() as u64));
+                parts.push(format!("({})", float_const_term(32, imm.bits() as u64)))
+            }
+            InstructionData::UnaryIeee64 { imm, .. } => {
+                self.float_consts.insert((64, imm.bits()));
+                parts.push(format!("({})", float_const_term(64, imm.bits())))
+            }
             InstructionData::IntCompare { cond, .. } => parts.push(format!("(IntCC.{cond:?})")),
             InstructionData::FloatCompare { cond, .. } => parts.push(format!("(FloatCC.{cond:?})")),
             InstructionData::LoadNoOffset { .. } if data.opcode() == Opcode::Bitcast => {
@@ -260,6 +344,81 @@ impl Translator<'_> {
             parts.push(self.value(a, depth + 1)?);
         }
         self.apply(inst, &op, ty, parts)
+    }
+
+    /// When `b` is reached: `None` if always, else an expression of value
+    /// 1 (reached) or 0, the disjunction of its incoming edges.
+    fn reach_of(&mut self, b: Block) -> Result<Option<String>, Unsupported> {
+        if b == self.cfg.entry {
+            return Ok(None);
+        }
+        if let Some(r) = self.reach.get(&b) {
+            return Ok(r.clone());
+        }
+        let edges = self.cfg.incoming.get(&b).cloned().unwrap_or_default();
+        if edges.is_empty() {
+            return Err(Unsupported(format!("{b} has no incoming edge")));
+        }
+        let mut any: Option<String> = Some(String::new());
+        for e in &edges {
+            match (self.edge_cond(e)?, &mut any) {
+                (None, _) => any = None,
+                (Some(c), Some(acc)) if acc.is_empty() => *acc = c,
+                (Some(c), Some(acc)) => *acc = format!("(wasm_cfg_or {acc} {c})"),
+                (Some(_), None) => {}
+            }
+        }
+        self.reach.insert(b, any.clone());
+        Ok(any)
+    }
+
+    /// When edge `e` is taken: its source is reached and its branch goes its way.
+    fn edge_cond(&mut self, e: &Edge) -> Result<Option<String>, Unsupported> {
+        let from = self.reach_of(e.from)?;
+        let branch = match e.cond {
+            EdgeCond::Always => None,
+            EdgeCond::NonZero(c) => Some(format!("(wasm_cfg_nonzero {})", self.value(c, 1)?)),
+            EdgeCond::Zero(c) => Some(format!("(wasm_cfg_zero {})", self.value(c, 1)?)),
+        };
+        Ok(match (from, branch) {
+            (None, b) => b,
+            (f, None) => f,
+            (Some(f), Some(b)) => Some(format!("(wasm_cfg_and {f} {b})")),
+        })
+    }
+
+    /// A block parameter: the argument of the edge taken into its block.
+    fn block_param(&mut self, v: Value, block: Block, index: usize, depth: usize) -> Result<String, Unsupported> {
+        let edges = self.cfg.incoming.get(&block).cloned().unwrap_or_default();
+        let Some((last, rest)) = edges.split_last() else {
+            return Err(Unsupported(format!("`{v}` is a parameter of {block}, which no branch enters")));
+        };
+        let arg = |e: &Edge| e.args.get(index).copied().ok_or_else(|| Unsupported(format!("an edge into {block} does not bind `{v}`")));
+        let mut out = self.value(arg(last)?, depth + 1)?;
+        for e in rest.iter().rev() {
+            let a = self.value(arg(e)?, depth + 1)?;
+            out = match self.edge_cond(e)? {
+                Some(c) => format!("(wasm_cfg_ite {c} {a} {out})"),
+                None => a,
+            };
+        }
+        Ok(out)
+    }
+
+    /// The value returned: that of the `return` whose block is reached.
+    fn returned_value(&mut self, returns: &[(Block, Option<Value>)]) -> Result<String, Unsupported> {
+        let Some(((_, last), rest)) = returns.split_last() else {
+            return Err(Unsupported("the captured function has no `return`".into()));
+        };
+        let mut out = self.value(last.expect("returns a value"), 0)?;
+        for (b, v) in rest.iter().rev() {
+            let a = self.value(v.expect("returns a value"), 0)?;
+            out = match self.reach_of(*b)? {
+                Some(c) => format!("(wasm_cfg_ite {c} {a} {out})"),
+                None => a,
+            };
+        }
+        Ok(out)
     }
 
     /// The application of `op`'s typed term, or of the typed term borrowing
@@ -280,14 +439,23 @@ impl Translator<'_> {
         }
         if opcode.can_trap() || opcode.can_store() {
             if let Some(sk) = self.terms.skeleton(op, parts.len()) {
-                let term = format!("{BORROWED_PREFIX}{op}");
+                let term = match self.site_of.get(&inst) {
+                    Some(&k) => site_term(k, op),
+                    None => format!("{BORROWED_PREFIX}{op}"),
+                };
                 let head = match (&ty, sk.typed) {
                     (Some(ty), true) => format!("{term} {ty}"),
                     (_, false) => term,
                     (None, true) => return Err(Unsupported(format!("`{op}` has no result type for its typed spec"))),
                 };
-                self.borrowed.insert(op.to_string(), sk);
-                return Ok(format!("({head} {})", parts.join(" ")));
+                if self.site_of.contains_key(&inst) {
+                    self.site_skeletons.insert(op.to_string(), sk);
+                } else {
+                    self.borrowed.insert(op.to_string(), sk);
+                }
+                let e = format!("({head} {})", parts.join(" "));
+                self.inst_expr.insert(inst, e.clone());
+                return Ok(e);
             }
         }
         Err(Unsupported(format!(

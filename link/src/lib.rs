@@ -6,8 +6,11 @@
 //! `unit`: the `wasm` verification unit.
 pub mod capture;
 pub mod catalog;
+pub mod clif_cfg;
 pub mod clif_isle;
+pub mod generated;
 pub mod memory;
+pub mod module;
 pub mod replay;
 pub mod sym;
 pub mod unit;

@@ -31,6 +31,8 @@ pub struct SpecDomain {
     /// The value a NaN-producing operation may take when the Wasm rules allow
     /// it: the implementation's float result of that width, if it has one.
     nan_witness: Option<(u32, Rc<str>)>,
+    /// Choose NaNs by propagation instead (see [`SpecDomain::propagating`]).
+    propagate: bool,
 }
 
 /// `#x…` literal of `width` bits (a multiple of 4 here: 32 or 64).
@@ -42,7 +44,17 @@ pub fn bv_lit(width: u32, v: u64) -> String {
 impl SpecDomain {
     /// `nan_witness`: `(width, term)` of the float the other side returns.
     pub fn new(nan_witness: Option<(u32, &str)>) -> SpecDomain {
-        SpecDomain { bindings: RefCell::new(Vec::new()), nan_witness: nan_witness.map(|(w, t)| (w, Rc::from(t))) }
+        SpecDomain { bindings: RefCell::new(Vec::new()), nan_witness: nan_witness.map(|(w, t)| (w, Rc::from(t))), propagate: false }
+    }
+
+    /// For a chain of operations, where the other side's final result is no
+    /// witness for the NaN an intermediate operation picks: each NaN is the
+    /// first NaN operand made quiet (else the positive canonical NaN), when
+    /// that lies in Wasm's allowed set, else the canonical NaN. Sound like
+    /// any choice in the set; it is also the refinement Cranelift's CLIF
+    /// specs pick (`nans1!`/`nans2!`), so chains are compared choice for choice.
+    pub fn propagating() -> SpecDomain {
+        SpecDomain { bindings: RefCell::new(Vec::new()), nan_witness: None, propagate: true }
     }
 
     /// Binds `expr` to a fresh name and returns the name.
@@ -184,7 +196,25 @@ const fn float_format(w: u32) -> (u32, u32) {
     }
 }
 
+/// The positive canonical NaN of width `w`.
+fn canonical_nan(w: u32) -> String {
+    let m = float_format(w).1;
+    bv_lit(w, (((1u64 << float_format(w).0) - 1) << m) | (1u64 << (m - 1)))
+}
+
 impl SpecDomain {
+    /// `r` if it is a NaN in Wasm's allowed set (canonical, or arithmetic
+    /// when `arithmetic_allowed`), else the positive canonical NaN.
+    fn nan_in_set<const W: u32>(&self, r: &str, arithmetic_allowed: &SBool) -> Fp<W> {
+        let r_nan = SBool(self.op("fp.isNaN", &[r]));
+        let r_canon = self.is_canonical_payload::<W>(r);
+        let r_quiet = self.quiet_bit_set::<W>(r);
+        let arith = self.band(&r_quiet, arithmetic_allowed);
+        let in_set = self.bor(&r_canon, &arith);
+        let allowed = self.band(&r_nan, &in_set);
+        Fp(self.op("if", &[&allowed.0, r, &canonical_nan(W)]))
+    }
+
     /// The NaN bits of `a` past the quiet bit are zero and the quiet bit is set.
     fn is_canonical_payload<const W: u32>(&self, a: &str) -> SBool {
         let m = float_format(W).1;
@@ -283,18 +313,28 @@ impl<const W: u32> FloatOps<Fp<W>> for SpecDomain {
     /// positive canonical NaN: sound, since a proof with one allowed choice
     /// proves that some allowed choice agrees.
     fn fnan_allowed(&self, arithmetic_allowed: &SBool) -> Fp<W> {
-        let m = float_format(W).1;
-        let canonical = bv_lit(W, (((1u64 << float_format(W).0) - 1) << m) | (1u64 << (m - 1)));
-        let Some((_, r)) = self.nan_witness.clone().filter(|(w, _)| *w == W) else {
-            return Fp(Rc::from(canonical));
-        };
-        let r_nan = SBool(self.op("fp.isNaN", &[&r]));
-        let r_canon = self.is_canonical_payload::<W>(&r);
-        let r_quiet = self.quiet_bit_set::<W>(&r);
-        let arith = self.band(&r_quiet, arithmetic_allowed);
-        let in_set = self.bor(&r_canon, &arith);
-        let allowed = self.band(&r_nan, &in_set);
-        Fp(self.op("if", &[&allowed.0, &r, &canonical]))
+        match self.nan_witness.clone().filter(|(w, _)| *w == W) {
+            Some((_, r)) => self.nan_in_set::<W>(&r, arithmetic_allowed),
+            None => Fp(Rc::from(canonical_nan(W))),
+        }
+    }
+
+    fn fnan_result(&self, operands: &[&Fp<W>]) -> Fp<W> {
+        let mut any = self.bool_lit(false);
+        for op in operands {
+            any = self.bor(&any, &self.fis_noncanonical_nan(op));
+        }
+        if !self.propagate {
+            return self.fnan_allowed(&any);
+        }
+        let quiet = bv_lit(W, 1u64 << (float_format(W).1 - 1));
+        let mut candidate: Rc<str> = Rc::from(canonical_nan(W));
+        for op in operands.iter().rev() {
+            let is_nan = FloatOps::<Fp<W>>::fis_nan(self, op);
+            let quieted = self.op("bvor", &[&op.0, &quiet]);
+            candidate = self.op("if", &[&is_nan.0, &quieted, &candidate]);
+        }
+        self.nan_in_set::<W>(&candidate, &any)
     }
 }
 

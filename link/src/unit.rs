@@ -10,85 +10,33 @@
 use crate::capture::capture;
 use crate::catalog::{OpInstance, ValType};
 use crate::replay;
-use crate::clif_isle::{offset32_term, result_expr, vmctx_input, Skeleton, TermTable, Unsupported, BORROWED_PREFIX};
+use crate::clif_isle::{result_expr, vmctx_input, Unsupported};
+use crate::generated::{load_options, verify_generated, GeneratedRule, Root, RunOptions};
 use crate::memory;
 use crate::sym::{Bv, Fp, SpecDomain};
 use saffron_semantics::numerics::domain::{BoolOps, IntOps};
 use saffron_semantics::numerics::instr::{self, Val};
-use saffron_verifier::cache::Cache;
-use saffron_verifier::expand::{ExpandOptions, Filter, FilterItem};
-use saffron_verifier::load::{load, LoadOptions, Program, SpecAlias, Unit};
-use saffron_verifier::pipeline::{self, VerifyOptions};
+use saffron_verifier::load::{load, Program};
 use saffron_verifier::report::{InstanceResult, UnitReport};
-use saffron_verifier::solve::{Outcome, SolveOptions};
+use saffron_verifier::solve::Outcome;
 use saffron_verifier::span::Span;
-use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::rc::Rc;
 use std::time::Instant;
 
-#[derive(Debug, thiserror::Error)]
-pub enum WasmUnitError {
-    #[error("unknown Wasm op `{0}` (see `saffron verify --unit wasm` for the list)")]
-    UnknownOp(String),
-    #[error("{0}")]
-    Verifier(String),
-    #[error("cannot write the generated ISLE: {0}")]
-    Io(String),
-}
+pub use crate::generated::WasmUnitError;
 
 pub struct WasmUnitOptions {
     pub op: Option<String>,
     pub cranelift_dir: Option<PathBuf>,
-    pub solve: SolveOptions,
-    pub jobs: usize,
-    pub progress: bool,
-    /// The verifier's verdict cache (keys are query contents, so the
-    /// generated file's temporary name does not matter).
-    pub cache: Option<Cache>,
+    pub run: RunOptions,
 }
 
-/// The opt unit's typed value terms: `(decl op (Type …) Value)`.
-impl TermTable for Program {
-    fn value_term(&self, op: &str, operands: usize) -> bool {
-        let Some(t) = self.term_by_name(op) else { return false };
-        let term = &self.termenv.terms[t.index()];
-        term.arg_tys.len() == operands + 1
-            && self.type_name(term.arg_tys[0]) == "Type"
-            && self.type_name(term.ret_ty) == "Value"
-    }
-
-    fn has_spec(&self, op: &str) -> bool {
-        self.term_by_name(op).is_some_and(|t| self.specs.contains_key(&t))
-    }
-
-    fn skeleton(&self, op: &str, operands: usize) -> Option<Skeleton> {
-        let t = self.term_by_name(op)?;
-        let term = &self.termenv.terms[t.index()];
-        let spec = self.specs.get(&t)?;
-        if term.arg_tys.len() != operands || self.type_name(term.ret_ty) != "Inst" {
-            return None;
-        }
-        let typed = match spec.args.len() {
-            n if n == operands + 1 => true,
-            n if n == operands => false,
-            _ => return None,
-        };
-        Some(Skeleton { arg_tys: term.arg_tys.iter().map(|&a| self.type_name(a).to_string()).collect(), typed })
-    }
-}
-
-/// The ISLE of one op instance: root term, its spec from the semantics, its
-/// type instance and the rule whose right side is the captured CLIF.
+/// One op instance's generated rule, and what its replay needs.
 struct Generated {
     op: OpInstance,
-    root: String,
-    isle: String,
+    rule: GeneratedRule,
     wasm: Vec<u8>,
-    /// Skeleton instructions read through borrowed specs (see `clif_isle`).
-    borrowed: BTreeMap<String, Skeleton>,
-    /// `Offset32` immediates the rule uses.
-    offsets: std::collections::BTreeSet<i32>,
 }
 
 fn model(t: ValType) -> String {
@@ -181,49 +129,32 @@ fn generate(op: &OpInstance, index: usize, terms: &Program) -> Result<Generated,
         vmctx.insert(memory::heap_base_offset());
     }
     let mut extra: Vec<String> = vmctx.iter().map(|&o| vmctx_input(o)).collect();
-    let mut requires = String::new();
+    let mut requires = Vec::new();
     if op.memory.is_some() {
         extra.push(memory::MEM_SIZE.to_string());
-        for r in memory::mem_size_requires() {
-            requires.push_str(&format!("\n    (require {r})"));
-        }
+        requires = memory::mem_size_requires();
     }
     // The captured CLIF, for whoever reads the generated file.
     let clif: String = f.display().to_string().lines().map(|l| format!(";;   {l}\n")).collect();
-    let root = format!("wasm_op_{index}");
     let mut params: Vec<String> = (0..op.params.len()).map(|i| format!("a{i}")).collect();
     params.extend(extra.iter().cloned());
-    let values = vec!["Value"; params.len()].join(" ");
     let mut models: Vec<String> = op.params.iter().map(|t| model(*t)).collect();
     models.extend(extra.iter().map(|_| "(bv 64)".to_string()));
     // A store's result is the store instruction's (a 1-bit placeholder in
     // the shipped spec).
     let ret = if op.returns() { model(op.result) } else { "(bv 1)".to_string() };
-    let isle = format!(
-        ";; {name} {types}\n{clif}(decl {root} ({values}) Value)\n(spec ({root} {params})\n    (provide {spec}){requires})\n\
-         (instantiate {root} ((args {models}) (ret {ret})))\n(rule {root} ({root} {params})\n    {rhs})\n\n",
-        name = op.name,
-        types = op.types(),
-        params = params.join(" "),
-        models = models.join(" "),
-        rhs = rhs.expr,
-    );
-    Ok(Generated { op: op.clone(), root, isle, wasm, borrowed: rhs.borrowed, offsets: rhs.offsets })
+    let rule = GeneratedRule::new(Root {
+        root: format!("wasm_op_{index}"),
+        comment: format!(";; {} {}\n{clif}", op.name, op.types()),
+        params,
+        models,
+        ret,
+        spec,
+        requires,
+        rhs: &rhs,
+    });
+    Ok(Generated { op: op.clone(), rule, wasm })
 }
-
-/// Saffron's corrections of shipped CLIF specs for this unit (see the file).
-const OVERRIDES_NAME: &str = "wasm_overrides.isle";
-const OVERRIDES: &str = include_str!("../../isle-rules/specs/wasm_overrides.isle");
-
-/// Declarations every generated program shares.
-const PRELUDE: &str = "\
-;; Generated by saffron-link: Wasm ops (spec: Saffron's semantics) against the CLIF
-;; wasmtime compiled for them (rule: read through Cranelift's CLIF specs).
-(decl wasm_any_mem_flags () MemFlags)
-(extern constructor wasm_any_mem_flags wasm_any_mem_flags)
-(spec (wasm_any_mem_flags) (provide true))
-
-";
 
 fn unsupported_result(op: &OpInstance, reason: String) -> InstanceResult {
     let span = Span::new("<wasm>", 1, 1);
@@ -240,13 +171,7 @@ pub fn verify_wasm_unit(o: &WasmUnitOptions) -> Result<UnitReport, WasmUnitError
             return Err(WasmUnitError::UnknownOp(name.clone()));
         }
     }
-    let load_opts = LoadOptions {
-        unit: Some(Unit::Opt),
-        cranelift_dir: o.cranelift_dir.clone(),
-        spec_overrides: vec![(OVERRIDES_NAME.into(), OVERRIDES.into())],
-        spec_additions: vec![saffron_verifier::load::clif_spec_additions()],
-        ..Default::default()
-    };
+    let load_opts = load_options(o.cranelift_dir.clone());
     let terms = load(&load_opts).map_err(|e| WasmUnitError::Verifier(e.to_string()))?;
     let mut results = Vec::new();
     let mut generated = Vec::new();
@@ -256,74 +181,20 @@ pub fn verify_wasm_unit(o: &WasmUnitOptions) -> Result<UnitReport, WasmUnitError
             Err(Unsupported(reason)) => results.push(unsupported_result(op, reason)),
         }
     }
+    let rules: Vec<GeneratedRule> = generated.iter().map(|g| g.rule.clone()).collect();
+    let (expansions, verdicts) = verify_generated(&rules, &terms, &load_opts, &o.run)?;
     drop(terms);
-    let mut expansions = 0;
-    if !generated.is_empty() {
-        let mut text = PRELUDE.to_string();
-        let borrowed: BTreeMap<&String, &Skeleton> = generated.iter().flat_map(|g| &g.borrowed).collect();
-        let mut spec_aliases = Vec::new();
-        for (op, sk) in borrowed {
-            let term = format!("{BORROWED_PREFIX}{op}");
-            let ty = if sk.typed { "Type " } else { "" };
-            text.push_str(&format!(
-                ";; `{op}` as a value term, read through the shipped spec of `{op}`\n(decl {term} ({ty}{}) Value)\n\
-                 (extern constructor {term} {term})\n",
-                sk.arg_tys.join(" ")
-            ));
-            spec_aliases.push(SpecAlias { term, spec_of: op.clone() });
-        }
-        let offsets: std::collections::BTreeSet<i32> = generated.iter().flat_map(|g| g.offsets.iter().copied()).collect();
-        for o in offsets {
-            let term = offset32_term(o);
-            text.push_str(&format!(
-                "(decl {term} () Offset32)\n(extern constructor {term} {term})\n(spec ({term}) (provide (= result {})))\n",
-                crate::sym::bv_lit(32, o as u32 as u64)
-            ));
-        }
-        text.push('\n');
-        for g in &generated {
-            text.push_str(&g.isle);
-        }
-        let file = tempfile::Builder::new()
-            .prefix("saffron-wasm-unit-")
-            .suffix(".isle")
-            .tempfile()
-            .map_err(|e| WasmUnitError::Io(e.to_string()))?;
-        std::fs::write(file.path(), &text).map_err(|e| WasmUnitError::Io(e.to_string()))?;
-        if let Ok(dir) = std::env::var("SAFFRON_WASM_UNIT_DUMP") {
-            let _ = std::fs::write(PathBuf::from(dir).join("wasm_unit.isle"), &text);
-        }
-        let opts = VerifyOptions {
-            load: LoadOptions { extra_files: vec![file.path().to_path_buf()], spec_aliases, ..load_opts },
-            expand: ExpandOptions {
-                roots: generated.iter().map(|g| g.root.clone()).collect(),
-                // Only the generated roots: the opt unit's own constructor
-                // rules of the CLIF terms applied here (which the verifier
-                // would cascade into) are no Wasm op verdicts.
-                filters: generated.iter().map(|g| Filter::Include(FilterItem::Root(g.root.clone()))).collect(),
-                ..Default::default()
-            },
-            solve: o.solve.clone(),
-            jobs: o.jobs,
-            progress: o.progress,
-            cache: o.cache.clone(),
-            shard: None,
-            certify: None,
+    for mut r in verdicts {
+        // Each generated root has exactly one rule, named after the root.
+        let Some(g) = generated.iter().find(|g| g.rule.root == r.rule) else {
+            return Err(WasmUnitError::Verifier(format!("result for `{}`, which is no generated root", r.rule)));
         };
-        let report = pipeline::verify("wasm", &opts).map_err(|e| WasmUnitError::Verifier(e.to_string()))?;
-        expansions = report.expansions;
-        for mut r in report.instantiations {
-            // Each generated root has exactly one rule, named after the root.
-            let Some(g) = generated.iter().find(|g| g.root == r.rule) else {
-                return Err(WasmUnitError::Verifier(format!("result for `{}`, which is no generated root", r.rule)));
-            };
-            r.rule = g.op.name.clone();
-            r.types = format!("{} [{}]", g.op.types(), r.types);
-            if let (Some(cx), Some(reason)) = (&r.counterexample, &mut r.reason) {
-                reason.push_str(&replay_note(g, cx));
-            }
-            results.push(r);
+        r.rule = g.op.name.clone();
+        r.types = format!("{} [{}]", g.op.types(), r.types);
+        if let (Some(cx), Some(reason)) = (&r.counterexample, &mut r.reason) {
+            reason.push_str(&replay_note(g, cx));
         }
+        results.push(r);
     }
     Ok(UnitReport::new("wasm".into(), expansions, results, start.elapsed().as_millis() as u64))
 }

@@ -3,6 +3,7 @@
 //! tree (`--cranelift`) gives a replayed counterexample for the Wasm op that
 //! uses it, and an equivalent rewrite of a spec still verifies.
 
+use saffron_link::generated::RunOptions;
 use saffron_link::unit::{verify_wasm_unit, WasmUnitOptions};
 use saffron_verifier::report::InstanceResult;
 use saffron_verifier::solve::{OutcomeKind, SolveOptions};
@@ -13,10 +14,7 @@ fn run(op: &str, cranelift: Option<PathBuf>) -> Vec<InstanceResult> {
     let o = WasmUnitOptions {
         op: Some(op.into()),
         cranelift_dir: cranelift,
-        solve: SolveOptions { timeout: Duration::from_secs(60), rlimit: None },
-        jobs: 1,
-        progress: false,
-        cache: None,
+        run: RunOptions { solve: SolveOptions { timeout: Duration::from_secs(60), rlimit: None }, jobs: 1, progress: false, cache: None },
     };
     let r = verify_wasm_unit(&o).unwrap_or_else(|e| panic!("{op}: {e}"));
     assert!(!r.instantiations.is_empty(), "{op}: no result");
@@ -42,10 +40,7 @@ fn unknown_op_is_an_error() {
     let o = WasmUnitOptions {
         op: Some("i32.frobnicate".into()),
         cranelift_dir: None,
-        solve: SolveOptions::default(),
-        jobs: 1,
-        progress: false,
-        cache: None,
+        run: RunOptions { solve: SolveOptions::default(), jobs: 1, progress: false, cache: None },
     };
     assert!(verify_wasm_unit(&o).is_err());
 }

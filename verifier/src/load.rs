@@ -96,6 +96,17 @@ pub struct LoadOptions {
 pub struct SpecAlias {
     pub term: String,
     pub spec_of: String,
+    /// Whether the spec is borrowed too, or only the instantiations (for a
+    /// term whose spec the extra files give: a copy of the shipped spec's
+    /// text with its state renamed, say; see [`Program::spec_source`]).
+    pub borrow: AliasBorrows,
+}
+
+/// What a [`SpecAlias`] takes from the term it names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AliasBorrows {
+    SpecAndInstantiations,
+    InstantiationsOnly,
 }
 
 /// A load failure. `Display` is `file:line:col: message` followed by the
@@ -171,6 +182,44 @@ impl Program {
     /// Where the meta-generated ISLE of a unit was written, if any.
     pub fn generated_dir(&self) -> Option<&Path> {
         self._gen_dir.as_deref().map(|d| d.path())
+    }
+
+    /// The source text of the spec loaded for `t` (the whole `(spec …)`
+    /// form, comments included), or `None` without one.
+    pub fn spec_source(&self, t: TermId) -> Option<&str> {
+        let spec = self.specs.get(&t)?;
+        self.form_source(spec.pos, "(spec")
+    }
+
+    /// The source text of every spec macro, by name.
+    pub fn macro_sources(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.macros.iter().filter_map(|(n, m)| Some((n.as_str(), self.form_source(m.pos, "(macro")?)))
+    }
+
+    /// The balanced parenthesised form opening with `head` that `pos` lies
+    /// in the head of (`pos` is that of the form or of its first operand).
+    fn form_source(&self, pos: Pos, head: &str) -> Option<&str> {
+        let text = self.files.file_text(pos.file)?;
+        let end = (pos.offset + head.len()).min(text.len());
+        let start = text.get(..end)?.rfind(head)?;
+        let mut depth = 0usize;
+        let mut comment = false;
+        for (i, c) in text[start..].char_indices() {
+            match c {
+                '\n' => comment = false,
+                _ if comment => {}
+                ';' => comment = true,
+                '(' => depth += 1,
+                ')' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        return Some(&text[start..=start + i]);
+                    }
+                }
+                _ => {}
+            }
+        }
+        None
     }
 
     /// Source location of an ISLE position.
@@ -375,8 +424,17 @@ fn apply_spec_aliases(prog: &mut Program, aliases: &[SpecAlias]) -> Result<(), L
                 spec.args.len()
             )));
         }
-        if prog.specs.insert(term, spec).is_some() {
-            return Err(LoadError::plain(format!("spec alias `{}` already has a spec", a.term)));
+        match a.borrow {
+            AliasBorrows::SpecAndInstantiations => {
+                if prog.specs.insert(term, spec).is_some() {
+                    return Err(LoadError::plain(format!("spec alias `{}` already has a spec", a.term)));
+                }
+            }
+            AliasBorrows::InstantiationsOnly => {
+                if !prog.specs.contains_key(&term) {
+                    return Err(LoadError::plain(format!("spec alias `{}` borrows instantiations but has no spec", a.term)));
+                }
+            }
         }
         if let Some(insts) = prog.instantiations.get(&shipped).cloned() {
             prog.instantiations.insert(term, insts);

@@ -1,0 +1,43 @@
+;; Loop-free functions `saffron verify --module` checks against the CLIF
+;; wasmtime compiles for them; `count_down` has a loop and is unsupported.
+(module
+  ;; Integer arithmetic: (a * 3 + b) rotated left by a, xor a shifted copy.
+  (func (export "arith") (param i32 i32) (result i32)
+    (i32.xor
+      (i32.rotl (i32.add (i32.mul (local.get 0) (i32.const 3)) (local.get 1)) (local.get 0))
+      (i32.shr_u (local.get 1) (i32.const 7))))
+  ;; Floats: -(a + b), whose NaN must lie in Wasm's allowed set before the
+  ;; sign flip; the sign of one value copied onto another's magnitude; a
+  ;; comparison of a product with a constant.
+  (func (export "float") (param f32 f32) (result f32)
+    (f32.neg (f32.add (local.get 0) (local.get 1))))
+  (func (export "float_sign") (param f64 f64) (result f64)
+    (f64.copysign (f64.neg (f64.abs (local.get 0))) (local.get 1)))
+  (func (export "float_compare") (param f64 f64) (result i32)
+    (f64.lt (f64.mul (local.get 0) (local.get 1)) (f64.const 2.5)))
+  ;; Conversions: i64 -> f32 -> f64, truncated (trapping) back to i32.
+  (func (export "convert") (param i64) (result i32)
+    (i32.trunc_f64_s (f64.promote_f32 (f32.convert_i64_s (local.get 0)))))
+  ;; A guarded division: 0 when the divisor is 0, else a / b (which still
+  ;; traps on INT_MIN / -1).
+  (func (export "div_or_zero") (param i32 i32) (result i32)
+    (if (result i32) (i32.eqz (local.get 1))
+      (then (i32.const 0))
+      (else (i32.div_s (local.get 0) (local.get 1)))))
+  ;; Early return, `br_if` out of a block, a local and `select`.
+  (func (export "clamp") (param i64 i64) (result i64) (local i64)
+    (if (i64.lt_s (local.get 0) (i64.const 0)) (then (return (i64.const 0))))
+    (local.set 2 (local.get 0))
+    (block
+      (br_if 0 (i64.le_s (local.get 2) (local.get 1)))
+      (local.set 2 (local.get 1)))
+    (select (local.get 2) (i64.const -1) (i64.ne (local.get 2) (i64.const 12345))))
+  ;; Two divisions: two trap sites.
+  (func (export "two_divs") (param i32 i32 i32) (result i32)
+    (i32.add (i32.rem_u (local.get 0) (local.get 1)) (i32.div_u (local.get 0) (local.get 2))))
+  ;; A loop: not read.
+  (func (export "count_down") (param i32) (result i32)
+    (loop
+      (local.set 0 (i32.sub (local.get 0) (i32.const 1)))
+      (br_if 0 (i32.gt_s (local.get 0) (i32.const 0))))
+    (local.get 0)))
