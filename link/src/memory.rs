@@ -37,16 +37,24 @@ pub fn reserved_bytes() -> u64 {
 /// The vmctx offset of the heap base of the module's only memory (defined,
 /// owned, nothing imported), from wasmtime's own vmctx layout.
 pub fn heap_base_offset() -> i32 {
+    heap_base_offset_in(0, 1)
+}
+
+/// The vmctx offset of the heap base of the first defined (owned) memory of
+/// a module with `imported` imported and `defined` defined memories. The
+/// vmctx lays out imported memories, then defined ones, then owned ones
+/// before anything else, so other counts do not move it.
+pub fn heap_base_offset_in(imported: u32, defined: u32) -> i32 {
     let fields = VMOffsetsFields {
         ptr: 8u8,
         num_imported_functions: 0,
         num_imported_tables: 0,
-        num_imported_memories: 0,
+        num_imported_memories: imported,
         num_imported_globals: 0,
         num_imported_tags: 0,
         num_defined_tables: 0,
-        num_defined_memories: 1,
-        num_owned_memories: 1,
+        num_defined_memories: defined,
+        num_owned_memories: defined,
         num_defined_globals: 0,
         num_defined_tags: 0,
         num_escaped_funcs: 1,
@@ -62,43 +70,98 @@ pub const MEM_SIZE: &str = "wasm_mem_size";
 /// The module's limits on the memory size: `(memory 1)`, no maximum, so
 /// 1 to 65536 pages of 64 KiB.
 pub fn mem_size_requires() -> Vec<String> {
+    mem_size_requires_in(1, None)
+}
+
+/// The memory size for limits of `min` pages and at most `max` (64 KiB
+/// pages; a 32-bit memory has at most 65536).
+pub fn mem_size_requires_in(min: u64, max: Option<u64>) -> Vec<String> {
+    let max = max.unwrap_or(1 << 16).min(1 << 16);
     vec![
-        format!("(bvule {} {MEM_SIZE})", bv_lit(64, 1 << 16)),
-        format!("(bvule {MEM_SIZE} {})", bv_lit(64, 1 << 32)),
+        format!("(bvule {} {MEM_SIZE})", bv_lit(64, min << 16)),
+        format!("(bvule {MEM_SIZE} {})", bv_lit(64, max << 16)),
         format!("(= (extract 15 0 {MEM_SIZE}) #x0000)"),
     ]
+}
+
+/// One heap access as spec text: `addr` is the Wasm address operand's term,
+/// `base` the heap base input.
+pub struct AccessTerms {
+    /// Wasm's out-of-bounds condition: `ea + width > memory size`.
+    pub oob: String,
+    /// CLIF's access faults: it reaches past the accessible bytes.
+    pub fault: String,
+    /// What CLIF's access must be: active, of Wasm's width, at `base + ea`,
+    /// ending within the reserved region.
+    pub facts: String,
+}
+
+/// The effective address `zext(addr) + offset`, 64 bits.
+fn effective_address(m: &MemArg, addr: &str) -> String {
+    format!("(bvadd (zero_ext 64 {addr}) {})", bv_lit(64, m.offset))
+}
+
+/// Wasm's out-of-bounds condition for the access at `addr`.
+pub fn out_of_bounds(m: &MemArg, addr: &str) -> String {
+    let (_, bytes) = state_of(m);
+    format!("(bvugt (bvadd {} {}) {MEM_SIZE})", effective_address(m, addr), bv_lit(64, bytes as u64))
+}
+
+pub fn access_terms(m: &MemArg, addr: &str, base: &str) -> AccessTerms {
+    let (state, bytes) = state_of(m);
+    let ea = effective_address(m, addr);
+    let width = bv_lit(64, bytes as u64);
+    let reserved = bv_lit(64, reserved_bytes());
+    let rel = format!("(bvsub (:addr {state}) {base})");
+    AccessTerms {
+        oob: out_of_bounds(m, addr),
+        fault: format!("(bvugt (bvadd {rel} {width}) {MEM_SIZE})"),
+        facts: format!(
+            "(and (:active {state}) (= (:size_bits {state}) {bits}) (= (:addr {state}) (bvadd {base} {ea})) (bvule (bvadd {rel} {width}) {reserved}))",
+            bits = bytes * 8
+        ),
+    }
+}
+
+fn state_of(m: &MemArg) -> (&'static str, u32) {
+    match m.access {
+        Access::Load { bytes, .. } => ("clif_load", bytes),
+        Access::Store { bytes } => ("clif_store", bytes),
+    }
+}
+
+/// A load's value as Wasm extends it to `result` (from the bytes read,
+/// `loaded_value`).
+pub fn loaded_value(m: &MemArg, result: ValType) -> String {
+    let (_, bytes) = state_of(m);
+    let bits = bytes * 8;
+    let signed = matches!(m.access, Access::Load { signed: true, .. });
+    let low = format!("(extract {} 0 loaded_value)", bits - 1);
+    if bits == result.bits() {
+        low
+    } else {
+        format!("({} {} {low})", if signed { "sign_ext" } else { "zero_ext" }, result.bits())
+    }
+}
+
+/// A store writes the low bytes of `value`.
+pub fn stored_value(m: &MemArg, value: &str) -> String {
+    let (_, bytes) = state_of(m);
+    format!("(= (extract {b} 0 (:value clif_store)) (extract {b} 0 {value}))", b = bytes * 8 - 1)
 }
 
 /// The provided facts of the op: `args` are the Wasm operands' spec names
 /// (address first), `base` the heap base input, `result` the op's result type.
 pub fn mem_provides(m: &MemArg, args: &[String], base: &str, result: ValType) -> String {
-    let (state, bytes) = match m.access {
-        Access::Load { bytes, .. } => ("clif_load", bytes),
-        Access::Store { bytes } => ("clif_store", bytes),
-    };
-    let bits = bytes * 8;
-    let ea = format!("(bvadd (zero_ext 64 {}) {})", args[0], bv_lit(64, m.offset));
-    let width = bv_lit(64, bytes as u64);
-    let reserved = bv_lit(64, reserved_bytes());
+    let a = access_terms(m, &args[0], base);
     let value = match m.access {
-        Access::Load { signed, .. } => {
-            let low = format!("(extract {} 0 loaded_value)", bits - 1);
-            let v = if bits == result.bits() {
-                low
-            } else {
-                format!("({} {} {low})", if signed { "sign_ext" } else { "zero_ext" }, result.bits())
-            };
-            format!("(= result {v})")
-        }
-        Access::Store { .. } => {
-            format!("(= (extract {b} 0 (:value clif_store)) (extract {b} 0 {}))", args[1], b = bits - 1)
-        }
+        Access::Load { .. } => format!("(= result {})", loaded_value(m, result)),
+        Access::Store { .. } => stored_value(m, &args[1]),
     };
     format!(
-        "(let ((ea {ea}) (oob (bvugt (bvadd ea {width}) {MEM_SIZE})) (rel (bvsub (:addr {state}) {base}))) \
-         (and (=> (not clif_trap) (and (:active {state}) (= (:size_bits {state}) {bits}) \
-         (= (:addr {state}) (bvadd {base} ea)) (bvule (bvadd rel {width}) {reserved}))) \
-         (= oob (or clif_trap (bvugt (bvadd rel {width}) {MEM_SIZE}))) \
-         (=> (not oob) {value})))"
+        "(and (=> (not clif_trap) {facts}) (= {oob} (or clif_trap {fault})) (=> (not {oob}) {value}))",
+        facts = a.facts,
+        oob = a.oob,
+        fault = a.fault,
     )
 }

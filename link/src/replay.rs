@@ -69,8 +69,8 @@ impl From<Arg> for wasmtime::Val {
     }
 }
 
-/// Runs export `f` of `wasm` on Saffron's interpreter with raw argument bits.
-pub fn on_saffron(wasm: &[u8], params: &[ValType], args: &[u64]) -> Run {
+/// Runs export `export` of `wasm` on Saffron's interpreter with raw argument bits.
+pub fn on_saffron(wasm: &[u8], export: &str, params: &[ValType], args: &[u64]) -> Run {
     // The interpreter loads modules from files (binary recognised by its magic).
     let file = match tempfile::Builder::new().suffix(".wasm").tempfile() {
         Ok(f) => f,
@@ -88,7 +88,7 @@ pub fn on_saffron(wasm: &[u8], params: &[ValType], args: &[u64]) -> Run {
         Ok(i) => i,
         Err(e) => return Run::Failed(format!("{e:?}")),
     };
-    let Some(Extern::Func(func)) = store.export(instance, "f") else { return Run::Failed("no export `f`".into()) };
+    let Some(Extern::Func(func)) = store.export(instance, export) else { return Run::Failed(format!("no export `{export}`")) };
     let values: Vec<Value> = typed_args(params, args).into_iter().map(Value::from).collect();
     match store.invoke(func, &values) {
         Ok(results) => match results.first() {
@@ -102,8 +102,8 @@ pub fn on_saffron(wasm: &[u8], params: &[ValType], args: &[u64]) -> Run {
     }
 }
 
-/// Runs export `f` of `wasm` compiled by wasmtime (default configuration).
-pub fn on_wasmtime(wasm: &[u8], params: &[ValType], args: &[u64]) -> Run {
+/// Runs export `export` of `wasm` compiled by wasmtime (default configuration).
+pub fn on_wasmtime(wasm: &[u8], export: &str, params: &[ValType], args: &[u64]) -> Run {
     use wasmtime::Val;
     let engine = wasmtime::Engine::default();
     let module = match wasmtime::Module::new(&engine, wasm) {
@@ -115,7 +115,7 @@ pub fn on_wasmtime(wasm: &[u8], params: &[ValType], args: &[u64]) -> Run {
         Ok(i) => i,
         Err(e) => return Run::Failed(format!("{e:#}")),
     };
-    let Some(func) = instance.get_func(&mut store, "f") else { return Run::Failed("no export `f`".into()) };
+    let Some(func) = instance.get_func(&mut store, export) else { return Run::Failed(format!("no export `{export}`")) };
     let vals: Vec<Val> = typed_args(params, args).into_iter().map(Val::from).collect();
     let mut out = [Val::I32(0)];
     match func.call(&mut store, &vals, &mut out) {
@@ -150,4 +150,30 @@ pub fn same(a: &Run, b: &Run) -> bool {
         (Run::Trapped(_), Run::Trapped(_)) => true,
         _ => false,
     }
+}
+
+/// The counterexample's inputs run on Saffron's interpreter and on wasmtime
+/// (export `export`, parameters `params` named `a0, a1, …` in the query):
+/// the note a counterexample's reason gets.
+pub fn replay_note(wasm: &[u8], export: &str, params: &[ValType], cx: &saffron_verifier::replay::Counterexample) -> String {
+    let mut args = Vec::new();
+    for i in 0..params.len() {
+        let names = [format!("arg{i}"), format!("a{i}")];
+        let Some(b) = cx.inputs.iter().find(|b| names.contains(&b.name)) else {
+            return format!("; not replayed on the engines: no value for argument {i}");
+        };
+        let Some(v) = parse_bits(&b.value) else {
+            return format!("; not replayed on the engines: cannot read `{}`", b.value);
+        };
+        args.push(v);
+    }
+    let saffron = on_saffron(wasm, export, params, &args);
+    let wasmtime = on_wasmtime(wasm, export, params, &args);
+    let shown: Vec<String> = args.iter().map(|a| format!("{a:#x}")).collect();
+    let verdict = if same(&saffron, &wasmtime) {
+        "the engines agree, so the CLIF side as read through the specs is what disagrees"
+    } else {
+        "wasmtime disagrees with Saffron's semantics"
+    };
+    format!("; replay {export}({}): Saffron {saffron}, wasmtime {wasmtime}: {verdict}", shown.join(", "))
 }

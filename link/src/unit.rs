@@ -206,24 +206,5 @@ fn replay_note(g: &Generated, cx: &saffron_verifier::replay::Counterexample) -> 
                 base, memory size and memory contents the replay does not set up"
             .into();
     }
-    let mut args = Vec::new();
-    for i in 0..g.op.params.len() {
-        let names = [format!("arg{i}"), format!("a{i}")];
-        let Some(b) = cx.inputs.iter().find(|b| names.contains(&b.name)) else {
-            return format!("; not replayed on the engines: no value for argument {i}");
-        };
-        let Some(v) = replay::parse_bits(&b.value) else {
-            return format!("; not replayed on the engines: cannot read `{}`", b.value);
-        };
-        args.push(v);
-    }
-    let saffron = replay::on_saffron(&g.wasm, &g.op.params, &args);
-    let wasmtime = replay::on_wasmtime(&g.wasm, &g.op.params, &args);
-    let shown: Vec<String> = args.iter().map(|a| format!("{a:#x}")).collect();
-    let verdict = if replay::same(&saffron, &wasmtime) {
-        "the engines agree, so the CLIF side as read through the specs is what disagrees"
-    } else {
-        "wasmtime disagrees with Saffron's semantics"
-    };
-    format!("; replay f({}): Saffron {saffron}, wasmtime {wasmtime}: {verdict}", shown.join(", "))
+    replay::replay_note(&g.wasm, "f", &g.op.params, cx)
 }

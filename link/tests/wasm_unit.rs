@@ -3,6 +3,9 @@
 //! tree (`--cranelift`) gives a replayed counterexample for the Wasm op that
 //! uses it, and an equivalent rewrite of a spec still verifies.
 
+mod common;
+
+use common::mutated_tree;
 use saffron_link::generated::RunOptions;
 use saffron_link::unit::{verify_wasm_unit, WasmUnitOptions};
 use saffron_verifier::report::InstanceResult;
@@ -43,19 +46,6 @@ fn unknown_op_is_an_error() {
         run: RunOptions { solve: SolveOptions::default(), jobs: 1, progress: false, cache: None },
     };
     assert!(verify_wasm_unit(&o).is_err());
-}
-
-/// A copy of the pinned tree with `original` replaced by `mutated` in the
-/// CLIF specs (exactly once).
-fn mutated_tree(original: &str, mutated: &str) -> tempfile::TempDir {
-    let pinned = saffron_verifier::load::cranelift_codegen_dir(None).expect("pinned cranelift-codegen");
-    let dir = tempfile::tempdir().expect("tempdir");
-    saffron_verifier::cranelift_dir::copy_isle_tree(&pinned, dir.path()).expect("copy the ISLE tree");
-    let file = dir.path().join("src/spec/inst_specs.isle");
-    let text = std::fs::read_to_string(&file).expect("inst_specs.isle");
-    assert_eq!(text.matches(original).count(), 1, "mutation site `{original}` must be unique");
-    std::fs::write(&file, text.replace(original, mutated)).expect("write mutant");
-    dir
 }
 
 fn assert_replayed_counterexample(op: &str, rs: &[InstanceResult]) {

@@ -18,6 +18,7 @@ use crate::capture::capture;
 use crate::catalog::ValType;
 use crate::clif_isle::{result_expr, vmctx_input, Unsupported};
 use crate::generated::{load_options, verify_generated, GeneratedRule, Root, RunOptions, WasmUnitError};
+use crate::memory;
 use crate::sym::{Bv, Fp, SpecDomain};
 use paths::{paths, select, term};
 use saffron_semantics::numerics::domain::BoolOps;
@@ -38,6 +39,30 @@ pub struct ModuleOptions {
     pub run: RunOptions,
 }
 
+/// The module's memories, as far as the heap access of a function needs.
+#[derive(Default)]
+struct Memories {
+    imported: u32,
+    /// Limits of each defined memory.
+    defined: Vec<wasmparser::MemoryType>,
+}
+
+impl Memories {
+    /// The heap base input and the memory size's limits, for an access to
+    /// memory 0, or why it is not read.
+    fn heap(&self) -> Result<(i32, Vec<String>), Unsupported> {
+        if self.imported > 0 {
+            return Err(Unsupported("an access to an imported memory (only a defined memory is read)".into()));
+        }
+        let Some(m) = self.defined.first() else { return Err(Unsupported("an access without a memory".into())) };
+        if m.memory64 || m.shared || m.page_size_log2.is_some_and(|p| p != 16) {
+            return Err(Unsupported("an access to a 64-bit, shared or custom-page-size memory".into()));
+        }
+        let offset = memory::heap_base_offset_in(self.imported, self.defined.len() as u32);
+        Ok((offset, memory::mem_size_requires_in(m.initial, m.maximum)))
+    }
+}
+
 /// A defined function of the module.
 struct Func<'a> {
     /// Its export name, else `func[N]` (N: function index).
@@ -47,6 +72,8 @@ struct Func<'a> {
     body: wasmparser::FunctionBody<'a>,
     /// Index among the defined functions (wasmtime's CLIF file number).
     defined: u32,
+    /// Whether `name` is an export name (the replay calls it).
+    exported: bool,
 }
 
 fn val_type(t: wasmparser::ValType) -> Result<ValType, Unsupported> {
@@ -73,7 +100,8 @@ fn read_module(file: &PathBuf) -> Result<Vec<u8>, WasmUnitError> {
     Ok(wasm.into_owned())
 }
 
-fn functions(wasm: &[u8]) -> Result<Vec<Func<'_>>, WasmUnitError> {
+fn functions(wasm: &[u8]) -> Result<(Vec<Func<'_>>, Memories), WasmUnitError> {
+    let mut memories = Memories::default();
     let bad = |e: wasmparser::BinaryReaderError| WasmUnitError::BadModule(e.to_string());
     let mut types: Vec<wasmparser::FuncType> = Vec::new();
     let mut func_types: Vec<u32> = Vec::new();
@@ -89,9 +117,16 @@ fn functions(wasm: &[u8]) -> Result<Vec<Func<'_>>, WasmUnitError> {
             }
             wasmparser::Payload::ImportSection(r) => {
                 for i in r.into_imports() {
-                    if let wasmparser::TypeRef::Func(_) = i.map_err(bad)?.ty {
-                        imported += 1;
+                    match i.map_err(bad)?.ty {
+                        wasmparser::TypeRef::Func(_) => imported += 1,
+                        wasmparser::TypeRef::Memory(_) => memories.imported += 1,
+                        _ => {}
                     }
+                }
+            }
+            wasmparser::Payload::MemorySection(r) => {
+                for m in r {
+                    memories.defined.push(m.map_err(bad)?);
                 }
             }
             wasmparser::Payload::FunctionSection(r) => {
@@ -112,13 +147,14 @@ fn functions(wasm: &[u8]) -> Result<Vec<Func<'_>>, WasmUnitError> {
                 let index = imported + defined;
                 let ty = func_types.get(defined as usize).and_then(|t| types.get(*t as usize));
                 let ty = ty.ok_or_else(|| WasmUnitError::BadModule(format!("function {index} has no type")))?;
+                let exported = names.contains_key(&index);
                 let name = names.get(&index).cloned().unwrap_or_else(|| format!("func[{index}]"));
-                out.push(Func { name, params: ty.params().to_vec(), results: ty.results().to_vec(), body, defined });
+                out.push(Func { name, params: ty.params().to_vec(), results: ty.results().to_vec(), body, defined, exported });
             }
             _ => {}
         }
     }
-    Ok(out)
+    Ok((out, memories))
 }
 
 fn model(t: ValType) -> String {
@@ -126,12 +162,14 @@ fn model(t: ValType) -> String {
 }
 
 /// Saffron's semantics of `f` as the root's spec body: `clif_trap` holds
-/// iff the path taken traps, else `result` is that path's value.
-fn wasm_spec(f: &Func, params: &[ValType], result: ValType) -> Result<String, Unsupported> {
+/// iff the path taken traps, else `result` is that path's value. With a heap
+/// access (`heap`: the heap base input and the memory size's limits), the
+/// CLIF access must be Wasm's, within the reservation, and Wasm traps iff
+/// CLIF traps explicitly or its access faults (see `crate::memory`).
+fn wasm_spec(f: &Func, params: &[ValType], result: Option<ValType>, heap: &dyn Fn() -> Result<(i32, Vec<String>), Unsupported>) -> Result<WasmSide, Unsupported> {
     // One operation's NaN choice may be read off the CLIF result; in a
     // chain it cannot (see `SpecDomain::propagating`).
     let d = SpecDomain::propagating();
-    let _ = result;
     let args: Vec<Val<SpecDomain>> = params
         .iter()
         .enumerate()
@@ -157,7 +195,11 @@ fn wasm_spec(f: &Func, params: &[ValType], result: ValType) -> Result<String, Un
     while !reader.eof() {
         ops.push(reader.read().map_err(|e| Unsupported(e.to_string()))?);
     }
-    let ends = paths(&d, &ops, args, &locals, 1)?;
+    let ends = paths(&d, &ops, args, &locals, result.map_or(0, |_| 1))?;
+    let accesses = ends.iter().filter(|p| p.access.is_some()).count();
+    if accesses != 0 && accesses != ends.len() {
+        return Err(Unsupported("the heap access is not on every path (one unconditional access is read)".into()));
+    }
     let mut trap = d.bool_lit(false);
     let mut value: Option<Val<SpecDomain>> = None;
     // Later paths first, so the first path's value is the outermost case.
@@ -171,11 +213,39 @@ fn wasm_spec(f: &Func, params: &[ValType], result: ValType) -> Result<String, Un
             });
         }
     }
-    let body = match value {
-        Some(v) => format!("(and (= clif_trap {}) (=> (not clif_trap) (= result {})))", trap.0, term(&v)),
-        None => format!("(= clif_trap {})", trap.0),
+    let returned = value.map(|v| format!("(= result {})", term(&v)));
+    let Some(access) = ends.first().and_then(|p| p.access.clone()) else {
+        let body = match returned {
+            Some(r) => format!("(and (= clif_trap {}) (=> (not clif_trap) {r}))", trap.0),
+            None => return Err(Unsupported("the function returns nothing and stores nothing".into())),
+        };
+        return Ok(WasmSide { spec: d.finish(&body), heap: None });
     };
-    Ok(d.finish(&body))
+    if ends.iter().any(|p| p.access.as_ref().is_some_and(|a| a.addr != access.addr || a.mem != access.mem)) {
+        return Err(Unsupported("different heap accesses on different paths".into()));
+    }
+    let (base_offset, requires) = heap()?;
+    let base = vmctx_input(base_offset);
+    let a = memory::access_terms(&access.mem, &access.addr, &base);
+    let effect = match (&access.stored, returned) {
+        (None, Some(r)) => r,
+        (Some(v), None) => memory::stored_value(&access.mem, v),
+        _ => return Err(Unsupported("a function that stores and returns a value (one effect is read)".into())),
+    };
+    let body = format!(
+        "(and {facts} (= {trap} (or clif_trap {fault})) (=> (not {trap}) {effect}))",
+        facts = a.facts,
+        trap = trap.0,
+        fault = a.fault
+    );
+    Ok(WasmSide { spec: d.finish(&body), heap: Some((base_offset, requires)) })
+}
+
+/// The Wasm side of a function: its spec body and, with a heap access, the
+/// heap base's vmctx offset and the memory size's limits.
+struct WasmSide {
+    spec: String,
+    heap: Option<(i32, Vec<String>)>,
 }
 
 fn unsupported_result(name: &str, types: String, reason: String) -> InstanceResult {
@@ -188,17 +258,34 @@ fn signature(f: &Func) -> String {
 }
 
 /// The root rule of one function, or why it is not read.
-fn generate(f: &Func, clif: Option<&cranelift_codegen::ir::Function>, index: usize, terms: &saffron_verifier::load::Program) -> Result<GeneratedRule, Unsupported> {
+fn generate(
+    f: &Func,
+    clif: Option<&cranelift_codegen::ir::Function>,
+    index: usize,
+    memories: &Memories,
+    terms: &saffron_verifier::load::Program,
+) -> Result<GeneratedRule, Unsupported> {
     let params: Vec<ValType> = f.params.iter().map(|t| val_type(*t)).collect::<Result<_, _>>()?;
     let result = match f.results.as_slice() {
-        [r] => val_type(*r)?,
-        [] => return Err(Unsupported("the function returns nothing (only functions with one result are read)".into())),
+        [r] => Some(val_type(*r)?),
+        [] => None,
         _ => return Err(Unsupported("the function returns several values".into())),
     };
-    let spec = wasm_spec(f, &params, result)?;
+    let wasm = wasm_spec(f, &params, result, &|| memories.heap())?;
     let clif = clif.ok_or_else(|| Unsupported("wasmtime emitted no CLIF for the function".into()))?;
     let rhs = result_expr(clif, params.len(), terms)?;
-    let extra: Vec<String> = rhs.vmctx_fields.iter().map(|&o| vmctx_input(o)).collect();
+    // Free inputs besides the parameters: the vmctx fields the CLIF reads,
+    // and with a heap access the heap base and the memory size.
+    let mut vmctx = rhs.vmctx_fields.clone();
+    let mut requires = Vec::new();
+    if let Some((base, limits)) = &wasm.heap {
+        vmctx.insert(*base);
+        requires = limits.clone();
+    }
+    let mut extra: Vec<String> = vmctx.iter().map(|&o| vmctx_input(o)).collect();
+    if wasm.heap.is_some() {
+        extra.push(memory::MEM_SIZE.to_string());
+    }
     let mut names: Vec<String> = (0..params.len()).map(|i| format!("a{i}")).collect();
     names.extend(extra.iter().cloned());
     let mut models: Vec<String> = params.iter().map(|t| model(*t)).collect();
@@ -209,11 +296,31 @@ fn generate(f: &Func, clif: Option<&cranelift_codegen::ir::Function>, index: usi
         comment: format!(";; function {} {}\n{text}", f.name, signature(f)),
         params: names,
         models,
-        ret: model(result),
-        spec,
-        requires: vec![],
+        // A store's result is the store instruction's (a 1-bit placeholder
+        // in the shipped spec).
+        ret: result.map_or("(bv 1)".to_string(), model),
+        spec: wasm.spec,
+        requires,
         rhs: &rhs,
     }))
+}
+
+/// The counterexample run on both engines, for an exported function
+/// without a heap access (the replay sets up no memory contents).
+fn replay_note(wasm: &[u8], f: &Func, cx: &saffron_verifier::replay::Counterexample) -> String {
+    if !f.exported {
+        return "; not replayed on the engines: the function is not exported".into();
+    }
+    if cx.inputs.iter().any(|b| b.name == memory::MEM_SIZE) {
+        return "; not replayed on the engines: the counterexample names a heap base, memory size and \
+                memory contents the replay does not set up"
+            .into();
+    }
+    let params: Result<Vec<ValType>, _> = f.params.iter().map(|t| val_type(*t)).collect();
+    match params {
+        Ok(params) => crate::replay::replay_note(wasm, &f.name, &params, cx),
+        Err(Unsupported(why)) => format!("; not replayed on the engines: {why}"),
+    }
 }
 
 /// Verifies every (or the named) function of the module; one result per
@@ -221,7 +328,7 @@ fn generate(f: &Func, clif: Option<&cranelift_codegen::ir::Function>, index: usi
 pub fn verify_module(o: &ModuleOptions) -> Result<UnitReport, WasmUnitError> {
     let start = Instant::now();
     let wasm = read_module(&o.file)?;
-    let mut funcs = functions(&wasm)?;
+    let (mut funcs, memories) = functions(&wasm)?;
     if let Some(name) = &o.func {
         funcs.retain(|f| &f.name == name);
         if funcs.is_empty() {
@@ -232,22 +339,25 @@ pub fn verify_module(o: &ModuleOptions) -> Result<UnitReport, WasmUnitError> {
     let load_opts = load_options(o.cranelift_dir.clone());
     let terms = load(&load_opts).map_err(|e| WasmUnitError::Verifier(e.to_string()))?;
     let mut results = Vec::new();
-    let mut rules: Vec<(String, String, GeneratedRule)> = Vec::new();
+    let mut rules: Vec<(&Func, GeneratedRule)> = Vec::new();
     for (i, f) in funcs.iter().enumerate() {
         let captured = clif.iter().find(|(d, _)| *d == f.defined).map(|(_, c)| c);
-        match generate(f, captured, i, &terms) {
-            Ok(g) => rules.push((f.name.clone(), signature(f), g)),
+        match generate(f, captured, i, &memories, &terms) {
+            Ok(g) => rules.push((f, g)),
             Err(Unsupported(reason)) => results.push(unsupported_result(&f.name, signature(f), reason)),
         }
     }
-    let generated: Vec<GeneratedRule> = rules.iter().map(|(_, _, g)| g.clone()).collect();
+    let generated: Vec<GeneratedRule> = rules.iter().map(|(_, g)| g.clone()).collect();
     let (expansions, verdicts) = verify_generated(&generated, &terms, &load_opts, &o.run)?;
     for mut r in verdicts {
-        let Some((name, sig, _)) = rules.iter().find(|(_, _, g)| g.root == r.rule) else {
+        let Some((f, _)) = rules.iter().find(|(_, g)| g.root == r.rule) else {
             return Err(WasmUnitError::Verifier(format!("result for `{}`, which is no generated root", r.rule)));
         };
-        r.rule = name.clone();
-        r.types = format!("{sig} [{}]", r.types);
+        r.rule = f.name.clone();
+        r.types = format!("{} [{}]", signature(f), r.types);
+        if let (Some(cx), Some(reason)) = (&r.counterexample, &mut r.reason) {
+            reason.push_str(&replay_note(&wasm, f, cx));
+        }
         results.push(r);
     }
     Ok(UnitReport::new("module".into(), expansions, results, start.elapsed().as_millis() as u64))

@@ -11,7 +11,8 @@
 //! value. Paths partition the inputs, so this is a case split, not an
 //! approximation.
 
-use crate::catalog::ValType;
+use crate::catalog::{Access, MemArg, ValType};
+use crate::memory;
 use crate::clif_isle::Unsupported;
 use crate::sym::{Bv, Fp, SBool, SpecDomain};
 use saffron_semantics::numerics::domain::{BoolOps, FloatOps, IntOps};
@@ -28,6 +29,16 @@ pub struct PathEnd {
     pub cond: SBool,
     pub trap: SBool,
     pub result: Option<Val<SpecDomain>>,
+    pub access: Option<HeapAccess>,
+}
+
+/// The function's one heap access on a path: what it does, the address
+/// operand, and for a store the stored operand.
+#[derive(Clone)]
+pub struct HeapAccess {
+    pub mem: MemArg,
+    pub addr: Rc<str>,
+    pub stored: Option<Rc<str>>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -56,6 +67,7 @@ struct State {
     frames: Vec<Frame>,
     cond: SBool,
     trap: SBool,
+    access: Option<HeapAccess>,
 }
 
 /// The matching `else` (if any) and `end` of each structured instruction.
@@ -140,6 +152,7 @@ pub fn paths(
         frames: vec![Frame { kind: FrameKind::Function, arity: results, height: 0, end: ops.len() - 1 }],
         cond: d.bool_lit(true),
         trap: d.bool_lit(false),
+        access: None,
     };
     let mut work = vec![start];
     let mut done = Vec::new();
@@ -154,7 +167,7 @@ pub fn paths(
                 Step::Jumped => {}
                 Step::Returned => {
                     let result = if results == 1 { st.stack.pop() } else { None };
-                    done.push(PathEnd { cond: st.cond, trap: st.trap, result });
+                    done.push(PathEnd { cond: st.cond, trap: st.trap, result, access: st.access });
                     break;
                 }
                 Step::Replaced => break,
@@ -297,9 +310,81 @@ fn step(
         O::Call { .. } | O::CallIndirect { .. } | O::ReturnCall { .. } | O::ReturnCallIndirect { .. } | O::CallRef { .. } => {
             return Err(Unsupported(format!("a call (`{}`): only functions without calls are read", operator_name(op))))
         }
-        _ => numeric(d, op, st)?,
+        _ => match memory_op(op)? {
+            Some((mem, ty)) => heap_access(d, mem, ty, st)?,
+            None => numeric(d, op, st)?,
+        },
     }
     Ok(Step::Next)
+}
+
+/// A load or store of memory 0: what it accesses and its value type.
+fn memory_op(op: &Operator) -> Result<Option<(MemArg, ValType)>, Unsupported> {
+    use Operator as O;
+    use ValType::*;
+    let load = |bytes, signed| Access::Load { bytes, signed };
+    let store = |bytes| Access::Store { bytes };
+    let (m, access, ty) = match op {
+        O::I32Load { memarg } => (memarg, load(4, false), I32),
+        O::I64Load { memarg } => (memarg, load(8, false), I64),
+        O::F32Load { memarg } => (memarg, load(4, false), F32),
+        O::F64Load { memarg } => (memarg, load(8, false), F64),
+        O::I32Load8S { memarg } => (memarg, load(1, true), I32),
+        O::I32Load8U { memarg } => (memarg, load(1, false), I32),
+        O::I32Load16S { memarg } => (memarg, load(2, true), I32),
+        O::I32Load16U { memarg } => (memarg, load(2, false), I32),
+        O::I64Load8S { memarg } => (memarg, load(1, true), I64),
+        O::I64Load8U { memarg } => (memarg, load(1, false), I64),
+        O::I64Load16S { memarg } => (memarg, load(2, true), I64),
+        O::I64Load16U { memarg } => (memarg, load(2, false), I64),
+        O::I64Load32S { memarg } => (memarg, load(4, true), I64),
+        O::I64Load32U { memarg } => (memarg, load(4, false), I64),
+        O::I32Store { memarg } => (memarg, store(4), I32),
+        O::I64Store { memarg } => (memarg, store(8), I64),
+        O::F32Store { memarg } => (memarg, store(4), F32),
+        O::F64Store { memarg } => (memarg, store(8), F64),
+        O::I32Store8 { memarg } => (memarg, store(1), I32),
+        O::I32Store16 { memarg } => (memarg, store(2), I32),
+        O::I64Store8 { memarg } => (memarg, store(1), I64),
+        O::I64Store16 { memarg } => (memarg, store(2), I64),
+        O::I64Store32 { memarg } => (memarg, store(4), I64),
+        _ => return Ok(None),
+    };
+    match m.target {
+        wasmparser::MemArgTarget::Memory(0) => {}
+        other => return Err(Unsupported(format!("an access to {other:?} (only memory 0 is read)"))),
+    }
+    if m.ordering.is_some() {
+        return Err(Unsupported("an atomic access".into()));
+    }
+    Ok(Some((MemArg { access, offset: m.offset }, ty)))
+}
+
+/// The heap access: at most one per path. Out of bounds is a trap; a load's
+/// value is the bytes the CLIF side reads (`loaded_value`), extended as
+/// Wasm extends them.
+fn heap_access(d: &SpecDomain, mem: MemArg, ty: ValType, st: &mut State) -> Result<(), Unsupported> {
+    if st.access.is_some() {
+        return Err(Unsupported("a second heap access on one path (one access of each kind is read)".into()));
+    }
+    let stored = match mem.access {
+        Access::Store { .. } => Some(term(&pop(st)?)),
+        Access::Load { .. } => None,
+    };
+    let Val::I32(addr) = pop(st)? else { return Err(Unsupported("a 64-bit address (memory64 is not read)".into())) };
+    let oob = SBool(d.bind(memory::out_of_bounds(&mem, &addr.0)));
+    st.trap = d.bor(&st.trap, &oob);
+    if let Access::Load { .. } = mem.access {
+        let v = d.bind(memory::loaded_value(&mem, ty));
+        st.stack.push(match ty {
+            ValType::I32 => Val::I32(Bv(v)),
+            ValType::I64 => Val::I64(Bv(v)),
+            ValType::F32 => Val::F32(Fp(v)),
+            ValType::F64 => Val::F64(Fp(v)),
+        });
+    }
+    st.access = Some(HeapAccess { mem, addr: addr.0, stored });
+    Ok(())
 }
 
 /// A scalar numeric instruction: binary if the top two operands fit it,

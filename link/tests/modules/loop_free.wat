@@ -1,6 +1,7 @@
 ;; Loop-free functions `saffron verify --module` checks against the CLIF
 ;; wasmtime compiles for them; `count_down` has a loop and is unsupported.
 (module
+  (memory 1 4)
   ;; Integer arithmetic: (a * 3 + b) rotated left by a, xor a shifted copy.
   (func (export "arith") (param i32 i32) (result i32)
     (i32.xor
@@ -35,6 +36,19 @@
   ;; Two divisions: two trap sites.
   (func (export "two_divs") (param i32 i32 i32) (result i32)
     (i32.add (i32.rem_u (local.get 0) (local.get 1)) (i32.div_u (local.get 0) (local.get 2))))
+  ;; Loads and stores with offsets: the access is at base + zext(a) + offset
+  ;; within the reservation, and traps iff Wasm's is out of bounds.
+  (func (export "load_add") (param i32 i32) (result i32)
+    (i32.add (i32.load offset=12 (local.get 0)) (local.get 1)))
+  (func (export "load8_u_shift") (param i32) (result i64)
+    (i64.shl (i64.load8_u offset=3 (local.get 0)) (i64.const 4)))
+  (func (export "store_sum") (param i32 i64 i64)
+    (i64.store offset=16 (local.get 0) (i64.add (local.get 1) (local.get 2))))
+  (func (export "store16_quotient") (param i32 i32 i32)
+    (i32.store16 offset=2 (local.get 0) (i32.div_u (local.get 1) (local.get 2))))
+  ;; A store only one branch makes: not read (one unconditional access).
+  (func (export "maybe_store") (param i32 i32)
+    (if (local.get 1) (then (i32.store (local.get 0) (local.get 1)))))
   ;; A loop: not read.
   (func (export "count_down") (param i32) (result i32)
     (loop
