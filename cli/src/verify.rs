@@ -187,17 +187,11 @@ pub fn run(a: Args) -> anyhow::Result<ExitCode> {
         anyhow::bail!("--extra needs --unit");
     }
     let progress = std::io::stderr().is_terminal() && !a.json;
-    if a.certify && a.unit == Some(UnitChoice::Wasm) {
-        anyhow::bail!("--certify is not available for --unit wasm yet");
-    }
     if a.op.is_some() && a.unit != Some(UnitChoice::Wasm) {
         anyhow::bail!("--op needs --unit wasm");
     }
     let mut reports: Vec<UnitReport> = Vec::new();
     if let Some(file) = &a.module {
-        if a.certify {
-            anyhow::bail!("--certify is not available for --module yet");
-        }
         let opts = saffron_link::module::ModuleOptions {
             file: file.clone(),
             func: a.func.clone(),
@@ -211,7 +205,12 @@ pub fn run(a: Args) -> anyhow::Result<ExitCode> {
         if !a.files.is_empty() || !a.extra.is_empty() || a.rule.is_some() || !a.root.is_empty() {
             anyhow::bail!("--unit wasm takes no ISLE files, --extra, --rule or --root (use --op)");
         }
-        let opts = saffron_link::unit::WasmUnitOptions { op: a.op.clone(), cranelift_dir: a.cranelift.clone(), run: link_run(&a, progress) };
+        let opts = saffron_link::unit::WasmUnitOptions {
+            op: a.op.clone(),
+            cranelift_dir: a.cranelift.clone(),
+            spec_overrides: vec![],
+            run: link_run(&a, progress),
+        };
         reports.push(saffron_link::unit::verify_wasm_unit(&opts).map_err(|e| anyhow::anyhow!("{e}"))?);
         return finish(&a, reports);
     }
@@ -250,6 +249,7 @@ fn link_run(a: &Args, progress: bool) -> saffron_link::generated::RunOptions {
         jobs: a.jobs.unwrap_or(0),
         progress,
         cache: (!a.no_cache).then(|| Cache::new(&a.cache_dir)),
+        certify: a.certify.then(|| CertifyOptions { timeout: Duration::from_secs_f64(a.certify_timeout), dir: a.certificates.clone() }),
     }
 }
 

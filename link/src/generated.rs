@@ -7,6 +7,7 @@
 
 use crate::clif_isle::{float_const_term, offset32_term, Skeleton, TermTable, Translation, TrapSite, BORROWED_PREFIX};
 use saffron_verifier::cache::Cache;
+use saffron_verifier::certify::CertifyOptions;
 use saffron_verifier::expand::{ExpandOptions, Filter, FilterItem};
 use saffron_verifier::load::{AliasBorrows, LoadOptions, Program, SpecAlias, Unit};
 use saffron_verifier::pipeline::{self, VerifyOptions};
@@ -36,6 +37,8 @@ pub struct RunOptions {
     /// The verdict cache (keys are query contents, so the generated file's
     /// temporary name does not matter).
     pub cache: Option<Cache>,
+    /// Re-check every verified instance with both solvers (`--certify`).
+    pub certify: Option<CertifyOptions>,
 }
 
 /// One root term and its rule, as ISLE text, with what it uses.
@@ -300,7 +303,7 @@ pub fn verify_generated(
         progress: run.progress,
         cache: run.cache.clone(),
         shard: None,
-        certify: None,
+        certify: run.certify.clone(),
     };
     let report = pipeline::verify("wasm", &opts).map_err(|e| WasmUnitError::Verifier(e.to_string()))?;
     Ok((report.expansions, report.instantiations))

@@ -29,6 +29,10 @@ pub use crate::generated::WasmUnitError;
 pub struct WasmUnitOptions {
     pub op: Option<String>,
     pub cranelift_dir: Option<PathBuf>,
+    /// Further spec overrides `(name, text)`, each replacing a loaded CLIF
+    /// spec (shipped or Saffron's), after Saffron's own corrections: a
+    /// spec under test (see `link/tests/wasm_filetests/`).
+    pub spec_overrides: Vec<(String, String)>,
     pub run: RunOptions,
 }
 
@@ -171,7 +175,8 @@ pub fn verify_wasm_unit(o: &WasmUnitOptions) -> Result<UnitReport, WasmUnitError
             return Err(WasmUnitError::UnknownOp(name.clone()));
         }
     }
-    let load_opts = load_options(o.cranelift_dir.clone());
+    let mut load_opts = load_options(o.cranelift_dir.clone());
+    load_opts.spec_overrides.extend(o.spec_overrides.iter().cloned());
     let terms = load(&load_opts).map_err(|e| WasmUnitError::Verifier(e.to_string()))?;
     let mut results = Vec::new();
     let mut generated = Vec::new();

@@ -24,7 +24,7 @@ fn run(func: Option<&str>, cranelift: Option<PathBuf>) -> Vec<InstanceResult> {
         file: module(),
         func: func.map(str::to_string),
         cranelift_dir: cranelift,
-        run: RunOptions { solve: SolveOptions { timeout: Duration::from_secs(60), rlimit: None }, jobs: 2, progress: false, cache: None },
+        run: RunOptions { solve: SolveOptions { timeout: Duration::from_secs(60), rlimit: None }, jobs: 2, progress: false, cache: None, certify: None },
     };
     verify_module(&o).unwrap_or_else(|e| panic!("{e}")).instantiations
 }
@@ -91,7 +91,7 @@ fn bad_modules_are_errors() {
         file,
         func: func.map(str::to_string),
         cranelift_dir: None,
-        run: RunOptions { solve: SolveOptions::default(), jobs: 1, progress: false, cache: None },
+        run: RunOptions { solve: SolveOptions::default(), jobs: 1, progress: false, cache: None, certify: None },
     };
     let e = verify_module(&o(invalid, None)).err().expect("invalid module").to_string();
     assert!(e.contains("invalid module") && e.contains("offset"), "{e}");

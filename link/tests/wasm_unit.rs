@@ -17,7 +17,8 @@ fn run(op: &str, cranelift: Option<PathBuf>) -> Vec<InstanceResult> {
     let o = WasmUnitOptions {
         op: Some(op.into()),
         cranelift_dir: cranelift,
-        run: RunOptions { solve: SolveOptions { timeout: Duration::from_secs(60), rlimit: None }, jobs: 1, progress: false, cache: None },
+        spec_overrides: vec![],
+        run: RunOptions { solve: SolveOptions { timeout: Duration::from_secs(60), rlimit: None }, jobs: 1, progress: false, cache: None, certify: None },
     };
     let r = verify_wasm_unit(&o).unwrap_or_else(|e| panic!("{op}: {e}"));
     assert!(!r.instantiations.is_empty(), "{op}: no result");
@@ -43,7 +44,8 @@ fn unknown_op_is_an_error() {
     let o = WasmUnitOptions {
         op: Some("i32.frobnicate".into()),
         cranelift_dir: None,
-        run: RunOptions { solve: SolveOptions::default(), jobs: 1, progress: false, cache: None },
+        spec_overrides: vec![],
+        run: RunOptions { solve: SolveOptions::default(), jobs: 1, progress: false, cache: None, certify: None },
     };
     assert!(verify_wasm_unit(&o).is_err());
 }

@@ -254,7 +254,7 @@ fn unsupported_result(name: &str, types: String, reason: String) -> InstanceResu
 
 fn signature(f: &Func) -> String {
     let list = |ts: &[wasmparser::ValType]| ts.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(" ");
-    format!("({}) -> {}", list(&f.params), list(&f.results))
+    format!("({}) -> ({})", list(&f.params), list(&f.results))
 }
 
 /// The root rule of one function, or why it is not read.
