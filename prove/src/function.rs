@@ -76,7 +76,8 @@ impl Subject<'_, '_> {
                 }
             }
             (Err(u), _) => {
-                let why = UnknownReason::Unsupported(format!("{} at offset {:#x}", u.what, u.offset));
+                let at = u.offset.saturating_sub(self.info.code_start);
+                let why = UnknownReason::Unsupported(format!("{} at code offset {at:#x}", u.what));
                 for (offset, op, kind) in syntactic {
                     reports.insert(offset, report(offset, op, kind, Verdict::Unknown, None, Some(why.clone())));
                 }
@@ -86,7 +87,10 @@ impl Subject<'_, '_> {
             }
             (Ok(_), None) => unreachable!("no run without parameter types"),
         }
-        let sites: Vec<SiteReport> = reports.into_values().collect();
+        // Offsets in the report count from the code section's start.
+        let code_start = self.info.code_start;
+        let sites: Vec<SiteReport> =
+            reports.into_values().map(|s| SiteReport { offset: s.offset.saturating_sub(code_start), ..s }).collect();
         FunctionReport { name: name.to_string(), verdict: FunctionReport::combine(&sites), sites }
     }
 

@@ -58,6 +58,10 @@ pub struct ModuleInfo<'a> {
     pub tables: Vec<TableInfo>,
     /// Exported functions: name and index.
     pub exports: Vec<(String, u32)>,
+    /// Where the code section's contents start in the module: reported
+    /// offsets are relative to it (instruction offsets are kept
+    /// module-relative inside the analysis).
+    pub code_start: usize,
 }
 
 impl<'a> ModuleInfo<'a> {
@@ -101,6 +105,7 @@ pub fn parse<'a>(bytes: &'a [u8]) -> Result<ModuleInfo<'a>, wasmparser::BinaryRe
         memories: vec![],
         tables: vec![],
         exports: vec![],
+        code_start: 0,
     };
     let mut shared_mems = HashSet::new();
     let mut shared_tables = HashSet::new();
@@ -199,6 +204,7 @@ pub fn parse<'a>(bytes: &'a [u8]) -> Result<ModuleInfo<'a>, wasmparser::BinaryRe
                     }
                 }
             }
+            Payload::CodeSectionStart { unchecked_range, .. } => m.code_start = unchecked_range.start as usize,
             Payload::CodeSectionEntry(body) => m.bodies.push(parse_body(&body)?),
             _ => {}
         }

@@ -36,7 +36,8 @@ pub enum UnknownReason {
 
 #[derive(Clone, Debug, Serialize)]
 pub struct SiteReport {
-    /// Byte offset of the instruction in the module (inside the code section).
+    /// Byte offset of the instruction from the start of the code section's
+    /// contents (the section id and size excluded).
     pub offset: usize,
     pub op: String,
     pub kind: SiteKind,
