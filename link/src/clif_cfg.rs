@@ -7,7 +7,7 @@
 //! parameter is the argument of the edge that was taken. A back edge (a
 //! loop), a `br_table` or any other terminator is reported with its name.
 
-use crate::clif_isle::Unsupported;
+use crate::clif_isle::{Translator, Unsupported};
 use cranelift_codegen::ir::{Block, BlockArg, BlockCall, Function, InstructionData, Opcode, Value};
 use std::collections::{HashMap, HashSet};
 
@@ -129,4 +129,84 @@ fn back_edge(entry: Block, succs: &HashMap<Block, Vec<Block>>) -> Option<(Block,
         }
     }
     None
+}
+
+/// Control flow as expressions, for the translator: reach conditions, block
+/// parameters and the returned value.
+impl Translator<'_> {
+    /// When `b` is reached: `None` if always, else an expression of value
+    /// 1 (reached) or 0, the disjunction of its incoming edges.
+    pub(crate) fn reach_of(&mut self, b: Block) -> Result<Option<String>, Unsupported> {
+        if b == self.cfg.entry {
+            return Ok(None);
+        }
+        if let Some(r) = self.reach.get(&b) {
+            return Ok(r.clone());
+        }
+        let edges = self.cfg.incoming.get(&b).cloned().unwrap_or_default();
+        if edges.is_empty() {
+            return Err(Unsupported(format!("{b} has no incoming edge")));
+        }
+        let mut any: Option<String> = Some(String::new());
+        for e in &edges {
+            match (self.edge_cond(e)?, &mut any) {
+                (None, _) => any = None,
+                (Some(c), Some(acc)) if acc.is_empty() => *acc = c,
+                (Some(c), Some(acc)) => *acc = format!("(wasm_cfg_or {acc} {c})"),
+                (Some(_), None) => {}
+            }
+        }
+        self.reach.insert(b, any.clone());
+        Ok(any)
+    }
+
+    /// When edge `e` is taken: its source is reached and its branch goes its way.
+    fn edge_cond(&mut self, e: &Edge) -> Result<Option<String>, Unsupported> {
+        let from = self.reach_of(e.from)?;
+        let branch = match e.cond {
+            EdgeCond::Always => None,
+            EdgeCond::NonZero(c) => Some(format!("(wasm_cfg_nonzero {})", self.value(c, 1)?)),
+            EdgeCond::Zero(c) => Some(format!("(wasm_cfg_zero {})", self.value(c, 1)?)),
+        };
+        Ok(match (from, branch) {
+            (None, b) => b,
+            (f, None) => f,
+            (Some(f), Some(b)) => Some(format!("(wasm_cfg_and {f} {b})")),
+        })
+    }
+
+    /// A block parameter: the argument of the edge taken into its block.
+    pub(crate) fn block_param(&mut self, v: Value, block: Block, index: usize, depth: usize) -> Result<String, Unsupported> {
+        let edges = self.cfg.incoming.get(&block).cloned().unwrap_or_default();
+        let Some((last, rest)) = edges.split_last() else {
+            return Err(Unsupported(format!("`{v}` is a parameter of {block}, which no branch enters")));
+        };
+        let arg = |e: &Edge| e.args.get(index).copied().ok_or_else(|| Unsupported(format!("an edge into {block} does not bind `{v}`")));
+        let mut out = self.value(arg(last)?, depth + 1)?;
+        for e in rest.iter().rev() {
+            let a = self.value(arg(e)?, depth + 1)?;
+            out = match self.edge_cond(e)? {
+                Some(c) => format!("(wasm_cfg_ite {c} {a} {out})"),
+                None => a,
+            };
+        }
+        Ok(out)
+    }
+
+    /// The value returned: that of the `return` whose block is reached.
+    pub(crate) fn returned_value(&mut self, returns: &[(Block, Option<Value>)]) -> Result<String, Unsupported> {
+        let Some(((_, last), rest)) = returns.split_last() else {
+            return Err(Unsupported("the captured function has no `return`".into()));
+        };
+        let mut out = self.value(last.expect("returns a value"), 0)?;
+        for (b, v) in rest.iter().rev() {
+            let a = self.value(v.expect("returns a value"), 0)?;
+            out = match self.reach_of(*b)? {
+                Some(c) => format!("(wasm_cfg_ite {c} {a} {out})"),
+                None => a,
+            };
+        }
+        Ok(out)
+    }
+
 }

@@ -20,7 +20,7 @@
 //! the shipped `load`/`store` specs and their `clif_load`/`clif_store` state,
 //! which describes one access of each kind: a second one is reported.
 
-use crate::clif_cfg::{Cfg, Edge, EdgeCond};
+use crate::clif_cfg::Cfg;
 use cranelift_codegen::ir::{Block, Function, Inst, InstructionData, Value, ValueDef};
 use cranelift_codegen::ir::Opcode;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -235,27 +235,27 @@ pub fn site_state(k: usize) -> String {
     format!("clif_trap_s{k}")
 }
 
-struct Translator<'a> {
-    f: &'a Function,
-    terms: &'a dyn TermTable,
-    env: HashMap<Value, String>,
-    cfg: Cfg,
+pub(crate) struct Translator<'a> {
+    pub(crate) f: &'a Function,
+    pub(crate) terms: &'a dyn TermTable,
+    pub(crate) env: HashMap<Value, String>,
+    pub(crate) cfg: Cfg,
     /// When each block is reached (`None`: always), once computed.
-    reach: HashMap<Block, Option<String>>,
+    pub(crate) reach: HashMap<Block, Option<String>>,
     /// Trapping instructions read through per-site spec copies, by site.
-    site_of: HashMap<Inst, usize>,
-    site_skeletons: BTreeMap<String, Skeleton>,
+    pub(crate) site_of: HashMap<Inst, usize>,
+    pub(crate) site_skeletons: BTreeMap<String, Skeleton>,
     /// Each applied instruction's expression.
-    inst_expr: HashMap<Inst, String>,
+    pub(crate) inst_expr: HashMap<Inst, String>,
     /// The vmctx parameter: loads from it read instance fields.
-    vmctx: Value,
+    pub(crate) vmctx: Value,
     /// Instructions written into the expression.
-    read: HashSet<Inst>,
-    borrowed: BTreeMap<String, Skeleton>,
-    vmctx_fields: BTreeSet<i32>,
-    offsets: BTreeSet<i32>,
-    float_consts: BTreeSet<(u32, u64)>,
-    heap_loads: usize,
+    pub(crate) read: HashSet<Inst>,
+    pub(crate) borrowed: BTreeMap<String, Skeleton>,
+    pub(crate) vmctx_fields: BTreeSet<i32>,
+    pub(crate) offsets: BTreeSet<i32>,
+    pub(crate) float_consts: BTreeSet<(u32, u64)>,
+    pub(crate) heap_loads: usize,
 }
 
 /// `$I32`, the ISLE constant of a CLIF type.
@@ -264,7 +264,7 @@ fn ty_const(ty: cranelift_codegen::ir::Type) -> String {
 }
 
 impl Translator<'_> {
-    fn value(&mut self, v: Value, depth: usize) -> Result<String, Unsupported> {
+    pub(crate) fn value(&mut self, v: Value, depth: usize) -> Result<String, Unsupported> {
         if depth > 256 {
             return Err(Unsupported("value chain deeper than 256 instructions".into()));
         }
@@ -344,81 +344,6 @@ impl Translator<'_> {
             parts.push(self.value(a, depth + 1)?);
         }
         self.apply(inst, &op, ty, parts)
-    }
-
-    /// When `b` is reached: `None` if always, else an expression of value
-    /// 1 (reached) or 0, the disjunction of its incoming edges.
-    fn reach_of(&mut self, b: Block) -> Result<Option<String>, Unsupported> {
-        if b == self.cfg.entry {
-            return Ok(None);
-        }
-        if let Some(r) = self.reach.get(&b) {
-            return Ok(r.clone());
-        }
-        let edges = self.cfg.incoming.get(&b).cloned().unwrap_or_default();
-        if edges.is_empty() {
-            return Err(Unsupported(format!("{b} has no incoming edge")));
-        }
-        let mut any: Option<String> = Some(String::new());
-        for e in &edges {
-            match (self.edge_cond(e)?, &mut any) {
-                (None, _) => any = None,
-                (Some(c), Some(acc)) if acc.is_empty() => *acc = c,
-                (Some(c), Some(acc)) => *acc = format!("(wasm_cfg_or {acc} {c})"),
-                (Some(_), None) => {}
-            }
-        }
-        self.reach.insert(b, any.clone());
-        Ok(any)
-    }
-
-    /// When edge `e` is taken: its source is reached and its branch goes its way.
-    fn edge_cond(&mut self, e: &Edge) -> Result<Option<String>, Unsupported> {
-        let from = self.reach_of(e.from)?;
-        let branch = match e.cond {
-            EdgeCond::Always => None,
-            EdgeCond::NonZero(c) => Some(format!("(wasm_cfg_nonzero {})", self.value(c, 1)?)),
-            EdgeCond::Zero(c) => Some(format!("(wasm_cfg_zero {})", self.value(c, 1)?)),
-        };
-        Ok(match (from, branch) {
-            (None, b) => b,
-            (f, None) => f,
-            (Some(f), Some(b)) => Some(format!("(wasm_cfg_and {f} {b})")),
-        })
-    }
-
-    /// A block parameter: the argument of the edge taken into its block.
-    fn block_param(&mut self, v: Value, block: Block, index: usize, depth: usize) -> Result<String, Unsupported> {
-        let edges = self.cfg.incoming.get(&block).cloned().unwrap_or_default();
-        let Some((last, rest)) = edges.split_last() else {
-            return Err(Unsupported(format!("`{v}` is a parameter of {block}, which no branch enters")));
-        };
-        let arg = |e: &Edge| e.args.get(index).copied().ok_or_else(|| Unsupported(format!("an edge into {block} does not bind `{v}`")));
-        let mut out = self.value(arg(last)?, depth + 1)?;
-        for e in rest.iter().rev() {
-            let a = self.value(arg(e)?, depth + 1)?;
-            out = match self.edge_cond(e)? {
-                Some(c) => format!("(wasm_cfg_ite {c} {a} {out})"),
-                None => a,
-            };
-        }
-        Ok(out)
-    }
-
-    /// The value returned: that of the `return` whose block is reached.
-    fn returned_value(&mut self, returns: &[(Block, Option<Value>)]) -> Result<String, Unsupported> {
-        let Some(((_, last), rest)) = returns.split_last() else {
-            return Err(Unsupported("the captured function has no `return`".into()));
-        };
-        let mut out = self.value(last.expect("returns a value"), 0)?;
-        for (b, v) in rest.iter().rev() {
-            let a = self.value(v.expect("returns a value"), 0)?;
-            out = match self.reach_of(*b)? {
-                Some(c) => format!("(wasm_cfg_ite {c} {a} {out})"),
-                None => a,
-            };
-        }
-        Ok(out)
     }
 
     /// The application of `op`'s typed term, or of the typed term borrowing

@@ -12,6 +12,7 @@
 //! unsupported  count  a loop (`loop`): only loop-free functions are read
 //! ```
 
+mod heap;
 pub mod paths;
 
 use crate::capture::capture;

@@ -11,8 +11,8 @@
 //! value. Paths partition the inputs, so this is a case split, not an
 //! approximation.
 
-use crate::catalog::{Access, MemArg, ValType};
-use crate::memory;
+use super::heap;
+use crate::catalog::{MemArg, ValType};
 use crate::clif_isle::Unsupported;
 use crate::sym::{Bv, Fp, SBool, SpecDomain};
 use saffron_semantics::numerics::domain::{BoolOps, FloatOps, IntOps};
@@ -60,14 +60,14 @@ struct Frame {
 }
 
 #[derive(Clone)]
-struct State {
+pub(super) struct State {
     pc: usize,
-    stack: Vec<Val<SpecDomain>>,
+    pub(super) stack: Vec<Val<SpecDomain>>,
     locals: Vec<Val<SpecDomain>>,
     frames: Vec<Frame>,
-    cond: SBool,
-    trap: SBool,
-    access: Option<HeapAccess>,
+    pub(super) cond: SBool,
+    pub(super) trap: SBool,
+    pub(super) access: Option<HeapAccess>,
 }
 
 /// The matching `else` (if any) and `end` of each structured instruction.
@@ -129,7 +129,7 @@ pub fn select(d: &SpecDomain, c: &SBool, a: &Val<SpecDomain>, b: &Val<SpecDomain
     })
 }
 
-fn pop(st: &mut State) -> Result<Val<SpecDomain>, Unsupported> {
+pub(super) fn pop(st: &mut State) -> Result<Val<SpecDomain>, Unsupported> {
     st.stack.pop().ok_or_else(|| Unsupported("operand stack underflow (the module should not validate)".into()))
 }
 
@@ -310,81 +310,12 @@ fn step(
         O::Call { .. } | O::CallIndirect { .. } | O::ReturnCall { .. } | O::ReturnCallIndirect { .. } | O::CallRef { .. } => {
             return Err(Unsupported(format!("a call (`{}`): only functions without calls are read", operator_name(op))))
         }
-        _ => match memory_op(op)? {
-            Some((mem, ty)) => heap_access(d, mem, ty, st)?,
+        _ => match heap::memory_op(op)? {
+            Some((mem, ty)) => heap::heap_access(d, mem, ty, st)?,
             None => numeric(d, op, st)?,
         },
     }
     Ok(Step::Next)
-}
-
-/// A load or store of memory 0: what it accesses and its value type.
-fn memory_op(op: &Operator) -> Result<Option<(MemArg, ValType)>, Unsupported> {
-    use Operator as O;
-    use ValType::*;
-    let load = |bytes, signed| Access::Load { bytes, signed };
-    let store = |bytes| Access::Store { bytes };
-    let (m, access, ty) = match op {
-        O::I32Load { memarg } => (memarg, load(4, false), I32),
-        O::I64Load { memarg } => (memarg, load(8, false), I64),
-        O::F32Load { memarg } => (memarg, load(4, false), F32),
-        O::F64Load { memarg } => (memarg, load(8, false), F64),
-        O::I32Load8S { memarg } => (memarg, load(1, true), I32),
-        O::I32Load8U { memarg } => (memarg, load(1, false), I32),
-        O::I32Load16S { memarg } => (memarg, load(2, true), I32),
-        O::I32Load16U { memarg } => (memarg, load(2, false), I32),
-        O::I64Load8S { memarg } => (memarg, load(1, true), I64),
-        O::I64Load8U { memarg } => (memarg, load(1, false), I64),
-        O::I64Load16S { memarg } => (memarg, load(2, true), I64),
-        O::I64Load16U { memarg } => (memarg, load(2, false), I64),
-        O::I64Load32S { memarg } => (memarg, load(4, true), I64),
-        O::I64Load32U { memarg } => (memarg, load(4, false), I64),
-        O::I32Store { memarg } => (memarg, store(4), I32),
-        O::I64Store { memarg } => (memarg, store(8), I64),
-        O::F32Store { memarg } => (memarg, store(4), F32),
-        O::F64Store { memarg } => (memarg, store(8), F64),
-        O::I32Store8 { memarg } => (memarg, store(1), I32),
-        O::I32Store16 { memarg } => (memarg, store(2), I32),
-        O::I64Store8 { memarg } => (memarg, store(1), I64),
-        O::I64Store16 { memarg } => (memarg, store(2), I64),
-        O::I64Store32 { memarg } => (memarg, store(4), I64),
-        _ => return Ok(None),
-    };
-    match m.target {
-        wasmparser::MemArgTarget::Memory(0) => {}
-        other => return Err(Unsupported(format!("an access to {other:?} (only memory 0 is read)"))),
-    }
-    if m.ordering.is_some() {
-        return Err(Unsupported("an atomic access".into()));
-    }
-    Ok(Some((MemArg { access, offset: m.offset }, ty)))
-}
-
-/// The heap access: at most one per path. Out of bounds is a trap; a load's
-/// value is the bytes the CLIF side reads (`loaded_value`), extended as
-/// Wasm extends them.
-fn heap_access(d: &SpecDomain, mem: MemArg, ty: ValType, st: &mut State) -> Result<(), Unsupported> {
-    if st.access.is_some() {
-        return Err(Unsupported("a second heap access on one path (one access of each kind is read)".into()));
-    }
-    let stored = match mem.access {
-        Access::Store { .. } => Some(term(&pop(st)?)),
-        Access::Load { .. } => None,
-    };
-    let Val::I32(addr) = pop(st)? else { return Err(Unsupported("a 64-bit address (memory64 is not read)".into())) };
-    let oob = SBool(d.bind(memory::out_of_bounds(&mem, &addr.0)));
-    st.trap = d.bor(&st.trap, &oob);
-    if let Access::Load { .. } = mem.access {
-        let v = d.bind(memory::loaded_value(&mem, ty));
-        st.stack.push(match ty {
-            ValType::I32 => Val::I32(Bv(v)),
-            ValType::I64 => Val::I64(Bv(v)),
-            ValType::F32 => Val::F32(Fp(v)),
-            ValType::F64 => Val::F64(Fp(v)),
-        });
-    }
-    st.access = Some(HeapAccess { mem, addr: addr.0, stored });
-    Ok(())
 }
 
 /// A scalar numeric instruction: binary if the top two operands fit it,
