@@ -17,4 +17,5 @@ pub mod memory;
 pub mod module;
 pub mod replay;
 pub mod sym;
+pub mod sym_val;
 pub mod unit;

@@ -13,15 +13,15 @@ use crate::replay;
 use crate::clif_isle::{result_expr, vmctx_input, Unsupported};
 use crate::generated::{load_options, verify_generated, GeneratedRule, Root, RunOptions};
 use crate::memory;
-use crate::sym::{Bv, Fp, SpecDomain};
-use saffron_semantics::numerics::domain::{BoolOps, IntOps};
-use saffron_semantics::numerics::instr::{self, Val};
+use crate::sym::SpecDomain;
+use crate::sym_val;
+use saffron_semantics::numerics::domain::BoolOps;
+use saffron_semantics::numerics::instr;
 use saffron_verifier::load::{load, Program};
 use saffron_verifier::report::{InstanceResult, UnitReport};
 use saffron_verifier::solve::Outcome;
 use saffron_verifier::span::Span;
 use std::path::PathBuf;
-use std::rc::Rc;
 use std::time::Instant;
 
 pub use crate::generated::WasmUnitError;
@@ -56,18 +56,12 @@ fn wasm_spec(op: &OpInstance, operator: &wasmparser::Operator) -> Result<String,
     }
     let witness = if op.result.is_float() { Some((op.result.bits(), "result")) } else { None };
     let d = SpecDomain::new(witness);
-    let arg = |i: usize, t: ValType| -> Val<SpecDomain> {
-        let n: Rc<str> = Rc::from(format!("a{i}"));
-        match t {
-            ValType::I32 => Val::I32(Bv(n)),
-            ValType::I64 => Val::I64(Bv(n)),
-            ValType::F32 => Val::F32(Fp(n)),
-            ValType::F64 => Val::F64(Fp(n)),
-        }
-    };
-    let args: Vec<Val<SpecDomain>> = op.params.iter().enumerate().map(|(i, t)| arg(i, *t)).collect();
+    let args = crate::sym_val::params(&op.params);
     let (value, traps) = match operator {
-        wasmparser::Operator::Select | wasmparser::Operator::TypedSelect { .. } => (select(&d, &args)?, vec![]),
+        wasmparser::Operator::Select | wasmparser::Operator::TypedSelect { .. } => {
+            let [a, b, c] = args.as_slice() else { return Err(Unsupported("select: bad operands".into())) };
+            (sym_val::select(&d, &sym_val::is_true(&d, c)?, a, b)?, vec![])
+        }
         _ => match instr::apply(&d, operator, &args) {
             Some(a) => (a.value, a.traps.into_iter().map(|(c, _)| c).collect::<Vec<_>>()),
             None => return Err(Unsupported(format!("`{}` is not a scalar numeric op of the semantics", op.name))),
@@ -77,26 +71,8 @@ fn wasm_spec(op: &OpInstance, operator: &wasmparser::Operator) -> Result<String,
     for c in &traps {
         trap = d.bor(&trap, c);
     }
-    let v = match &value {
-        Val::I32(Bv(s)) | Val::I64(Bv(s)) | Val::F32(Fp(s)) | Val::F64(Fp(s)) => s.clone(),
-    };
+    let v = sym_val::term(&value);
     Ok(d.finish(&format!("(and (= clif_trap {}) (=> (not clif_trap) (= result {v})))", trap.0)))
-}
-
-/// `select`: the first operand if the condition is non-zero (the exec
-/// chapter's rule, in domain primitives).
-fn select(d: &SpecDomain, args: &[Val<SpecDomain>]) -> Result<Val<SpecDomain>, Unsupported> {
-    let [a, b, Val::I32(c)] = args else { return Err(Unsupported("select: bad operands".into())) };
-    let zero = <SpecDomain as IntOps<Bv<32>>>::lit(d, 0);
-    let is_zero = d.eq(c, &zero);
-    let nonzero = d.bnot(&is_zero);
-    Ok(match (a, b) {
-        (Val::I32(x), Val::I32(y)) => Val::I32(d.select(&nonzero, x, y)),
-        (Val::I64(x), Val::I64(y)) => Val::I64(d.select(&nonzero, x, y)),
-        (Val::F32(x), Val::F32(y)) => Val::F32(Fp(d.select(&nonzero, &Bv::<32>(x.0.clone()), &Bv(y.0.clone())).0)),
-        (Val::F64(x), Val::F64(y)) => Val::F64(Fp(d.select(&nonzero, &Bv::<64>(x.0.clone()), &Bv(y.0.clone())).0)),
-        _ => return Err(Unsupported("select: operand types differ".into())),
-    })
 }
 
 /// The operator the module's only function applies (its last before `end`).

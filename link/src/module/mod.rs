@@ -20,7 +20,7 @@ use crate::catalog::ValType;
 use crate::clif_isle::{result_expr, vmctx_input, Unsupported};
 use crate::generated::{load_options, verify_generated, GeneratedRule, Root, RunOptions, WasmUnitError};
 use crate::memory;
-use crate::sym::{Bv, Fp, SpecDomain};
+use crate::sym::SpecDomain;
 use paths::{paths, select, term};
 use saffron_semantics::numerics::domain::BoolOps;
 use saffron_semantics::numerics::instr::Val;
@@ -29,7 +29,6 @@ use saffron_verifier::report::{InstanceResult, UnitReport};
 use saffron_verifier::solve::Outcome;
 use saffron_verifier::span::Span;
 use std::path::PathBuf;
-use std::rc::Rc;
 use std::time::Instant;
 
 pub struct ModuleOptions {
@@ -171,19 +170,7 @@ fn wasm_spec(f: &Func, params: &[ValType], result: Option<ValType>, heap: &dyn F
     // One operation's NaN choice may be read off the CLIF result; in a
     // chain it cannot (see `SpecDomain::propagating`).
     let d = SpecDomain::propagating();
-    let args: Vec<Val<SpecDomain>> = params
-        .iter()
-        .enumerate()
-        .map(|(i, t)| {
-            let n: Rc<str> = Rc::from(format!("a{i}"));
-            match t {
-                ValType::I32 => Val::I32(Bv(n)),
-                ValType::I64 => Val::I64(Bv(n)),
-                ValType::F32 => Val::F32(Fp(n)),
-                ValType::F64 => Val::F64(Fp(n)),
-            }
-        })
-        .collect();
+    let args = crate::sym_val::params(params);
     let mut locals = Vec::new();
     let reader = f.body.get_locals_reader().map_err(|e| Unsupported(e.to_string()))?;
     for l in reader {

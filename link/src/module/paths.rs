@@ -15,6 +15,7 @@ use super::heap;
 use crate::catalog::{MemArg, ValType};
 use crate::clif_isle::Unsupported;
 use crate::sym::{Bv, Fp, SBool, SpecDomain};
+pub use crate::sym_val::{is_true, select, term};
 use saffron_semantics::numerics::domain::{BoolOps, FloatOps, IntOps};
 use saffron_semantics::numerics::instr::{self, Val};
 use std::rc::Rc;
@@ -109,24 +110,6 @@ fn zero(d: &SpecDomain, t: ValType) -> Val<SpecDomain> {
         ValType::F32 => Val::F32(FloatOps::<Fp<32>>::flit(d, 0)),
         ValType::F64 => Val::F64(FloatOps::<Fp<64>>::flit(d, 0)),
     }
-}
-
-fn is_true(d: &SpecDomain, c: &Val<SpecDomain>) -> Result<SBool, Unsupported> {
-    let Val::I32(c) = c else { return Err(Unsupported("a branch condition that is not an i32".into())) };
-    let z = IntOps::<Bv<32>>::lit(d, 0);
-    let is_zero = d.eq(c, &z);
-    Ok(d.bnot(&is_zero))
-}
-
-/// `select`: the first operand if the condition is non-zero.
-pub fn select(d: &SpecDomain, c: &SBool, a: &Val<SpecDomain>, b: &Val<SpecDomain>) -> Result<Val<SpecDomain>, Unsupported> {
-    Ok(match (a, b) {
-        (Val::I32(x), Val::I32(y)) => Val::I32(d.select(c, x, y)),
-        (Val::I64(x), Val::I64(y)) => Val::I64(d.select(c, x, y)),
-        (Val::F32(x), Val::F32(y)) => Val::F32(d.fselect(c, x, y)),
-        (Val::F64(x), Val::F64(y)) => Val::F64(d.fselect(c, x, y)),
-        _ => return Err(Unsupported("select: operand types differ".into())),
-    })
 }
 
 pub(super) fn pop(st: &mut State) -> Result<Val<SpecDomain>, Unsupported> {
@@ -341,9 +324,3 @@ pub fn operator_name(op: &Operator) -> String {
     s.split(|c: char| !c.is_alphanumeric()).next().unwrap_or("?").to_string()
 }
 
-/// The spec text name of a value.
-pub fn term(v: &Val<SpecDomain>) -> Rc<str> {
-    match v {
-        Val::I32(Bv(s)) | Val::I64(Bv(s)) | Val::F32(Fp(s)) | Val::F64(Fp(s)) => s.clone(),
-    }
-}
