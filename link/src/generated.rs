@@ -18,8 +18,8 @@ use std::path::PathBuf;
 
 #[derive(Debug, thiserror::Error)]
 pub enum WasmUnitError {
-    #[error("unknown Wasm op `{0}` (see `saffron verify --unit wasm` for the list)")]
-    UnknownOp(String),
+    #[error("unknown Wasm op `{0}`; the unit checks: {1}")]
+    UnknownOp(String, String),
     #[error("{0}")]
     Verifier(String),
     #[error("cannot write the generated ISLE: {0}")]

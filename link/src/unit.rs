@@ -146,9 +146,12 @@ pub fn verify_wasm_unit(o: &WasmUnitOptions) -> Result<UnitReport, WasmUnitError
     let start = Instant::now();
     let mut ops = crate::catalog::all();
     if let Some(name) = &o.op {
+        let mut known: Vec<&str> = ops.iter().map(|op| op.name.as_str()).collect();
+        known.dedup();
+        let known = known.join(" ");
         ops.retain(|op| &op.name == name);
         if ops.is_empty() {
-            return Err(WasmUnitError::UnknownOp(name.clone()));
+            return Err(WasmUnitError::UnknownOp(name.clone(), known));
         }
     }
     let mut load_opts = load_options(o.cranelift_dir.clone());
