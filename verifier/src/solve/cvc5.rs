@@ -65,7 +65,12 @@ pub fn available() -> bool {
 /// Runs cvc5 on `smt2` (a complete script ending in `(check-sat)`): for
 /// certificates; the verifier itself runs cvc5 beside Z3 (see `super::race`).
 pub fn check(smt2: &str, timeout: Duration) -> Answer {
-    let mut child = match spawn(timeout) {
+    check_with(smt2, timeout, &[])
+}
+
+/// [`check`] with further cvc5 options (another encoding, say).
+pub fn check_with(smt2: &str, timeout: Duration, options: &[&str]) -> Answer {
+    let mut child = match spawn_with(timeout, options) {
         Ok(c) => c,
         Err(a) => return a,
     };
@@ -77,10 +82,15 @@ pub fn check(smt2: &str, timeout: Duration) -> Answer {
 
 /// A cvc5 process with piped stdin and stdout, limited to `timeout`.
 pub fn spawn(timeout: Duration) -> Result<Child, Answer> {
+    spawn_with(timeout, &[])
+}
+
+fn spawn_with(timeout: Duration, options: &[&str]) -> Result<Child, Answer> {
     let Some(bin) = binary() else { return Err(Answer::Other("cvc5 not available".into())) };
     let ms = timeout.as_millis().max(1);
     Command::new(bin)
         .args(["--lang=smt2", &format!("--tlimit={ms}")])
+        .args(options)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
