@@ -85,11 +85,11 @@ pub fn verify(unit_name: &str, opts: &VerifyOptions) -> Result<UnitReport, Pipel
         }
     };
     let mut results = check_all(&pool, &items, &opts.solve, opts.cache.as_ref(), opts.progress);
-    if let Some(c) = &opts.certify {
-        certify_all(&pool, &items, &mut results, c, opts.progress);
-    }
     let codegen = opts.load.unit.as_ref().and_then(|_| crate::load::cranelift_codegen_dir(opts.load.cranelift_dir.as_deref()).ok());
     let paths = crate::paths::Relativizer::new(codegen.as_deref(), program.generated_dir());
+    if let Some(c) = &opts.certify {
+        certify_all(&pool, &items, &mut results, c, &paths, opts.progress);
+    }
     results.iter_mut().for_each(|r| paths.result(r));
     let mut report = UnitReport::new(unit_name.to_string(), expansions.len(), results, start.elapsed().as_millis() as u64);
     report.shard = opts.shard.map(|s| s.to_string());
@@ -184,6 +184,7 @@ pub fn certify_all(
     items: &[WorkItem],
     results: &mut [InstanceResult],
     opts: &CertifyOptions,
+    paths: &crate::paths::Relativizer,
     progress: bool,
 ) {
     let todo: Vec<usize> = (0..items.len())
@@ -203,7 +204,8 @@ pub fn certify_all(
                     texts.push((solve::Method::Full, full));
                     let (cert, text) = certify::certify_candidates(&r, texts, opts.timeout).expect("the full query is a candidate");
                     if let Some(dir) = &opts.dir {
-                        let head = certify::header(&results[i].rule, &results[i].span.to_string(), &results[i].types, &r);
+                        // No machine paths in the files either.
+                        let head = paths.text(&certify::header(&results[i].rule, &results[i].span.to_string(), &results[i].types, &r));
                         if let Err(e) = certify::write(dir, &head, &text) {
                             warn_once(&format!("cannot write certificates in {}: {e}", dir.display()));
                         }
