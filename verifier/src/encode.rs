@@ -18,6 +18,7 @@ pub mod dag;
 pub mod narrow;
 mod lemmas;
 pub mod rotate;
+pub mod shift;
 pub mod uninterpreted;
 
 use crate::ir::{
@@ -173,10 +174,19 @@ pub fn encode_as(q: &Query, facts: Facts, pins: &[Pin], floats: FloatEncoding) -
     let known = alias::share_known(&rep, known);
     // Rotates in normal form, when the order they need exists.
     let forms = rotate::Forms::new(q, &order, &canon, &folded, &equations);
+    // Likewise chains of shifts (see [`shift`]); without an order for both,
+    // rotates alone, then neither.
+    let chains = shift::Chains::new(q, &order, &canon, &folded, &equations);
     let order0 = order.clone();
-    let (order, forms) = match forms.order(q, &canon) {
-        Some(o) => (o, forms.0),
-        None => (order, HashMap::new()),
+    let mut edges = HashMap::new();
+    forms.add_edges(&mut edges);
+    chains.add_edges(&mut edges);
+    let (order, forms, chains) = match rotate::order_with(q, &canon, &edges) {
+        Some(o) => (o, forms.0, chains.0),
+        None => match forms.order(q, &canon) {
+            Some(o) => (o, forms.0, HashMap::new()),
+            None => (order, HashMap::new(), HashMap::new()),
+        },
     };
     // What the solver call asserts: the other conditions are encoded too
     // (callers read them) but must not decide the logic or the narrowing.
@@ -217,6 +227,7 @@ pub fn encode_as(q: &Query, facts: Facts, pins: &[Pin], floats: FloatEncoding) -
         vars: &vars,
         narrowed: &narrowed_bv,
         forms: &forms,
+        chains: &chains,
         terms: vec![None; q.exprs.len()],
         side_conditions: Vec::new(),
         witnesses: Vec::new(),
@@ -436,6 +447,8 @@ struct Encoder<'a> {
     narrowed: &'a HashMap<VarId, BV>,
     /// Rotates of power-of-two widths in normal form (see [`rotate`]).
     forms: &'a HashMap<ExprId, rotate::Form>,
+    /// Chains of shifts of one kind (see [`shift`]).
+    chains: &'a HashMap<ExprId, shift::Chain>,
     terms: Vec<Option<Term>>,
     side_conditions: Vec<WitnessFact>,
     witnesses: Vec<(ExprId, BV)>,
@@ -768,6 +781,11 @@ impl<'a> Encoder<'a> {
                     self.amounts.push((*b, w));
                 }
                 match op {
+                    BvBinOp::Shl | BvBinOp::Lshr | BvBinOp::Ashr if self.chains.contains_key(&id) => {
+                        let ch = &self.chains[&id];
+                        let amounts = ch.amounts.iter().map(|&a| self.bv(a)).collect::<Result<Vec<_>, _>>()?;
+                        Term::Bv(shift::encode(ch.op, &self.bv(ch.base)?, &amounts))
+                    }
                     BvBinOp::Shl | BvBinOp::Lshr | BvBinOp::Ashr => {
                         let n = shift_amount(&y, w);
                         Term::Bv(match op {
