@@ -15,6 +15,7 @@
 
 pub mod alias;
 pub mod dag;
+pub mod linear;
 pub mod narrow;
 mod lemmas;
 pub mod rotate;
@@ -177,15 +178,18 @@ pub fn encode_as(q: &Query, facts: Facts, pins: &[Pin], floats: FloatEncoding) -
     // Likewise chains of shifts (see [`shift`]); without an order for both,
     // rotates alone, then neither.
     let chains = shift::Chains::new(q, &order, &canon, &folded, &equations);
+    // And nested equalities of sums (see [`linear`]).
+    let sums = linear::Forms::new(q, &order, &canon, &folded, &equations);
     let order0 = order.clone();
     let mut edges = HashMap::new();
     forms.add_edges(&mut edges);
     chains.add_edges(&mut edges);
-    let (order, forms, chains) = match rotate::order_with(q, &canon, &edges) {
-        Some(o) => (o, forms.0, chains.0),
+    sums.add_edges(&mut edges);
+    let (order, forms, chains, sums) = match rotate::order_with(q, &canon, &edges) {
+        Some(o) => (o, forms.0, chains.0, sums.0),
         None => match forms.order(q, &canon) {
-            Some(o) => (o, forms.0, HashMap::new()),
-            None => (order, HashMap::new(), HashMap::new()),
+            Some(o) => (o, forms.0, HashMap::new(), HashMap::new()),
+            None => (order, HashMap::new(), HashMap::new(), HashMap::new()),
         },
     };
     // What the solver call asserts: the other conditions are encoded too
@@ -228,6 +232,7 @@ pub fn encode_as(q: &Query, facts: Facts, pins: &[Pin], floats: FloatEncoding) -
         narrowed: &narrowed_bv,
         forms: &forms,
         chains: &chains,
+        sums: &sums,
         terms: vec![None; q.exprs.len()],
         side_conditions: Vec::new(),
         witnesses: Vec::new(),
@@ -449,6 +454,8 @@ struct Encoder<'a> {
     forms: &'a HashMap<ExprId, rotate::Form>,
     /// Chains of shifts of one kind (see [`shift`]).
     chains: &'a HashMap<ExprId, shift::Chain>,
+    /// Nested equalities of sums in normal form (see [`linear`]).
+    sums: &'a HashMap<ExprId, linear::Form>,
     terms: Vec<Option<Term>>,
     side_conditions: Vec<WitnessFact>,
     witnesses: Vec<(ExprId, BV)>,
@@ -723,6 +730,14 @@ impl<'a> Encoder<'a> {
                 Term::Bool(Bool::or(&xs))
             }
             Expr::Imp(a, b) => Term::Bool(self.bool(*a)?.implies(&self.bool(*b)?)),
+            Expr::Eq(..) if self.sums.contains_key(&id) => {
+                let f = &self.sums[&id];
+                let leaves = f.leaves.keys().map(|&l| self.bv(l)).collect::<Result<Vec<_>, _>>()?;
+                if let Some(bad) = leaves.iter().find(|l| l.get_size() != f.width) {
+                    return Err(format!("width mismatch: {} vs {}", bad.get_size(), f.width));
+                }
+                Term::Bool(linear::encode(f, &leaves))
+            }
             Expr::Eq(a, b) => Term::Bool(match (self.term(*a)?, self.term(*b)?) {
                 (Term::Bool(x), Term::Bool(y)) => x.eq(y),
                 (Term::Int(x), Term::Int(y)) => x.eq(y),
