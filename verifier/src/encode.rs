@@ -15,6 +15,7 @@
 
 pub mod alias;
 pub mod dag;
+pub mod factor;
 pub mod linear;
 pub mod narrow;
 mod lemmas;
@@ -179,17 +180,23 @@ pub fn encode_as(q: &Query, facts: Facts, pins: &[Pin], floats: FloatEncoding) -
     // rotates alone, then neither.
     let chains = shift::Chains::new(q, &order, &canon, &folded, &equations);
     // And nested equalities of sums (see [`linear`]).
-    let sums = linear::Forms::new(q, &order, &canon, &folded, &equations);
+    // And operations of two shifts by one amount (see [`factor`]), which
+    // equalities of sums keep whole.
+    let factored = factor::Forms::new(q, &order, &canon, &folded, &equations);
+    let opaque = factored.0.keys().copied().collect();
+    let sums = linear::Forms::new(q, &order, &canon, &folded, &equations, &opaque);
     let order0 = order.clone();
     let mut edges = HashMap::new();
     forms.add_edges(&mut edges);
     chains.add_edges(&mut edges);
     sums.add_edges(&mut edges);
-    let (order, forms, chains, sums) = match rotate::order_with(q, &canon, &edges) {
-        Some(o) => (o, forms.0, chains.0, sums.0),
+    factored.add_edges(&mut edges);
+    let none = || (HashMap::new(), HashMap::new(), HashMap::new());
+    let (order, forms, (chains, sums, factored)) = match rotate::order_with(q, &canon, &edges) {
+        Some(o) => (o, forms.0, (chains.0, sums.0, factored.0)),
         None => match forms.order(q, &canon) {
-            Some(o) => (o, forms.0, HashMap::new(), HashMap::new()),
-            None => (order, HashMap::new(), HashMap::new(), HashMap::new()),
+            Some(o) => (o, forms.0, none()),
+            None => (order, HashMap::new(), none()),
         },
     };
     // What the solver call asserts: the other conditions are encoded too
@@ -233,6 +240,7 @@ pub fn encode_as(q: &Query, facts: Facts, pins: &[Pin], floats: FloatEncoding) -
         forms: &forms,
         chains: &chains,
         sums: &sums,
+        factored: &factored,
         terms: vec![None; q.exprs.len()],
         side_conditions: Vec::new(),
         witnesses: Vec::new(),
@@ -456,6 +464,8 @@ struct Encoder<'a> {
     chains: &'a HashMap<ExprId, shift::Chain>,
     /// Nested equalities of sums in normal form (see [`linear`]).
     sums: &'a HashMap<ExprId, linear::Form>,
+    /// Operations of two shifts by one amount, factored (see [`factor`]).
+    factored: &'a HashMap<ExprId, factor::Factored>,
     terms: Vec<Option<Term>>,
     side_conditions: Vec<WitnessFact>,
     witnesses: Vec<(ExprId, BV)>,
@@ -787,6 +797,12 @@ impl<'a> Encoder<'a> {
                     }
                     BvUnOp::Rev => bit_reverse(&x),
                 })
+            }
+            Expr::BvBin(..) if self.factored.contains_key(&id) => {
+                let f = &self.factored[&id];
+                let (x, y) = (self.bv(f.x)?, self.bv(f.y)?);
+                Self::same_width(&x, &y)?;
+                Term::Bv(factor::encode(f, &x, &y, &self.bv(f.amount)?))
             }
             Expr::BvBin(op, a, b) => {
                 let (x, y) = (self.bv(*a)?, self.bv(*b)?);

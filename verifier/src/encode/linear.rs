@@ -38,7 +38,9 @@ pub struct Form {
 pub struct Forms(pub HashMap<ExprId, Form>);
 
 impl Forms {
-    pub fn new(q: &Query, order: &[ExprId], canon: &[ExprId], folded: &[Option<Value>], equations: &[(ExprId, ExprId)]) -> Forms {
+    /// Forms of the nested bitvector equalities in `order`; sums do not look
+    /// into the expressions `opaque` holds (another normal form's).
+    pub fn new(q: &Query, order: &[ExprId], canon: &[ExprId], folded: &[Option<Value>], equations: &[(ExprId, ExprId)], opaque: &HashSet<ExprId>) -> Forms {
         let c = |e: ExprId| canon[e.0 as usize];
         let defs = rotate::definitions(q, canon, equations);
         // Every asserted top-level equation stays literal (see above).
@@ -58,7 +60,7 @@ impl Forms {
             }
             let Expr::Eq(a, b) = q.expr(id) else { continue };
             let Some(width) = rotate::width(q, *a).filter(|w| (1..=128).contains(w)) else { continue };
-            let mut s = Sum { q, canon, folded, defs: &defs, width, leaves: BTreeMap::new(), constant: 0, followed: Vec::new(), seen: HashSet::new(), steps: 0 };
+            let mut s = Sum { q, canon, folded, defs: &defs, opaque, width, leaves: BTreeMap::new(), constant: 0, followed: Vec::new(), seen: HashSet::new(), steps: 0 };
             s.add(c(*a), 1);
             s.add(c(*b), s.mask());
             // Plain `x = y` gains nothing.
@@ -90,6 +92,7 @@ struct Sum<'a> {
     canon: &'a [ExprId],
     folded: &'a [Option<Value>],
     defs: &'a HashMap<VarId, (ExprId, ExprId)>,
+    opaque: &'a HashSet<ExprId>,
     width: u32,
     leaves: BTreeMap<ExprId, u128>,
     constant: u128,
@@ -115,6 +118,9 @@ impl Sum<'_> {
             }
         }
         let neg = k.wrapping_neg() & m;
+        if self.opaque.contains(&e) {
+            return self.leaf(e, k);
+        }
         match self.q.expr(e).clone() {
             Expr::BvBin(BvBinOp::Add, a, b) => {
                 self.steps += 1;
@@ -131,7 +137,7 @@ impl Sum<'_> {
                 self.add(a, neg);
             }
             Expr::Var(v) => match self.defs.get(&v) {
-                Some(&(var, def)) if is_linear(self.q, def) && self.folded[def.0 as usize].is_none() && self.seen.insert(v) => {
+                Some(&(var, def)) if is_linear(self.q, def) && !self.opaque.contains(&def) && self.folded[def.0 as usize].is_none() && self.seen.insert(v) => {
                     self.steps += 1;
                     self.followed.push((var, def));
                     self.add(def, k);
