@@ -23,7 +23,8 @@ use crate::replay::Value;
 use std::collections::HashMap;
 use z3::ast::BV;
 
-/// `op(shift(x, amount), shift(y, amount))`.
+/// `op(shift(x, amount), shift(y, amount))`, or with `op` = `Mul`,
+/// `x * (1 << amount)` (then `y` is `x`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Factored {
     pub op: BvBinOp,
@@ -63,6 +64,25 @@ impl Forms {
             if c(id) != id || folded[id.0 as usize].is_some() {
                 continue;
             }
+            // `x * (1 << s)` is `x << s`: `2^s mod 2^w` times `x` is
+            // `x * 2^s mod 2^w`, and both are 0 once `s >= w`.
+            if let Expr::BvBin(BvBinOp::Mul, a, b) = q.expr(id) {
+                let one = |e: ExprId| match (&folded[e.0 as usize], q.expr(e)) {
+                    (Some(Value::Bv(v)), _) => v.to_u128() == Some(1),
+                    (_, Expr::Const(crate::ir::Const::BitVec { value, .. })) => *value == 1,
+                    _ => false,
+                };
+                for (x, p) in [(c(*a), c(*b)), (c(*b), c(*a))] {
+                    if let Some((BvBinOp::Shl, base, amount, followed)) = as_shift(p) {
+                        if one(base) && followed.map_or(true, |(var, _)| var != id) {
+                            let followed = followed.into_iter().collect();
+                            forms.insert(id, Factored { op: BvBinOp::Mul, shift: BvBinOp::Shl, x, y: x, amount, followed });
+                            break;
+                        }
+                    }
+                }
+                continue;
+            }
             let Expr::BvBin(op @ (BvBinOp::Add | BvBinOp::Sub | BvBinOp::And | BvBinOp::Or | BvBinOp::Xor), a, b) = q.expr(id) else { continue };
             let (Some(l), Some(r)) = (as_shift(c(*a)), as_shift(c(*b))) else { continue };
             let additive = matches!(op, BvBinOp::Add | BvBinOp::Sub);
@@ -94,9 +114,11 @@ impl Forms {
     }
 }
 
-/// `shift(op(x, y), amount)` from the Z3 terms of `x`, `y` and the amount.
+/// `shift(op(x, y), amount)` from the Z3 terms of `x`, `y` and the amount
+/// (for a product by `1 << amount`, `x << amount`).
 pub fn encode(f: &Factored, x: &BV, y: &BV, amount: &BV) -> BV {
     let v = match f.op {
+        BvBinOp::Mul => x.clone(),
         BvBinOp::Add => x.bvadd(y),
         BvBinOp::Sub => x.bvsub(y),
         BvBinOp::And => x.bvand(y),
@@ -143,6 +165,28 @@ mod tests {
         use BvBinOp::*;
         for (op, shift) in [(Sub, Shl), (Add, Shl), (And, Shl), (Xor, Lshr), (Or, Ashr), (And, Ashr)] {
             assert!(matches!(check(&factoring(op, shift), &opts()), Outcome::Verified), "{op:?} {shift:?}");
+        }
+    }
+
+    /// `x * p` with `p = 1 << z` asserted, against `x << z`, at 64 bits
+    /// (opts/arithmetic.isle:181); and against `x << (z + 1)`, refuted.
+    #[test]
+    fn products_by_powers_of_two_are_shifts() {
+        for wrong in [false, true] {
+            let s = Sort::BitVec(64);
+            let mut b = QueryBuilder::new("imul_pow2", "bv 64");
+            let (x, z) = (b.input("x", s), b.input("z", s));
+            let one = b.bv(64, 1);
+            let p = b.e(Expr::BvBin(BvBinOp::Shl, one, z));
+            let p = b.term("p", Side::Lhs, &[], p, s);
+            let l = b.e(Expr::BvBin(BvBinOp::Mul, x, p));
+            let z1 = b.e(Expr::BvBin(BvBinOp::Add, z, one));
+            let r = b.e(Expr::BvBin(BvBinOp::Shl, x, if wrong { z1 } else { z }));
+            match (wrong, check(&b.proving_equal(l, r), &opts())) {
+                (false, Outcome::Verified) => {}
+                (true, Outcome::Counterexample(cx)) => assert_eq!(cx.replay, ReplayStatus::Replayed),
+                (w, o) => panic!("wrong={w}: {o:?}"),
+            }
         }
     }
 
