@@ -15,9 +15,12 @@
 
 pub mod alias;
 pub mod dag;
+pub mod factor;
+pub mod linear;
 pub mod narrow;
 mod lemmas;
 pub mod rotate;
+pub mod shift;
 pub mod uninterpreted;
 
 use crate::ir::{
@@ -173,10 +176,28 @@ pub fn encode_as(q: &Query, facts: Facts, pins: &[Pin], floats: FloatEncoding) -
     let known = alias::share_known(&rep, known);
     // Rotates in normal form, when the order they need exists.
     let forms = rotate::Forms::new(q, &order, &canon, &folded, &equations);
+    // Likewise chains of shifts (see [`shift`]); without an order for both,
+    // rotates alone, then neither.
+    let chains = shift::Chains::new(q, &order, &canon, &folded, &equations);
+    // And nested equalities of sums (see [`linear`]).
+    // And operations of two shifts by one amount (see [`factor`]), which
+    // equalities of sums keep whole.
+    let factored = factor::Forms::new(q, &order, &canon, &folded, &equations);
+    let opaque = factored.0.keys().copied().collect();
+    let sums = linear::Forms::new(q, &order, &canon, &folded, &equations, &opaque);
     let order0 = order.clone();
-    let (order, forms) = match forms.order(q, &canon) {
-        Some(o) => (o, forms.0),
-        None => (order, HashMap::new()),
+    let mut edges = HashMap::new();
+    forms.add_edges(&mut edges);
+    chains.add_edges(&mut edges);
+    sums.add_edges(&mut edges);
+    factored.add_edges(&mut edges);
+    let none = || (HashMap::new(), HashMap::new(), HashMap::new());
+    let (order, forms, (chains, sums, factored)) = match rotate::order_with(q, &canon, &edges) {
+        Some(o) => (o, forms.0, (chains.0, sums.0, factored.0)),
+        None => match forms.order(q, &canon) {
+            Some(o) => (o, forms.0, none()),
+            None => (order, HashMap::new(), none()),
+        },
     };
     // What the solver call asserts: the other conditions are encoded too
     // (callers read them) but must not decide the logic or the narrowing.
@@ -217,6 +238,9 @@ pub fn encode_as(q: &Query, facts: Facts, pins: &[Pin], floats: FloatEncoding) -
         vars: &vars,
         narrowed: &narrowed_bv,
         forms: &forms,
+        chains: &chains,
+        sums: &sums,
+        factored: &factored,
         terms: vec![None; q.exprs.len()],
         side_conditions: Vec::new(),
         witnesses: Vec::new(),
@@ -436,6 +460,12 @@ struct Encoder<'a> {
     narrowed: &'a HashMap<VarId, BV>,
     /// Rotates of power-of-two widths in normal form (see [`rotate`]).
     forms: &'a HashMap<ExprId, rotate::Form>,
+    /// Chains of shifts of one kind (see [`shift`]).
+    chains: &'a HashMap<ExprId, shift::Chain>,
+    /// Nested equalities of sums in normal form (see [`linear`]).
+    sums: &'a HashMap<ExprId, linear::Form>,
+    /// Operations of two shifts by one amount, factored (see [`factor`]).
+    factored: &'a HashMap<ExprId, factor::Factored>,
     terms: Vec<Option<Term>>,
     side_conditions: Vec<WitnessFact>,
     witnesses: Vec<(ExprId, BV)>,
@@ -710,6 +740,14 @@ impl<'a> Encoder<'a> {
                 Term::Bool(Bool::or(&xs))
             }
             Expr::Imp(a, b) => Term::Bool(self.bool(*a)?.implies(&self.bool(*b)?)),
+            Expr::Eq(..) if self.sums.contains_key(&id) => {
+                let f = &self.sums[&id];
+                let leaves = f.leaves.keys().map(|&l| self.bv(l)).collect::<Result<Vec<_>, _>>()?;
+                if let Some(bad) = leaves.iter().find(|l| l.get_size() != f.width) {
+                    return Err(format!("width mismatch: {} vs {}", bad.get_size(), f.width));
+                }
+                Term::Bool(linear::encode(f, &leaves))
+            }
             Expr::Eq(a, b) => Term::Bool(match (self.term(*a)?, self.term(*b)?) {
                 (Term::Bool(x), Term::Bool(y)) => x.eq(y),
                 (Term::Int(x), Term::Int(y)) => x.eq(y),
@@ -760,6 +798,12 @@ impl<'a> Encoder<'a> {
                     BvUnOp::Rev => bit_reverse(&x),
                 })
             }
+            Expr::BvBin(..) if self.factored.contains_key(&id) => {
+                let f = &self.factored[&id];
+                let (x, y) = (self.bv(f.x)?, self.bv(f.y)?);
+                Self::same_width(&x, &y)?;
+                Term::Bv(factor::encode(f, &x, &y, &self.bv(f.amount)?))
+            }
             Expr::BvBin(op, a, b) => {
                 let (x, y) = (self.bv(*a)?, self.bv(*b)?);
                 let w = x.get_size();
@@ -768,6 +812,11 @@ impl<'a> Encoder<'a> {
                     self.amounts.push((*b, w));
                 }
                 match op {
+                    BvBinOp::Shl | BvBinOp::Lshr | BvBinOp::Ashr if self.chains.contains_key(&id) => {
+                        let ch = &self.chains[&id];
+                        let amounts = ch.amounts.iter().map(|&a| self.bv(a)).collect::<Result<Vec<_>, _>>()?;
+                        Term::Bv(shift::encode(ch.op, &self.bv(ch.base)?, &amounts))
+                    }
                     BvBinOp::Shl | BvBinOp::Lshr | BvBinOp::Ashr => {
                         let n = shift_amount(&y, w);
                         Term::Bv(match op {

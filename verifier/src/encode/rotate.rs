@@ -57,18 +57,7 @@ impl Forms {
     /// expressions as constants.
     pub fn new(q: &Query, order: &[ExprId], canon: &[ExprId], folded: &[Option<Value>], equations: &[(ExprId, ExprId)]) -> Forms {
         let c = |e: ExprId| canon[e.0 as usize];
-        let mut defs: HashMap<VarId, (ExprId, ExprId)> = HashMap::new();
-        for &(a, b) in equations {
-            for (v, d) in [(c(a), c(b)), (c(b), c(a))] {
-                let Expr::Var(x) = q.expr(v) else { continue };
-                // Aliases `x = y` only point down (to the smaller id), so
-                // following them cannot go round in circles.
-                let alias_up = matches!(q.expr(d), Expr::Var(y) if y >= x);
-                if !alias_up {
-                    defs.entry(*x).or_insert((v, d));
-                }
-            }
-        }
+        let defs = definitions(q, canon, equations);
         let mut forms = HashMap::new();
         for &id in order {
             if c(id) != id || folded[id.0 as usize].is_some() {
@@ -90,7 +79,14 @@ impl Forms {
     /// form's base and leaves, and every followed variable's definition,
     /// come before their users; `None` if those edges make a cycle.
     pub fn order(&self, q: &Query, canon: &[ExprId]) -> Option<Vec<ExprId>> {
-        let mut extra: HashMap<ExprId, Vec<ExprId>> = HashMap::new();
+        let mut extra = HashMap::new();
+        self.add_edges(&mut extra);
+        order_with(q, canon, &extra)
+    }
+
+    /// Adds the edges "rotate -> base and leaves" and "followed variable ->
+    /// definition" to `extra`.
+    pub fn add_edges(&self, extra: &mut HashMap<ExprId, Vec<ExprId>>) {
         for (&id, f) in &self.0 {
             let e = extra.entry(id).or_default();
             e.push(f.base);
@@ -99,14 +95,38 @@ impl Forms {
                 extra.entry(var).or_default().push(def);
             }
         }
-        let roots: Vec<ExprId> = dag::roots(q).map(|r| canon[r.0 as usize]).collect();
-        dag::post_order(q, &roots, |id| {
-            let mut s: Vec<ExprId> = dag::operands(q.expr(id)).into_iter().map(|o| canon[o.0 as usize]).collect();
-            s.extend(extra.get(&id).into_iter().flatten().copied());
-            s
-        })
-        .ok()
     }
+}
+
+/// Canonical ids in encoding order (operands first) with the `extra` edges
+/// as further operands; `None` if they make a cycle.
+pub fn order_with(q: &Query, canon: &[ExprId], extra: &HashMap<ExprId, Vec<ExprId>>) -> Option<Vec<ExprId>> {
+    let roots: Vec<ExprId> = dag::roots(q).map(|r| canon[r.0 as usize]).collect();
+    dag::post_order(q, &roots, |id| {
+        let mut s: Vec<ExprId> = dag::operands(q.expr(id)).into_iter().map(|o| canon[o.0 as usize]).collect();
+        s.extend(extra.get(&id).into_iter().flatten().copied());
+        s
+    })
+    .ok()
+}
+
+/// The variables a top-level asserted equation defines: variable -> (its
+/// canonical expression, the definition's canonical id).
+pub(super) fn definitions(q: &Query, canon: &[ExprId], equations: &[(ExprId, ExprId)]) -> HashMap<VarId, (ExprId, ExprId)> {
+    let c = |e: ExprId| canon[e.0 as usize];
+    let mut defs: HashMap<VarId, (ExprId, ExprId)> = HashMap::new();
+    for &(a, b) in equations {
+        for (v, d) in [(c(a), c(b)), (c(b), c(a))] {
+            let Expr::Var(x) = q.expr(v) else { continue };
+            // Aliases `x = y` only point down (to the smaller id), so
+            // following them cannot go round in circles.
+            let alias_up = matches!(q.expr(d), Expr::Var(y) if y >= x);
+            if !alias_up {
+                defs.entry(*x).or_insert((v, d));
+            }
+        }
+    }
+    defs
 }
 
 struct Builder<'a> {

@@ -101,6 +101,22 @@ impl Functions {
                     }
                 }
             }
+            // Negating both operands of a product or quotient changes
+            // neither the result's sign (the exclusive or of the operands'
+            // signs) nor its magnitude, so not the rounded result; a NaN
+            // operand stays a NaN, and NaN results are one pattern here.
+            if matches!(a.op, Operation::Bin(FpBinOp::Mul | FpBinOp::Div)) {
+                for b in &applications[..i] {
+                    if b.op == a.op && b.result.get_size() == a.result.get_size() {
+                        let (x, y) = (&a.args[0], &a.args[1]);
+                        let mut cases = vec![Bool::and(&[x.eq(negated(&b.args[0])), y.eq(negated(&b.args[1]))])];
+                        if a.op == Operation::Bin(FpBinOp::Mul) {
+                            cases.push(Bool::and(&[x.eq(negated(&b.args[1])), y.eq(negated(&b.args[0]))]));
+                        }
+                        out.push(Bool::or(&cases).implies(a.result.eq(&b.result)));
+                    }
+                }
+            }
         }
         out
     }
@@ -257,4 +273,54 @@ fn sum_lemmas(x: &BV, y: &BV, r: &BV, out: &mut Vec<Bool>) {
     out.push(Bool::and(&[br.is_zero(), br.sign()]).implies(Bool::and(&[bx.is_zero(), bx.sign(), by.is_zero(), by.sign()])));
     // x + (-x) = +0 for finite non-zero x.
     out.push(Bool::and(&[bx.is_finite_nonzero(), x.eq(negated(y))]).implies(r.eq(BV::from_u64(0, r.get_size()))));
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::ir::{Expr, FpBinOp, FpTestOp, FpUnOp, Sort};
+    use crate::solve::build::QueryBuilder;
+    use crate::solve::{check_with_method, Method, Outcome, SolveOptions};
+    use z3::ast::{Ast, Float, BV};
+    use z3::{SatResult, Solver};
+
+    /// The negated-operands lemma is an IEEE fact: checked with the full
+    /// floating-point theory at half precision (every case, by Z3).
+    #[test]
+    fn negating_both_operands_keeps_products_and_quotients() {
+        let (x, y) = (BV::new_const("x", 16), BV::new_const("y", 16));
+        let f = |b: &BV| super::super::fp_of_bits(b).unwrap();
+        let rm = super::super::rne();
+        let (nx, ny) = (super::negated(&x), super::negated(&y));
+        for op in [FpBinOp::Mul, FpBinOp::Div] {
+            let apply = |a: &Float, b: &Float| if op == FpBinOp::Mul { a.mul_with_rounding_mode(b, &rm) } else { a.div_with_rounding_mode(b, &rm) };
+            let s = Solver::new();
+            s.assert(&apply(&f(&nx), &f(&ny))._eq(&apply(&f(&x), &f(&y))).not());
+            assert_eq!(s.check(), SatResult::Unsat, "{op:?}");
+        }
+    }
+
+    /// `fmul (fneg x) (fneg y) = fmul x y` at 64 bits (opts/arithmetic.isle's
+    /// `fmul_fneg_fneg`, NaN results equal whatever their bits), and the
+    /// same for `fdiv`: the full encoding times out, the abstraction with
+    /// the lemma decides them.
+    #[test]
+    fn products_of_negations_verified_by_the_abstraction() {
+        for op in [FpBinOp::Mul, FpBinOp::Div] {
+            let s = Sort::BitVec(64);
+            let mut b = QueryBuilder::new("fmul_fneg_fneg", "f64");
+            let (x, y) = (b.input("x", s), b.input("y", s));
+            let (nx, ny) = (b.e(Expr::FpUn(FpUnOp::Neg, x)), b.e(Expr::FpUn(FpUnOp::Neg, y)));
+            let l = b.e(Expr::FpBin(op, nx, ny));
+            let r = b.e(Expr::FpBin(op, x, y));
+            let same = b.e(Expr::Eq(l, r));
+            let (ln, rn) = (b.e(Expr::FpTest(FpTestOp::IsNaN, l)), b.e(Expr::FpTest(FpTestOp::IsNaN, r)));
+            let both = b.e(Expr::And(vec![ln, rn]));
+            let ok = b.e(Expr::Or(vec![same, both]));
+            b.obligation(ok, "same float");
+            let opts = SolveOptions { timeout: std::time::Duration::from_secs(20), rlimit: None };
+            let (o, m) = check_with_method(&b.build(), &opts);
+            assert!(matches!(o, Outcome::Verified), "{op:?}: {o:?}");
+            assert_eq!(m, Method::UfAbstraction, "{op:?}");
+        }
+    }
 }

@@ -67,7 +67,16 @@ pub(super) fn holds_somewhere(q: &Query, facts: Facts) -> bool {
             _ => None,
         })
         .collect();
-    FILLS.into_iter().any(|fill| {
+    // Which open defined variable to fill next: the first (smallest id), or
+    // the last input (the deepest leaf of the pattern: filling the root's
+    // result first contradicts the operation that defines it, e.g. an
+    // `fdiv` whose operands come from `f64const` immediates).
+    let strategies: [fn(&Query, &[VarId]) -> Option<VarId>; 2] = [
+        |_, open| open.first().copied(),
+        |q, open| open.iter().rev().find(|v| q.var(**v).role == VarRole::Input).or(open.first()).copied(),
+    ];
+    let tries = strategies.into_iter().flat_map(|s| FILLS.into_iter().map(move |f| (s, f)));
+    tries.into_iter().any(|(next, fill)| {
         let mut known = determined.clone();
         // Inputs first, so the equations can fix what depends on them;
         // then the other undefined variables; then the defined ones the
@@ -85,7 +94,7 @@ pub(super) fn holds_somewhere(q: &Query, facts: Facts) -> bool {
         }
         for round in 0..MAX_ONE_BY_ONE {
             let open: Vec<VarId> = (0..q.vars.len() as u32).map(VarId).filter(|v| !known.contains_key(v)).collect();
-            let Some(&first) = open.first() else { break };
+            let Some(first) = next(q, &open) else { break };
             let now = if round + 1 == MAX_ONE_BY_ONE { &open[..] } else { &[first][..] };
             for &v in now {
                 known.insert(v, value(fill, q.var(v).sort));
