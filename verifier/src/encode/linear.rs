@@ -194,7 +194,7 @@ mod tests {
         let (a, b, c, d) = (q.input("a", s), q.input("b", s), q.input("c", s), q.input("d", s));
         let one = q.bv(8, 1);
         let zero = q.bv(8, 0);
-        let mut test = |q: &mut QueryBuilder, side: Side, op: BvBinOp, x: (ExprId, ExprId), y: (ExprId, ExprId)| {
+        let test = |q: &mut QueryBuilder, side: Side, op: BvBinOp, x: (ExprId, ExprId), y: (ExprId, ExprId)| {
             let l = q.e(Expr::BvBin(op, x.0, x.1));
             let l = q.term("l", side, &[], l, s);
             let r = q.e(Expr::BvBin(op, y.0, y.1));
