@@ -34,6 +34,8 @@ pub struct Cfg {
     pub incoming: HashMap<Block, Vec<Edge>>,
     /// Every `return`, with its block and its values.
     pub returns: Vec<(Block, Vec<Value>)>,
+    /// The blocks every run reaches.
+    always: HashSet<Block>,
 }
 
 impl Cfg {
@@ -79,26 +81,30 @@ impl Cfg {
         if let Some((from, to)) = back_edge(entry, &succs) {
             return Err(Unsupported(format!("a loop: {from} branches back to {to}")));
         }
-        Ok(Cfg { entry, incoming, returns })
+        let always = always_reached(entry, &incoming);
+        Ok(Cfg { entry, incoming, returns, always })
+    }
+
+    /// Whether every run reaches `b`.
+    pub fn always_reached(&self, b: Block) -> bool {
+        self.always.contains(&b)
     }
 }
 
-impl Cfg {
-    /// Whether every run reaches `b`: the entry, or a block entered by an
-    /// unconditional edge from such a block (the same rule as the reach
-    /// expressions of `clif_isle`, computed without building them).
-    pub fn always_reached(&self, b: Block) -> bool {
-        let mut always: HashSet<Block> = HashSet::from([self.entry]);
-        loop {
-            let before = always.len();
-            for (to, edges) in &self.incoming {
-                if edges.iter().any(|e| e.cond == EdgeCond::Always && always.contains(&e.from)) {
-                    always.insert(*to);
-                }
+/// The blocks every run reaches: the entry, and blocks entered by an
+/// unconditional edge from such a block (the same rule as the reach
+/// expressions of `clif_isle`, computed without building them).
+fn always_reached(entry: Block, incoming: &HashMap<Block, Vec<Edge>>) -> HashSet<Block> {
+    let mut always: HashSet<Block> = HashSet::from([entry]);
+    loop {
+        let before = always.len();
+        for (to, edges) in incoming {
+            if edges.iter().any(|e| e.cond == EdgeCond::Always && always.contains(&e.from)) {
+                always.insert(*to);
             }
-            if always.len() == before {
-                return always.contains(&b);
-            }
+        }
+        if always.len() == before {
+            return always;
         }
     }
 }
@@ -208,5 +214,4 @@ impl Translator<'_> {
         }
         Ok(out)
     }
-
 }

@@ -248,11 +248,17 @@ pub fn verify_generated(
         text.push_str(&decl(&term, sk));
         spec_aliases.push(SpecAlias { term, spec_of: op.clone(), borrow: AliasBorrows::SpecAndInstantiations });
     }
-    for site in rules.iter().flat_map(|g| &g.sites) {
+    // A site's copy depends only on its number and instruction, so roots
+    // with the same site share one declaration (each root is its own query).
+    let sites: BTreeMap<&String, &TrapSite> = rules.iter().flat_map(|g| &g.sites).map(|s| (&s.term, s)).collect();
+    let states: BTreeSet<&String> = sites.values().map(|s| &s.state).collect();
+    for state in states {
+        text.push_str(&format!(";; a trap site's own trap state\n(state {state} (type Bool) (default (not {state})))\n"));
+    }
+    for site in sites.values() {
         let spec = site_spec(terms, site).map_err(WasmUnitError::Verifier)?;
         text.push_str(&format!(
-            ";; `{op}` at one trap site: the shipped spec with `clif_trap` renamed `{state}`\n\
-             (state {state} (type Bool) (default (not {state})))\n{decl}{spec}\n",
+            ";; `{op}` at one trap site: the shipped spec with `clif_trap` renamed `{state}`\n{decl}{spec}\n",
             op = site.op,
             state = site.state,
             decl = decl(&site.term, &site.skeleton),

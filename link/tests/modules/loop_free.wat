@@ -25,6 +25,12 @@
     (if (result i32) (i32.eqz (local.get 1))
       (then (i32.const 0))
       (else (i32.div_s (local.get 0) (local.get 1)))))
+  ;; A second function with a trap site of the same number and instruction:
+  ;; the generated program declares that site's copy once for both.
+  (func (export "quotient_if_positive") (param i32 i32) (result i32)
+    (if (result i32) (i32.gt_s (local.get 1) (i32.const 0))
+      (then (i32.div_s (local.get 0) (local.get 1)))
+      (else (i32.const -1))))
   ;; Early return, `br_if` out of a block, a local and `select`.
   (func (export "clamp") (param i64 i64) (result i64) (local i64)
     (if (i64.lt_s (local.get 0) (i64.const 0)) (then (return (i64.const 0))))
