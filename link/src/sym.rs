@@ -53,8 +53,11 @@ impl SpecDomain {
     /// that lies in Wasm's allowed set, else the canonical NaN. Sound like
     /// any choice in the set; it is also the refinement Cranelift's CLIF
     /// specs pick (`nans1!`/`nans2!`), so chains are compared choice for choice.
-    pub fn propagating() -> SpecDomain {
-        SpecDomain { bindings: RefCell::new(Vec::new()), nan_witness: None, propagate: true }
+    ///
+    /// `nan_witness` serves only the NaN of a format conversion (promote,
+    /// demote), whose operand the domain is not shown: as in [`SpecDomain::new`].
+    pub fn propagating(nan_witness: Option<(u32, &str)>) -> SpecDomain {
+        SpecDomain { propagate: true, ..SpecDomain::new(nan_witness) }
     }
 
     /// Binds `expr` to a fresh name and returns the name.

@@ -169,7 +169,8 @@ fn model(t: ValType) -> String {
 fn wasm_spec(f: &Func, params: &[ValType], result: Option<ValType>, heap: &dyn Fn() -> Result<(i32, Vec<String>), Unsupported>) -> Result<WasmSide, Unsupported> {
     // One operation's NaN choice may be read off the CLIF result; in a
     // chain it cannot (see `SpecDomain::propagating`).
-    let d = SpecDomain::propagating();
+    let witness = result.filter(|t| t.is_float()).map(|t| (t.bits(), "result"));
+    let d = SpecDomain::propagating(witness);
     let args = crate::sym_val::params(params);
     let mut locals = Vec::new();
     let reader = f.body.get_locals_reader().map_err(|e| Unsupported(e.to_string()))?;
