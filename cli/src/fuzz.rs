@@ -30,6 +30,11 @@ pub struct Args {
     /// module; `canonicalize` only makes NaN results canonical.
     #[arg(long, value_enum, default_value_t = NanOracleArg::Strict)]
     pub nan_oracle: NanOracleArg,
+    /// Worker threads (byte-buffer targets), each with its own engines and its
+    /// own input stream; worker 0 runs exactly the `--seed` sequence.
+    /// Default: the number of CPUs.
+    #[arg(long)]
+    pub jobs: Option<usize>,
     /// clif-specs: the cranelift-codegen source tree whose specs are tested
     /// (default: the pinned crate's sources).
     #[arg(long, value_name = "DIR")]
@@ -70,28 +75,28 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let seed = seed_or_now(args.seed);
     let mut opts = CampaignOptions::new(&args.target, args.seconds, seed);
     opts.out_dir = args.out.clone();
+    opts.jobs = match args.jobs {
+        Some(0) => anyhow::bail!("--jobs must be at least 1"),
+        Some(n) => n,
+        None => std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
+    };
     if !args.json {
         eprintln!(
-            "saffron fuzz: target {}, {}s, seed {seed}, engines: {}, NaN oracle: {:?}",
+            "saffron fuzz: target {}, {}s, seed {seed}, {} jobs, engines: {}, NaN oracle: {:?}",
             args.target,
             args.seconds,
+            opts.jobs,
             engines_line(&args.target),
             args.nan_oracle
         );
     }
-    // Deep wasm recursion may recurse natively in an interpreter: run the
-    // campaign on a thread with a generous stack.
-    let report = std::thread::Builder::new()
-        .name("fuzz".into())
-        .stack_size(256 << 20)
-        .spawn(move || campaign::run(target, &opts))?
-        .join()
-        .map_err(|_| anyhow::anyhow!("fuzz campaign thread panicked"))??;
+    let report = campaign::run(target, &opts)?;
     if args.json {
         let json = serde_json::json!({
             "target": report.target,
             "seconds": report.seconds,
             "seed": report.seed,
+            "jobs": report.jobs,
             "nan_oracle": clap::ValueEnum::to_possible_value(&args.nan_oracle).map(|v| v.get_name().to_string()),
             "execs": report.execs,
             "execs_per_sec": report.execs_per_sec,

@@ -23,6 +23,20 @@ fn diff_module_reports_its_nan_oracle() {
 }
 
 #[test]
+fn jobs_flag_runs_that_many_workers() {
+    let out = tempfile::tempdir().unwrap();
+    let dir = out.path().to_string_lossy().into_owned();
+    let output = saffron(&["fuzz", "--target", "diff_module", "--seconds", "1", "--seed", "3", "--jobs", "2", "--json", "--out", &dir]);
+    assert_eq!(output.status.code(), Some(0), "stderr:\n{}", stderr(&output));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(json["jobs"], 2);
+    assert!(json["execs"].as_u64().unwrap() > 0);
+    let zero = saffron(&["fuzz", "--target", "diff_module", "--seconds", "0", "--jobs", "0"]);
+    assert_eq!(zero.status.code(), Some(2), "stderr:\n{}", stderr(&zero));
+    assert!(stderr(&zero).contains("--jobs"), "{}", stderr(&zero));
+}
+
+#[test]
 fn unknown_nan_oracle_is_bad_input() {
     let output = saffron(&["fuzz", "--target", "diff_module", "--seconds", "0", "--nan-oracle", "lenient"]);
     assert_eq!(output.status.code(), Some(2), "stderr:\n{}", stderr(&output));

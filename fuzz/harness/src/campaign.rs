@@ -10,6 +10,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 /// A target: fuzz bytes in, verdict out.
@@ -27,6 +29,11 @@ pub struct CampaignOptions {
     pub minimize_budget: Duration,
     /// Inputs are this many bytes at most (uniform length).
     pub max_input_len: usize,
+    /// Worker threads, each with its own engines and its own input stream
+    /// (see [`worker_seed`]).
+    pub jobs: usize,
+    /// Stack size of each worker thread.
+    pub worker_stack: usize,
 }
 
 impl CampaignOptions {
@@ -39,6 +46,8 @@ impl CampaignOptions {
             progress: true,
             minimize_budget: Duration::from_secs(20),
             max_input_len: 4096,
+            jobs: 1,
+            worker_stack: 256 << 20,
         }
     }
 }
@@ -56,6 +65,7 @@ pub struct CampaignReport {
     pub target: String,
     pub seconds: f64,
     pub seed: u64,
+    pub jobs: usize,
     pub execs: u64,
     pub execs_per_sec: f64,
     pub agreed: u64,
@@ -112,97 +122,120 @@ pub fn run_guarded(target: TargetFn, data: &[u8]) -> Verdict {
     }
 }
 
-/// Run a campaign of `opts.seconds` against `target`.
+/// Run a campaign of `opts.seconds` against `target` on `opts.jobs` worker
+/// threads.
 pub fn run(target: TargetFn, opts: &CampaignOptions) -> Result<CampaignReport> {
     // Panics are caught and reported as findings; the default hook would
     // spray backtraces over the progress line.
     let previous_hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(|_| {}));
-    let result = run_inner(target, opts);
+    let result = run_workers(target, opts);
     std::panic::set_hook(previous_hook);
     result
 }
 
-fn run_inner(target: TargetFn, opts: &CampaignOptions) -> Result<CampaignReport> {
-    let mut rng = SplitMix64::new(opts.seed);
+/// What the workers share: counters for the progress line, the signatures
+/// already written, and the findings in the order they were written.
+struct Shared {
+    execs: AtomicU64,
+    mismatching: AtomicU64,
+    inconclusive: AtomicU64,
+    /// Time spent minimising, summed over workers (microseconds).
+    paused_micros: AtomicU64,
+    found: Mutex<Found>,
+}
+
+#[derive(Default)]
+struct Found {
+    seen: BTreeSet<String>,
+    findings: Vec<Finding>,
+    /// The first write error; the campaign reports it after the workers stop.
+    error: Option<anyhow::Error>,
+}
+
+/// One worker's own counts, summed into the report at the end.
+#[derive(Default)]
+struct Tally {
+    agreed: u64,
+    inconclusive_reasons: BTreeMap<String, u64>,
+}
+
+/// The seed of worker `index`: worker 0 runs the campaign's own seed (so a
+/// one-job campaign is the sequence `--seed` names), the others a SplitMix
+/// step away from it.
+pub fn worker_seed(seed: u64, index: usize) -> u64 {
+    if index == 0 {
+        seed
+    } else {
+        SplitMix64::new(seed ^ (index as u64).wrapping_mul(0xd1b5_4a32_d192_ed03)).next_u64()
+    }
+}
+
+fn run_workers(target: TargetFn, opts: &CampaignOptions) -> Result<CampaignReport> {
     let start = Instant::now();
     let deadline = start + Duration::from_secs_f64(opts.seconds.max(0.0));
+    let shared = Shared {
+        execs: AtomicU64::new(0),
+        mismatching: AtomicU64::new(0),
+        inconclusive: AtomicU64::new(0),
+        paused_micros: AtomicU64::new(0),
+        found: Mutex::new(Found::default()),
+    };
+    let jobs = opts.jobs.max(1);
+    let tallies: Vec<Tally> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..jobs)
+            .map(|index| {
+                let shared = &shared;
+                // Deep wasm recursion may recurse natively in an
+                // interpreter: each worker gets a generous stack.
+                std::thread::Builder::new()
+                    .name(format!("fuzz-{index}"))
+                    .stack_size(opts.worker_stack)
+                    .spawn_scoped(scope, move || worker(target, opts, index, deadline, start, shared))
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| match h {
+                Ok(h) => h.join().unwrap_or_default(),
+                Err(_) => Tally::default(),
+            })
+            .collect()
+    });
+    let found = shared.found.into_inner().unwrap_or_else(|p| p.into_inner());
+    if let Some(e) = found.error {
+        return Err(e);
+    }
+    let paused = Duration::from_micros(shared.paused_micros.load(Ordering::Relaxed)) / jobs as u32;
+    let secs = (start.elapsed().saturating_sub(paused)).as_secs_f64().max(1e-9);
     let mut report = CampaignReport {
         target: opts.target.clone(),
-        seconds: 0.0,
+        seconds: secs,
         seed: opts.seed,
-        execs: 0,
+        jobs,
+        execs: shared.execs.load(Ordering::Relaxed),
         execs_per_sec: 0.0,
         agreed: 0,
-        inconclusive: 0,
+        inconclusive: shared.inconclusive.load(Ordering::Relaxed),
         inconclusive_reasons: BTreeMap::new(),
-        mismatching_execs: 0,
-        mismatches: Vec::new(),
+        mismatching_execs: shared.mismatching.load(Ordering::Relaxed),
+        mismatches: found.findings,
     };
-    let mut seen = BTreeSet::new();
-    let mut last_progress = Instant::now();
-    let mut buf = Vec::new();
-    // Minimisation time is not fuzzing time: keep it out of execs/s (the
-    // campaign's wall-clock length stays `seconds`).
-    let mut paused = Duration::ZERO;
-    while Instant::now() < deadline {
-        let len = 16 + (rng.next_u64() as usize) % opts.max_input_len.max(17).saturating_sub(16);
-        buf.resize(len, 0);
-        rng.fill(&mut buf);
-        let verdict = run_guarded(target, &buf);
-        report.execs += 1;
-        match verdict {
-            Verdict::Agree => report.agreed += 1,
-            Verdict::Inconclusive(reason) => {
-                report.inconclusive += 1;
-                let category = reason.split(':').next().unwrap_or("").trim().to_string();
-                *report.inconclusive_reasons.entry(category).or_default() += 1;
-            }
-            Verdict::Mismatch(m) => {
-                report.mismatching_execs += 1;
-                if seen.insert(m.signature.clone()) {
-                    let t0 = Instant::now();
-                    if opts.progress {
-                        eprintln!("\n[{}] mismatch {}: minimising...", opts.target, m.signature);
-                    }
-                    let remaining = deadline.saturating_duration_since(Instant::now());
-                    let budget = opts.minimize_budget.min(remaining.max(Duration::from_secs(2)));
-                    let structural = opts.target == "diff_module";
-                    let small = minimize::minimize(target, &buf, &m, budget, structural);
-                    let finding = write_finding(&opts.out_dir, &opts.target, &small, &buf, report.mismatches.len())?;
-                    if opts.progress {
-                        eprintln!("[{}] wrote {}\n{}", opts.target, finding.path, finding.detail.trim_end());
-                    }
-                    report.mismatches.push(finding);
-                    paused += t0.elapsed();
-                }
-            }
-        }
-        if opts.progress && last_progress.elapsed() >= Duration::from_secs(1) {
-            last_progress = Instant::now();
-            let secs = (start.elapsed() - paused).as_secs_f64().max(1e-9);
-            eprint!(
-                "\r[{}] {} execs, {:.0} execs/s, {} mismatches ({} distinct), {} inconclusive   ",
-                opts.target,
-                report.execs,
-                report.execs as f64 / secs,
-                report.mismatching_execs,
-                report.mismatches.len(),
-                report.inconclusive
-            );
-            let _ = std::io::stderr().flush();
+    report.execs_per_sec = report.execs as f64 / secs;
+    for t in tallies {
+        report.agreed += t.agreed;
+        for (k, v) in t.inconclusive_reasons {
+            *report.inconclusive_reasons.entry(k).or_default() += v;
         }
     }
-    let secs = (start.elapsed() - paused).as_secs_f64().max(1e-9);
-    report.seconds = secs;
-    report.execs_per_sec = report.execs as f64 / secs;
     if opts.progress {
         eprintln!(
-            "\r[{}] done: {} execs in {:.1}s ({:.0} execs/s), {} agreed, {} inconclusive, {} mismatching ({} distinct), seed {}",
+            "\r[{}] done: {} execs in {:.1}s ({:.0} execs/s on {} jobs), {} agreed, {} inconclusive, {} mismatching ({} distinct), seed {}",
             opts.target,
             report.execs,
             secs,
             report.execs_per_sec,
+            jobs,
             report.agreed,
             report.inconclusive,
             report.mismatching_execs,
@@ -211,6 +244,88 @@ fn run_inner(target: TargetFn, opts: &CampaignOptions) -> Result<CampaignReport>
         );
     }
     Ok(report)
+}
+
+fn worker(target: TargetFn, opts: &CampaignOptions, index: usize, deadline: Instant, start: Instant, shared: &Shared) -> Tally {
+    let mut rng = SplitMix64::new(worker_seed(opts.seed, index));
+    let mut tally = Tally::default();
+    let mut last_progress = Instant::now();
+    let mut buf = Vec::new();
+    while Instant::now() < deadline {
+        let len = 16 + (rng.next_u64() as usize) % opts.max_input_len.max(17).saturating_sub(16);
+        buf.resize(len, 0);
+        rng.fill(&mut buf);
+        let verdict = run_guarded(target, &buf);
+        shared.execs.fetch_add(1, Ordering::Relaxed);
+        match verdict {
+            Verdict::Agree => tally.agreed += 1,
+            Verdict::Inconclusive(reason) => {
+                shared.inconclusive.fetch_add(1, Ordering::Relaxed);
+                let category = reason.split(':').next().unwrap_or("").trim().to_string();
+                *tally.inconclusive_reasons.entry(category).or_default() += 1;
+            }
+            Verdict::Mismatch(m) => {
+                shared.mismatching.fetch_add(1, Ordering::Relaxed);
+                // Minimisation time is not fuzzing time: keep it out of
+                // execs/s (the campaign's wall-clock length stays `seconds`).
+                let t0 = Instant::now();
+                record_mismatch(target, opts, deadline, shared, &buf, m);
+                shared.paused_micros.fetch_add(t0.elapsed().as_micros() as u64, Ordering::Relaxed);
+            }
+        }
+        // Worker 0 alone prints, from the shared counters.
+        if index == 0 && opts.progress && last_progress.elapsed() >= Duration::from_secs(1) {
+            last_progress = Instant::now();
+            let paused = Duration::from_micros(shared.paused_micros.load(Ordering::Relaxed)) / opts.jobs.max(1) as u32;
+            let secs = (start.elapsed().saturating_sub(paused)).as_secs_f64().max(1e-9);
+            let execs = shared.execs.load(Ordering::Relaxed);
+            let distinct = shared.found.lock().map(|f| f.findings.len()).unwrap_or(0);
+            eprint!(
+                "\r[{}] {} execs, {:.0} execs/s, {} mismatches ({} distinct), {} inconclusive   ",
+                opts.target,
+                execs,
+                execs as f64 / secs,
+                shared.mismatching.load(Ordering::Relaxed),
+                distinct,
+                shared.inconclusive.load(Ordering::Relaxed)
+            );
+            let _ = std::io::stderr().flush();
+        }
+    }
+    tally
+}
+
+/// A new signature is claimed under the lock, minimised outside it (other
+/// workers keep fuzzing), and written under it again so file numbers follow
+/// the order of writing.
+fn record_mismatch(target: TargetFn, opts: &CampaignOptions, deadline: Instant, shared: &Shared, input: &[u8], m: Mismatch) {
+    let is_new = match shared.found.lock() {
+        Ok(mut f) => f.seen.insert(m.signature.clone()),
+        Err(_) => false,
+    };
+    if !is_new {
+        return;
+    }
+    if opts.progress {
+        eprintln!("\n[{}] mismatch {}: minimising...", opts.target, m.signature);
+    }
+    let remaining = deadline.saturating_duration_since(Instant::now());
+    let budget = opts.minimize_budget.min(remaining.max(Duration::from_secs(2)));
+    let structural = opts.target == "diff_module";
+    let small = minimize::minimize(target, input, &m, budget, structural);
+    let Ok(mut found) = shared.found.lock() else { return };
+    let n = found.findings.len();
+    match write_finding(&opts.out_dir, &opts.target, &small, input, n) {
+        Ok(finding) => {
+            if opts.progress {
+                eprintln!("[{}] wrote {}\n{}", opts.target, finding.path, finding.detail.trim_end());
+            }
+            found.findings.push(finding);
+        }
+        Err(e) => {
+            found.error.get_or_insert(e);
+        }
+    }
 }
 
 /// Description written next to each mismatch's module.

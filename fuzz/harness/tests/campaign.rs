@@ -45,6 +45,33 @@ fn planted_mismatch_is_minimised_and_written() {
 }
 
 #[test]
+fn workers_share_one_finding_per_signature() {
+    let out = std::env::temp_dir().join(format!("saffron-fuzz-campaign-jobs-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&out);
+    let mut opts = CampaignOptions::new("planted", 0.5, 42);
+    opts.out_dir = out.clone();
+    opts.progress = false;
+    opts.jobs = 3;
+    opts.minimize_budget = Duration::from_secs(2);
+    let report = campaign::run(planted, &opts).unwrap();
+    assert_eq!(report.jobs, 3);
+    // Every worker meets the planted byte; the signature is written once.
+    assert!(report.mismatching_execs >= 3, "{report:?}");
+    assert_eq!(report.mismatches.len(), 1, "{report:?}");
+    assert_eq!(report.agreed + report.inconclusive + report.mismatching_execs, report.execs);
+    let written: Vec<_> = std::fs::read_dir(&out).unwrap().filter_map(|e| e.ok()).collect();
+    assert_eq!(written.len(), 3, "one .wasm, .wat and .json: {written:?}");
+    let _ = std::fs::remove_dir_all(&out);
+}
+
+#[test]
+fn worker_zero_runs_the_campaign_seed() {
+    assert_eq!(campaign::worker_seed(42, 0), 42);
+    let seeds: std::collections::BTreeSet<u64> = (0..8).map(|i| campaign::worker_seed(42, i)).collect();
+    assert_eq!(seeds.len(), 8, "each worker draws its own inputs");
+}
+
+#[test]
 fn same_seed_same_execution_count_shape() {
     let mut opts = CampaignOptions::new("never", 0.2, 7);
     opts.progress = false;

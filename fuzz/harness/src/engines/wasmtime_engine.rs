@@ -14,9 +14,9 @@ impl WasmtimeEngine {
         let mut config = wasmtime::Config::new();
         config
             .consume_fuel(true)
-            // The generator canonicalises NaNs itself (see `nan_canon`), so
-            // Cranelift's own canonicalisation stays off: we test the code
-            // Cranelift really emits for wasm.
+            // NaN results are judged by the module itself (see
+            // `nan_oracle`), so Cranelift's own canonicalisation stays off:
+            // we test the code Cranelift really emits for wasm.
             .cranelift_nan_canonicalization(false)
             .wasm_simd(true)
             .wasm_relaxed_simd(false)
