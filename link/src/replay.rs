@@ -152,10 +152,27 @@ pub fn same(a: &Run, b: &Run) -> bool {
     }
 }
 
+/// Both runs returned a NaN of the float type `result`.
+fn both_nan(a: &Run, b: &Run, result: Option<ValType>) -> bool {
+    let is_nan = |bits: u64| match result {
+        Some(ValType::F32) => f32::from_bits(bits as u32).is_nan(),
+        Some(ValType::F64) => f64::from_bits(bits).is_nan(),
+        _ => false,
+    };
+    matches!((a, b), (Run::Returned(x), Run::Returned(y)) if is_nan(*x) && is_nan(*y))
+}
+
 /// The counterexample's inputs run on Saffron's interpreter and on wasmtime
 /// (export `export`, parameters `params` named `a0, a1, …` in the query):
 /// the note a counterexample's reason gets.
-pub fn replay_note(wasm: &[u8], export: &str, params: &[ValType], cx: &saffron_verifier::replay::Counterexample) -> String {
+/// `result` is the function's result type, if it has one.
+pub fn replay_note(
+    wasm: &[u8],
+    export: &str,
+    params: &[ValType],
+    result: Option<ValType>,
+    cx: &saffron_verifier::replay::Counterexample,
+) -> String {
     let mut args = Vec::new();
     for i in 0..params.len() {
         let names = [format!("arg{i}"), format!("a{i}")];
@@ -172,8 +189,28 @@ pub fn replay_note(wasm: &[u8], export: &str, params: &[ValType], cx: &saffron_v
     let shown: Vec<String> = args.iter().map(|a| format!("{a:#x}")).collect();
     let verdict = if same(&saffron, &wasmtime) {
         "the engines agree, so the CLIF side as read through the specs is what disagrees"
+    } else if both_nan(&saffron, &wasmtime, result) {
+        // Wasm lets each engine pick its NaN within an allowed set, so
+        // different bits are no disagreement by themselves.
+        "both return a NaN, whose bits Wasm lets engines choose differently: the engines do not decide it"
     } else {
         "wasmtime disagrees with Saffron's semantics"
     };
     format!("; replay {export}({}): Saffron {saffron}, wasmtime {wasmtime}: {verdict}", shown.join(", "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nans_of_different_bits_are_no_disagreement() {
+        let canonical = Run::Returned(0x7ff8_0000_0000_0000);
+        let payload = Run::Returned(0x7fff_0679_6000_0000);
+        assert!(both_nan(&canonical, &payload, Some(ValType::F64)));
+        // The same bits read as an i64 result are two different integers.
+        assert!(!both_nan(&canonical, &payload, Some(ValType::I64)));
+        assert!(!both_nan(&Run::Returned(0x7fc0_0000), &Run::Returned(0x3f80_0000), Some(ValType::F32)));
+        assert!(!both_nan(&canonical, &Run::Trapped("unreachable".into()), Some(ValType::F64)));
+    }
 }

@@ -53,11 +53,10 @@ impl SpecDomain {
     /// that lies in Wasm's allowed set, else the canonical NaN. Sound like
     /// any choice in the set; it is also the refinement Cranelift's CLIF
     /// specs pick (`nans1!`/`nans2!`), so chains are compared choice for choice.
-    ///
-    /// `nan_witness` serves only the NaN of a format conversion (promote,
-    /// demote), whose operand the domain is not shown: as in [`SpecDomain::new`].
-    pub fn propagating(nan_witness: Option<(u32, &str)>) -> SpecDomain {
-        SpecDomain { propagate: true, ..SpecDomain::new(nan_witness) }
+    /// A format conversion (promote, demote) picks the reference
+    /// interpreter's NaN (see its `fconvert_nan`).
+    pub fn propagating() -> SpecDomain {
+        SpecDomain { propagate: true, ..SpecDomain::new(None) }
     }
 
     /// Binds `expr` to a fresh name and returns the name.
@@ -359,6 +358,32 @@ impl<const I: u32, const F: u32> IntFloatOps<Bv<I>, Fp<F>> for SpecDomain {
 impl<const A: u32, const B: u32> FloatConvert<Fp<A>, Fp<B>> for SpecDomain {
     fn fconvert(&self, a: &Fp<A>) -> Fp<B> {
         Fp(self.bind(format!("(to_fp_from_fp {B} {})", a.0)))
+    }
+
+    /// With propagation, the NaN the reference interpreter returns: `a`'s
+    /// sign and the top bits of its payload (padded with zeros when the
+    /// target is wider), quiet bit set -- the refinement CLIF's `fpromote` and
+    /// `fdemote` specs pick, so a conversion inside a chain is compared choice
+    /// for choice. It lies in the allowed set (a canonical input gives a
+    /// canonical NaN, any other an arithmetic one); the set check keeps that
+    /// from being an assumption. Otherwise the witness, as for arithmetic.
+    fn fconvert_nan(&self, a: &Fp<A>, arithmetic_allowed: &SBool) -> Fp<B> {
+        if !self.propagate {
+            return FloatOps::<Fp<B>>::fnan_allowed(self, arithmetic_allowed);
+        }
+        let (exp_b, frac_b) = float_format(B);
+        let frac_a = float_format(A).1;
+        let sign = self.bind(format!("(extract {} {} {})", A - 1, A - 1, a.0));
+        let payload: Rc<str> = if frac_a >= frac_b {
+            self.bind(format!("(extract {} {} {})", frac_a - 1, frac_a - frac_b, a.0))
+        } else {
+            let top = self.bind(format!("(extract {} 0 {})", frac_a - 1, a.0));
+            self.op("concat", &[&top, &bv_lit_bits(frac_b - frac_a, 0)])
+        };
+        let sign_and_exponent = self.op("concat", &[&sign, &bv_lit_bits(exp_b, 0)]);
+        let fields = self.op("concat", &[&sign_and_exponent, &payload]);
+        let candidate = self.op("bvor", &[&canonical_nan(B), &fields]);
+        self.nan_in_set::<B>(&candidate, arithmetic_allowed)
     }
 }
 

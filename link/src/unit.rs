@@ -190,5 +190,5 @@ fn replay_note(g: &Generated, cx: &saffron_verifier::replay::Counterexample) -> 
                 base, memory size and memory contents the replay does not set up"
             .into();
     }
-    replay::replay_note(&g.wasm, "f", &g.op.params, cx)
+    replay::replay_note(&g.wasm, "f", &g.op.params, Some(g.op.result), cx)
 }

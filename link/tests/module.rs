@@ -40,7 +40,7 @@ fn by_function(rs: &[InstanceResult]) -> BTreeMap<String, Vec<(OutcomeKind, Opti
 #[test]
 fn loop_free_functions_verify_and_a_loop_is_unsupported() {
     let got = by_function(&run(None, None));
-    let verified = ["arith", "float", "float_sign", "float_compare", "convert", "div_or_zero", "quotient_if_positive", "clamp", "two_divs"];
+    let verified = ["arith", "float", "float_sign", "float_compare", "convert", "div_or_zero", "quotient_if_positive", "clamp", "two_divs", "demote_promote", "neg_demote"];
     let memory = ["load_add", "load8_u_shift", "store_sum", "store16_quotient"];
     for f in verified.into_iter().chain(memory) {
         let outcomes = got.get(f).unwrap_or_else(|| panic!("no result for {f}: {got:?}"));

@@ -169,8 +169,7 @@ fn model(t: ValType) -> String {
 fn wasm_spec(f: &Func, params: &[ValType], result: Option<ValType>, heap: &dyn Fn() -> Result<(i32, Vec<String>), Unsupported>) -> Result<WasmSide, Unsupported> {
     // One operation's NaN choice may be read off the CLIF result; in a
     // chain it cannot (see `SpecDomain::propagating`).
-    let witness = result.filter(|t| t.is_float()).map(|t| (t.bits(), "result"));
-    let d = SpecDomain::propagating(witness);
+    let d = SpecDomain::propagating();
     let args = crate::sym_val::params(params);
     let mut locals = Vec::new();
     let reader = f.body.get_locals_reader().map_err(|e| Unsupported(e.to_string()))?;
@@ -306,8 +305,9 @@ fn replay_note(wasm: &[u8], f: &Func, cx: &saffron_verifier::replay::Counterexam
             .into();
     }
     let params: Result<Vec<ValType>, _> = f.params.iter().map(|t| val_type(*t)).collect();
+    let result = f.results.first().and_then(|t| val_type(*t).ok());
     match params {
-        Ok(params) => crate::replay::replay_note(wasm, &f.name, &params, cx),
+        Ok(params) => crate::replay::replay_note(wasm, &f.name, &params, result, cx),
         Err(Unsupported(why)) => format!("; not replayed on the engines: {why}"),
     }
 }

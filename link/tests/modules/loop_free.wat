@@ -52,6 +52,13 @@
     (i64.store offset=16 (local.get 0) (i64.add (local.get 1) (local.get 2))))
   (func (export "store16_quotient") (param i32 i32 i32)
     (i32.store16 offset=2 (local.get 0) (i32.div_u (local.get 1) (local.get 2))))
+  ;; Format conversions inside a chain: each NaN a conversion makes is
+  ;; followed through the next operation (a payload NaN is kept, not made
+  ;; canonical, as Cranelift's CLIF does).
+  (func (export "demote_promote") (param f64) (result f64)
+    (f64.promote_f32 (f32.demote_f64 (local.get 0))))
+  (func (export "neg_demote") (param f64) (result f32)
+    (f32.neg (f32.demote_f64 (local.get 0))))
   ;; A store only one branch makes: not read (one unconditional access).
   (func (export "maybe_store") (param i32 i32)
     (if (local.get 1) (then (i32.store (local.get 0) (local.get 1)))))

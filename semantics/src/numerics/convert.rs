@@ -144,7 +144,7 @@ pub fn convert_u<D: IntFloatOps<I, F>, I, F>(d: &D, a: &I) -> F {
 pub fn fconvert<D: FloatOps<A> + FloatOps<B> + FloatConvert<A, B>, A, B>(d: &D, a: &A) -> B {
     let converted: B = d.fconvert(a);
     let arithmetic_allowed = <D as FloatOps<A>>::fis_noncanonical_nan(d, a);
-    let nan: B = <D as FloatOps<B>>::fnan_allowed(d, &arithmetic_allowed);
+    let nan: B = <D as FloatConvert<A, B>>::fconvert_nan(d, a, &arithmetic_allowed);
     <D as FloatOps<B>>::fselect(d, &<D as FloatOps<A>>::fis_nan(d, a), &nan, &converted)
 }
 

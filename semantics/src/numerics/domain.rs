@@ -158,6 +158,19 @@ pub trait IntFloatOps<I, F>: BoolOps {
 /// Conversion between float formats (`A` to `B`), rounding to nearest-even; NaN bits unspecified.
 pub trait FloatConvert<A, B>: BoolOps {
     fn fconvert(&self, a: &A) -> B;
+
+    /// The NaN the conversion of the NaN `a` returns: by default the domain's pick from the
+    /// allowed set ([`FloatOps::fnan_allowed`]). A domain may override it, seeing the operand,
+    /// only to choose another member of the same set -- e.g. the reference interpreter's NaN,
+    /// which keeps the sign and the top payload bits, so that a solver domain can follow one
+    /// choice through a chain of operations.
+    fn fconvert_nan(&self, a: &A, arithmetic_allowed: &Self::Bool) -> B
+    where
+        Self: FloatOps<B>,
+    {
+        let _ = a;
+        <Self as FloatOps<B>>::fnan_allowed(self, arithmetic_allowed)
+    }
 }
 
 /// The four scalar value types of a domain.
