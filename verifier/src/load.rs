@@ -462,7 +462,8 @@ const ADDITION_PREFIX: &str = "<saffron-additions>/";
 fn unit_spec_overrides(u: Unit) -> Option<(&'static str, &'static str)> {
     match u {
         Unit::Aarch64 => Some((OVERRIDES_NAME, include_str!("../../isle-rules/specs/aarch64_overrides.isle"))),
-        Unit::Opt | Unit::X64 => None,
+        Unit::X64 => Some(("<saffron>/x64/overrides.isle", include_str!("../../isle-rules/specs/x64/overrides.isle"))),
+        Unit::Opt => None,
     }
 }
 
@@ -475,6 +476,7 @@ fn unit_spec_additions(u: Unit) -> &'static [(&'static str, &'static str)] {
             ("x64/scope.isle", include_str!("../../isle-rules/specs/x64/scope.isle")),
             ("x64/operands.isle", include_str!("../../isle-rules/specs/x64/operands.isle")),
             ("x64/alu.isle", include_str!("../../isle-rules/specs/x64/alu.isle")),
+            ("x64/shift.isle", include_str!("../../isle-rules/specs/x64/shift.isle")),
             ("x64/mem.isle", include_str!("../../isle-rules/specs/x64/mem.isle")),
         ],
         Unit::Opt | Unit::Aarch64 => &[],
