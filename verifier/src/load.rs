@@ -398,6 +398,9 @@ pub fn load(opts: &LoadOptions) -> Result<Program, LoadError> {
     for (name, text) in &opts.spec_additions {
         sources.push((format!("{ADDITION_PREFIX}{name}"), text.clone()));
     }
+    for (name, text) in unit.map(unit_spec_additions).unwrap_or_default() {
+        sources.push((format!("{ADDITION_PREFIX}{name}"), text.to_string()));
+    }
     let mut prog = load_sources_with(sources, unit, &rust_uses_self)?;
     prog._gen_dir = gen_dir;
     apply_spec_aliases(&mut prog, &opts.spec_aliases)?;
@@ -459,7 +462,24 @@ const ADDITION_PREFIX: &str = "<saffron-additions>/";
 fn unit_spec_overrides(u: Unit) -> Option<(&'static str, &'static str)> {
     match u {
         Unit::Aarch64 => Some((OVERRIDES_NAME, include_str!("../../isle-rules/specs/aarch64_overrides.isle"))),
-        Unit::Opt | Unit::X64 => None,
+        Unit::X64 => Some(("<saffron>/x64/overrides.isle", include_str!("../../isle-rules/specs/x64/overrides.isle"))),
+        Unit::Opt => None,
+    }
+}
+
+/// Saffron's specs for a unit's machine-instruction terms Cranelift ships
+/// without one, and its scope tags (`isle-rules/specs/x64/`), loaded as
+/// additions: a spec there for a term with a shipped spec is a load error.
+fn unit_spec_additions(u: Unit) -> &'static [(&'static str, &'static str)] {
+    match u {
+        Unit::X64 => &[
+            ("x64/scope.isle", include_str!("../../isle-rules/specs/x64/scope.isle")),
+            ("x64/operands.isle", include_str!("../../isle-rules/specs/x64/operands.isle")),
+            ("x64/alu.isle", include_str!("../../isle-rules/specs/x64/alu.isle")),
+            ("x64/shift.isle", include_str!("../../isle-rules/specs/x64/shift.isle")),
+            ("x64/mem.isle", include_str!("../../isle-rules/specs/x64/mem.isle")),
+        ],
+        Unit::Opt | Unit::Aarch64 => &[],
     }
 }
 
