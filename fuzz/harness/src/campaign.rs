@@ -145,6 +145,16 @@ struct Shared {
     found: Mutex<Found>,
 }
 
+impl Shared {
+    /// Seconds since `start` less the average time a worker spent
+    /// minimising: minimisation is not fuzzing, so it stays out of execs/s
+    /// (the campaign's wall-clock length stays `seconds`).
+    fn fuzzing_seconds(&self, start: Instant, jobs: usize) -> f64 {
+        let paused = Duration::from_micros(self.paused_micros.load(Ordering::Relaxed)) / jobs as u32;
+        start.elapsed().saturating_sub(paused).as_secs_f64().max(1e-9)
+    }
+}
+
 #[derive(Default)]
 struct Found {
     seen: BTreeSet<String>,
@@ -182,7 +192,7 @@ fn run_workers(target: TargetFn, opts: &CampaignOptions) -> Result<CampaignRepor
         found: Mutex::new(Found::default()),
     };
     let jobs = opts.jobs.max(1);
-    let tallies: Vec<Tally> = std::thread::scope(|scope| {
+    let tallies: Result<Vec<Tally>> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..jobs)
             .map(|index| {
                 let shared = &shared;
@@ -194,20 +204,22 @@ fn run_workers(target: TargetFn, opts: &CampaignOptions) -> Result<CampaignRepor
                     .spawn_scoped(scope, move || worker(target, opts, index, deadline, start, shared))
             })
             .collect();
-        handles
+        // Every started worker is joined before an error is returned.
+        let joined: Vec<Result<Tally>> = handles
             .into_iter()
-            .map(|h| match h {
-                Ok(h) => h.join().unwrap_or_default(),
-                Err(_) => Tally::default(),
+            .map(|h| {
+                let h = h.context("starting a fuzz worker thread")?;
+                h.join().map_err(|_| anyhow::anyhow!("a fuzz worker thread panicked"))
             })
-            .collect()
+            .collect();
+        joined.into_iter().collect()
     });
+    let tallies = tallies?;
+    let secs = shared.fuzzing_seconds(start, jobs);
     let found = shared.found.into_inner().unwrap_or_else(|p| p.into_inner());
     if let Some(e) = found.error {
         return Err(e);
     }
-    let paused = Duration::from_micros(shared.paused_micros.load(Ordering::Relaxed)) / jobs as u32;
-    let secs = (start.elapsed().saturating_sub(paused)).as_secs_f64().max(1e-9);
     let mut report = CampaignReport {
         target: opts.target.clone(),
         seconds: secs,
@@ -266,8 +278,8 @@ fn worker(target: TargetFn, opts: &CampaignOptions, index: usize, deadline: Inst
             }
             Verdict::Mismatch(m) => {
                 shared.mismatching.fetch_add(1, Ordering::Relaxed);
-                // Minimisation time is not fuzzing time: keep it out of
-                // execs/s (the campaign's wall-clock length stays `seconds`).
+                // Minimisation time is kept out of execs/s (see
+                // `Shared::fuzzing_seconds`).
                 let t0 = Instant::now();
                 record_mismatch(target, opts, deadline, shared, &buf, m);
                 shared.paused_micros.fetch_add(t0.elapsed().as_micros() as u64, Ordering::Relaxed);
@@ -276,8 +288,7 @@ fn worker(target: TargetFn, opts: &CampaignOptions, index: usize, deadline: Inst
         // Worker 0 alone prints, from the shared counters.
         if index == 0 && opts.progress && last_progress.elapsed() >= Duration::from_secs(1) {
             last_progress = Instant::now();
-            let paused = Duration::from_micros(shared.paused_micros.load(Ordering::Relaxed)) / opts.jobs.max(1) as u32;
-            let secs = (start.elapsed().saturating_sub(paused)).as_secs_f64().max(1e-9);
+            let secs = shared.fuzzing_seconds(start, opts.jobs.max(1));
             let execs = shared.execs.load(Ordering::Relaxed);
             let distinct = shared.found.lock().map(|f| f.findings.len()).unwrap_or(0);
             eprint!(

@@ -23,14 +23,21 @@ fn never(_: &[u8]) -> Verdict {
     Verdict::Agree
 }
 
-#[test]
-fn planted_mismatch_is_minimised_and_written() {
-    let out = std::env::temp_dir().join(format!("saffron-fuzz-campaign-{}", std::process::id()));
+/// A quiet half-second campaign of the planted target writing into a fresh
+/// directory named after `name`.
+fn planted_campaign(name: &str, minimize_secs: u64) -> (CampaignOptions, std::path::PathBuf) {
+    let out = std::env::temp_dir().join(format!("saffron-fuzz-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&out);
     let mut opts = CampaignOptions::new("planted", 0.5, 42);
     opts.out_dir = out.clone();
     opts.progress = false;
-    opts.minimize_budget = Duration::from_secs(5);
+    opts.minimize_budget = Duration::from_secs(minimize_secs);
+    (opts, out)
+}
+
+#[test]
+fn planted_mismatch_is_minimised_and_written() {
+    let (opts, out) = planted_campaign("campaign", 5);
     let report = campaign::run(planted, &opts).unwrap();
     assert!(report.execs > 0);
     assert_eq!(report.mismatches.len(), 1, "one distinct signature");
@@ -46,13 +53,8 @@ fn planted_mismatch_is_minimised_and_written() {
 
 #[test]
 fn workers_share_one_finding_per_signature() {
-    let out = std::env::temp_dir().join(format!("saffron-fuzz-campaign-jobs-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&out);
-    let mut opts = CampaignOptions::new("planted", 0.5, 42);
-    opts.out_dir = out.clone();
-    opts.progress = false;
+    let (mut opts, out) = planted_campaign("campaign-jobs", 2);
     opts.jobs = 3;
-    opts.minimize_budget = Duration::from_secs(2);
     let report = campaign::run(planted, &opts).unwrap();
     assert_eq!(report.jobs, 3);
     // Every worker meets the planted byte; the signature is written once.

@@ -167,8 +167,8 @@ fn model(t: ValType) -> String {
 /// CLIF access must be Wasm's, within the reservation, and Wasm traps iff
 /// CLIF traps explicitly or its access faults (see `crate::memory`).
 fn wasm_spec(f: &Func, params: &[ValType], result: Option<ValType>, heap: &dyn Fn() -> Result<(i32, Vec<String>), Unsupported>) -> Result<WasmSide, Unsupported> {
-    // One operation's NaN choice may be read off the CLIF result; in a
-    // chain it cannot (see `SpecDomain::propagating`).
+    // A function is a chain of operations: each NaN is chosen by
+    // propagation, not read off the CLIF result (see `SpecDomain::propagating`).
     let d = SpecDomain::propagating();
     let args = crate::sym_val::params(params);
     let mut locals = Vec::new();
@@ -253,12 +253,7 @@ fn generate(
     memories: &Memories,
     terms: &saffron_verifier::load::Program,
 ) -> Result<GeneratedRule, Unsupported> {
-    let params: Vec<ValType> = f.params.iter().map(|t| val_type(*t)).collect::<Result<_, _>>()?;
-    let result = match f.results.as_slice() {
-        [r] => Some(val_type(*r)?),
-        [] => None,
-        _ => return Err(Unsupported("the function returns several values".into())),
-    };
+    let (params, result) = value_types(f)?;
     let wasm = wasm_spec(f, &params, result, &|| memories.heap())?;
     let clif = clif.ok_or_else(|| Unsupported("wasmtime emitted no CLIF for the function".into()))?;
     let rhs = result_expr(clif, params.len(), terms)?;
@@ -293,6 +288,17 @@ fn generate(
     }))
 }
 
+/// The parameter types of `f` and its result type, if it has one.
+fn value_types(f: &Func) -> Result<(Vec<ValType>, Option<ValType>), Unsupported> {
+    let params: Vec<ValType> = f.params.iter().map(|t| val_type(*t)).collect::<Result<_, _>>()?;
+    let result = match f.results.as_slice() {
+        [r] => Some(val_type(*r)?),
+        [] => None,
+        _ => return Err(Unsupported("the function returns several values".into())),
+    };
+    Ok((params, result))
+}
+
 /// The counterexample run on both engines, for an exported function
 /// without a heap access (the replay sets up no memory contents).
 fn replay_note(wasm: &[u8], f: &Func, cx: &saffron_verifier::replay::Counterexample) -> String {
@@ -304,10 +310,8 @@ fn replay_note(wasm: &[u8], f: &Func, cx: &saffron_verifier::replay::Counterexam
                 memory contents the replay does not set up"
             .into();
     }
-    let params: Result<Vec<ValType>, _> = f.params.iter().map(|t| val_type(*t)).collect();
-    let result = f.results.first().and_then(|t| val_type(*t).ok());
-    match params {
-        Ok(params) => crate::replay::replay_note(wasm, &f.name, &params, result, cx),
+    match value_types(f) {
+        Ok((params, result)) => crate::replay::replay_note(wasm, &f.name, &params, result, cx),
         Err(Unsupported(why)) => format!("; not replayed on the engines: {why}"),
     }
 }
