@@ -53,6 +53,10 @@ pub struct Args {
     /// Exclude the tags that are out of scope by default.
     #[arg(long)]
     pub default_excludes: bool,
+    /// Verify against the shipped specs as they are: leave out Saffron's
+    /// corrections of wrong shipped specs (isle-rules/specs/*_corrections.isle).
+    #[arg(long)]
+    pub no_corrections: bool,
     /// Solver time limit per type instance, in seconds.
     #[arg(long, value_name = "SECS", default_value_t = 10.0)]
     pub timeout: f64,
@@ -169,6 +173,7 @@ fn runs(a: &Args) -> Vec<Run> {
                 cranelift_dir: a.cranelift.clone(),
                 extra_files: a.extra.clone(),
                 standalone_files: a.files.clone(),
+                no_corrections: a.no_corrections,
                 ..Default::default()
             },
             default_excludes: a.default_excludes || no_selection,

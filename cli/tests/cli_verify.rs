@@ -2,7 +2,7 @@
 //! clear error naming the directory and what it lacks.
 
 mod cli_support;
-use cli_support::{saffron, stderr};
+use cli_support::{saffron, stderr, stdout};
 
 #[test]
 fn cranelift_dir_without_sources_names_what_is_missing() {
@@ -66,4 +66,23 @@ fn wasm_unit_tree_whose_specs_do_not_parse_names_file_and_line() {
     let err = stderr(&out);
     assert!(err.contains(&format!("src/spec/inst_specs.isle:{}:", line + 1)), "{err}");
     assert!(!err.contains("panicked"), "{err}");
+}
+
+/// The shipped `MInst.IntToFpu` spec converts only the low 32 bits of a
+/// 64-bit integer to f32 (isle-rules/specs/aarch64_corrections.isle): with
+/// the correction both i64 -> f32 lowerings verify, against the shipped spec
+/// as it is they are replayed counterexamples.
+#[test]
+fn int_to_fpu_correction_decides_the_i64_to_f32_lowerings() {
+    for line in [730, 750] {
+        let rule = format!("cranelift-codegen-0.135.8/src/isa/aarch64/lower.isle:{line}");
+        let corrected = saffron(&["verify", "--unit", "aarch64", "--rule", &rule, "--no-cache"]);
+        let out = stdout(&corrected);
+        assert_eq!(corrected.status.code(), Some(0), "{out}{}", stderr(&corrected));
+        assert!(out.contains("1 verified, 0 failed"), "{out}");
+        let shipped = saffron(&["verify", "--unit", "aarch64", "--rule", &rule, "--no-cache", "--no-corrections"]);
+        let out = stdout(&shipped);
+        assert_eq!(shipped.status.code(), Some(1), "{out}{}", stderr(&shipped));
+        assert!(out.contains("0 verified, 1 failed") && out.contains("replay: replayed"), "{out}");
+    }
 }

@@ -21,6 +21,7 @@ pub mod narrow;
 mod lemmas;
 pub mod rotate;
 pub mod shift;
+pub(crate) mod simplify;
 pub mod uninterpreted;
 
 use crate::ir::{

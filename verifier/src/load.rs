@@ -81,6 +81,11 @@ pub struct LoadOptions {
     /// one is a load error, so an addition can never silently replace a
     /// shipped fact. Errors name them as `<saffron-additions>/<name>`.
     pub spec_additions: Vec<(String, String)>,
+    /// Leave out the unit's corrections (shipped specs replaced by different
+    /// facts, each backed by an executed check; see
+    /// `isle-rules/specs/aarch64_corrections.isle`), so the shipped specs are
+    /// verified against as they are.
+    pub no_corrections: bool,
 }
 
 /// `term` is described by the spec loaded for `spec_of`, unchanged.
@@ -392,6 +397,9 @@ pub fn load(opts: &LoadOptions) -> Result<Program, LoadError> {
     if let Some((name, text)) = unit.and_then(unit_spec_overrides) {
         sources.push((name.to_string(), text.to_string()));
     }
+    if let Some((name, text)) = unit.filter(|_| !opts.no_corrections).and_then(unit_spec_corrections) {
+        sources.push((name.to_string(), text.to_string()));
+    }
     for (name, text) in &opts.spec_overrides {
         sources.push((format!("{OVERRIDE_PREFIX}{name}"), text.clone()));
     }
@@ -464,6 +472,15 @@ fn unit_spec_overrides(u: Unit) -> Option<(&'static str, &'static str)> {
         Unit::Aarch64 => Some((OVERRIDES_NAME, include_str!("../../isle-rules/specs/aarch64_overrides.isle"))),
         Unit::X64 => Some(("<saffron>/x64/overrides.isle", include_str!("../../isle-rules/specs/x64/overrides.isle"))),
         Unit::Opt => None,
+    }
+}
+
+/// Saffron's corrections of a unit's shipped specs: replacements that are not
+/// weakenings, each justified in the file by an executed instruction.
+fn unit_spec_corrections(u: Unit) -> Option<(&'static str, &'static str)> {
+    match u {
+        Unit::Aarch64 => Some(("<saffron>/aarch64_corrections.isle", include_str!("../../isle-rules/specs/aarch64_corrections.isle"))),
+        Unit::X64 | Unit::Opt => None,
     }
 }
 

@@ -13,6 +13,7 @@ pub(crate) mod cvc5;
 mod probe;
 mod race;
 mod split;
+mod witness;
 #[cfg(test)]
 mod tests;
 
@@ -252,7 +253,7 @@ fn correctness(q: &Query, opts: &SolveOptions, start: Instant, method: &mut Meth
 
 /// A solver asserting `enc`'s side conditions, left side and right-side
 /// assumptions: satisfiable exactly when the instance is not vacuous.
-fn assuming(enc: &Encoded, budget: Duration, rlimit: Option<u32>) -> Solver {
+pub(super) fn assuming(enc: &Encoded, budget: Duration, rlimit: Option<u32>) -> Solver {
     let s = new_solver(budget, rlimit, enc.pure_bv);
     assert_all(&s, &enc.side_conditions);
     assert_all(&s, &enc.lhs_conditions);
@@ -324,32 +325,22 @@ const SPLIT: SplitBudget = SplitBudget { direct_share: 0.1, probe: Duration::fro
 /// Why an instance whose correctness query is unsat is not verified after all.
 pub const VACUOUS: &str = "vacuous: right-side assumptions contradict the left side";
 
-/// Whether Z3's simplifier reduces `b` to `true`. Called through the raw API:
-/// after the solver race interrupts the context, `Z3_simplify` can return
-/// null, which the z3 crate's `simplify` unwraps (a panic); null here just
-/// means "not known to be true", and the solver check follows.
-fn simplifies_to_true(b: &Bool) -> bool {
-    let ctx = b.get_ctx().get_z3_context();
-    // SAFETY: `b` is a live AST of `ctx`; the result is checked for null and
-    // held by a reference count while it is inspected.
-    unsafe {
-        let Some(simplified) = z3_sys::Z3_simplify(ctx, b.get_z3_ast()) else { return false };
-        z3_sys::Z3_inc_ref(ctx, simplified);
-        let is_true = z3_sys::Z3_get_bool_value(ctx, simplified) == z3_sys::Z3_L_TRUE;
-        z3_sys::Z3_dec_ref(ctx, simplified);
-        is_true
-    }
-}
-
 /// The verdict on an instance whose correctness query was unsat: verified
 /// only if the left side and the right side's assumptions can hold together.
 /// Otherwise the unsat answer says nothing about the rule (every obligation
 /// holds of no input at all): `unknown` with reason [`VACUOUS`].
 fn non_vacuous(q: &Query, enc: &Encoded, left: Duration, rlimit: Option<u32>, start: Instant, timeout: Duration) -> Outcome {
     // With no assumption beyond the (satisfiable) left side there is nothing to check.
-    if enc.rhs_assumptions.iter().all(|b| simplifies_to_true(b)) || probe::holds_somewhere(q, encode::Facts::LhsAndRhs) {
+    if enc.rhs_assumptions.iter().all(encode::simplify::simplifies_to_true) || probe::holds_somewhere(q, encode::Facts::LhsAndRhs) {
         return Outcome::Verified;
     }
+    if left.is_zero() {
+        return Outcome::Timeout;
+    }
+    if witness::holds_with_fixed_inputs(q, enc, left / 4, rlimit) {
+        return Outcome::Verified;
+    }
+    let left = timeout.saturating_sub(start.elapsed());
     if left.is_zero() {
         return Outcome::Timeout;
     }

@@ -28,7 +28,7 @@ use super::{bv_const, dag};
 use crate::ir::{BvBinOp, BvUnOp, Const, Expr, ExprId, Query, Sort, VarId};
 use crate::replay::Value;
 use std::collections::{HashMap, HashSet};
-use z3::ast::{Ast, BV};
+use z3::ast::BV;
 
 /// A rotate as `rotl(base, offset + Σ leaves)`, modulo `2^bits`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -288,7 +288,7 @@ fn rotl_pow2(x: &BV, r: &BV) -> BV {
     let w = x.get_size();
     let k = r.get_size();
     debug_assert_eq!(1u64 << k, w as u64);
-    if let Some(n) = r.simplify().as_u64() {
+    if let Some(n) = super::simplify::constant_u64(r) {
         let n = n as u32 % w;
         if n == 0 {
             return x.clone();
