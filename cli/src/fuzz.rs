@@ -8,8 +8,9 @@ use std::process::ExitCode;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// Target: diff_module, decode_wasm, parse_wast, parse_isle_spec or
-    /// clif-specs (Cranelift's CLIF instruction specs against native runs).
+    /// Target: diff_module, decode_wasm, parse_wast, parse_isle_spec,
+    /// clif-specs (Cranelift's CLIF instruction specs against native runs) or
+    /// isa-specs (an ISA unit's instruction specs against this CPU; --unit).
     #[arg(long, default_value = "diff_module")]
     pub target: String,
     /// Campaign length in seconds (wall clock).
@@ -35,14 +36,22 @@ pub struct Args {
     /// Default: the number of CPUs.
     #[arg(long)]
     pub jobs: Option<usize>,
-    /// clif-specs: the cranelift-codegen source tree whose specs are tested
-    /// (default: the pinned crate's sources).
+    /// clif-specs, isa-specs: the cranelift-codegen source tree whose specs
+    /// are tested (default: the pinned crate's sources).
     #[arg(long, value_name = "DIR")]
     pub cranelift: Option<PathBuf>,
+    /// isa-specs: the unit whose instruction specs run on this CPU (x64).
+    #[arg(long)]
+    pub unit: Option<String>,
+    /// isa-specs: an ISLE file of specs replacing loaded ones (say, a spec
+    /// to try against the CPU before adopting it); repeatable.
+    #[arg(long, value_name = "FILE")]
+    pub spec_override: Vec<PathBuf>,
 }
 
-/// The name of the spec-testing target (not a byte-buffer target).
+/// The names of the spec-testing targets (not byte-buffer targets).
 const CLIF_SPECS: &str = "clif-specs";
+const ISA_SPECS: &str = "isa-specs";
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug)]
 pub enum NanOracleArg {
@@ -58,15 +67,21 @@ fn target_fn(name: &str, nan: NanOracleArg) -> Option<campaign::TargetFn> {
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    if args.target == ISA_SPECS {
+        return run_isa_specs(&args);
+    }
+    if args.unit.is_some() || !args.spec_override.is_empty() {
+        anyhow::bail!("--unit and --spec-override only apply to --target {ISA_SPECS}");
+    }
     if args.target == CLIF_SPECS {
         return run_clif_specs(&args);
     }
     if args.cranelift.is_some() {
-        anyhow::bail!("--cranelift only applies to --target {CLIF_SPECS}");
+        anyhow::bail!("--cranelift only applies to --target {CLIF_SPECS} and {ISA_SPECS}");
     }
     let Some(target) = target_fn(&args.target, args.nan_oracle) else {
         anyhow::bail!(
-            "unknown fuzz target `{}` (known: {}, {CLIF_SPECS})",
+            "unknown fuzz target `{}` (known: {}, {CLIF_SPECS}, {ISA_SPECS})",
             args.target,
             saffron_fuzz::targets::NAMES.join(", ")
         );
@@ -171,5 +186,56 @@ fn print_clif_specs(r: &saffron_fuzz::clif_specs::Report) {
             println!("  {i}");
         }
         println!("  native: {}\n  spec result: {}\n  spec trap: {}", m.native, m.spec_result, m.spec_trap);
+    }
+}
+
+/// `--target isa-specs`: exit 1 on a mismatch, like the other targets.
+fn run_isa_specs(args: &Args) -> anyhow::Result<ExitCode> {
+    use saffron_fuzz::isa_specs;
+    match args.unit.as_deref() {
+        Some("x64") => {}
+        Some(other) => anyhow::bail!("--target {ISA_SPECS}: unknown or unsupported unit `{other}` (supported: x64)"),
+        None => anyhow::bail!("--target {ISA_SPECS} needs --unit (supported: x64)"),
+    }
+    if !cfg!(target_arch = "x86_64") {
+        anyhow::bail!("--target {ISA_SPECS} --unit x64 runs x64 instructions natively and needs an x86-64 host");
+    }
+    check_seconds(args.seconds)?;
+    let mut spec_overrides = Vec::new();
+    for file in &args.spec_override {
+        let text = std::fs::read_to_string(file).map_err(|e| anyhow::anyhow!("{}: cannot read: {e}", file.display()))?;
+        spec_overrides.push((file.display().to_string(), text));
+    }
+    let opts = isa_specs::Options { seconds: args.seconds, seed: seed_or_now(args.seed), cranelift_dir: args.cranelift.clone(), spec_overrides };
+    if !args.json {
+        eprintln!("saffron fuzz: target {ISA_SPECS}, unit x64, {}s, seed {}", args.seconds, opts.seed);
+    }
+    let report = isa_specs::run(&opts).map_err(|e| anyhow::anyhow!("{e}"))?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        print_isa_specs(&report);
+    }
+    Ok(if report.mismatches.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+fn print_isa_specs(r: &saffron_fuzz::isa_specs::Report) {
+    println!(
+        "{} executions in {:.1}s ({:.0}/s), {} encoded instances; {} of {} x64 specs covered; {} CPU faults",
+        r.execs, r.seconds, r.execs_per_sec, r.instances, r.specs_covered, r.specs_total, r.cpu_faults
+    );
+    println!("compared: {}", r.compared);
+    println!("setup {:.1}s; solver: {} calls, {} ms, {} undecided", r.setup_seconds, r.solver_calls, r.solver_ms, r.undecided);
+    for n in &r.specs_not_covered {
+        println!("not covered: {}: {}", n.inst, n.reason);
+    }
+    println!("{} mismatching executions, {} shown (minimised)", r.mismatching_execs, r.mismatches.len());
+    for m in &r.mismatches {
+        println!("\nMISMATCH {} [{}]: {}", m.inst, m.types, m.verdict);
+        println!("  {}    ; bytes {}", m.assembly, m.bytes);
+        for i in &m.inputs {
+            println!("  {i}");
+        }
+        println!("  rflags in: {}\n  cpu: {}\n  spec: {}\n  spec trap: {}", m.rflags_in, m.cpu, m.spec, m.spec_trap);
     }
 }

@@ -284,7 +284,7 @@ pub fn run(opts: &Options) -> Result<Report, String> {
                 report.execs += 1;
                 let inputs = case_inputs(case, r, args);
                 let native = match outcome {
-                    Outcome::Returned(v) => Native::Returned(Bits::new(case.width(case.result), (v & mask(case.width(case.result))) as u128)),
+                    Outcome::Returned(v) => Native::Returned(vec![Bits::new(case.width(case.result), (v & mask(case.width(case.result))) as u128)]),
                     Outcome::Trapped(_) => Native::Trapped,
                     // A signal other than a trap's: wrong whatever the spec says.
                     Outcome::Crashed(_) => Native::Crashed,
@@ -338,7 +338,8 @@ fn describe(
     inputs: &HashMap<VarId, Value>,
     verdict: String,
 ) -> SpecMismatch {
-    let (result, trap) = judge::spec_answer(case, prep, inputs);
+    let (results, trap) = judge::spec_answer(case, prep, inputs);
+    let result = results.into_iter().next().flatten();
     let show = |v: Option<Value>| v.map(|v| v.to_string()).unwrap_or_else(|| "not determined by the facts alone".into());
     let mut names: Vec<String> = inputs.iter().map(|(v, x)| format!("{} = {x}", case.query.var(*v).name)).collect();
     names.sort();

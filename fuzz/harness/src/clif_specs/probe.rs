@@ -68,6 +68,21 @@ pub struct SpecCase {
     pub clif_trap: Option<VarId>,
 }
 
+impl super::judge::Judged for SpecCase {
+    fn query(&self) -> &Query {
+        &self.query
+    }
+    fn native_vars(&self) -> Vec<VarId> {
+        vec![self.native]
+    }
+    fn result_vars(&self) -> Vec<VarId> {
+        vec![self.result]
+    }
+    fn trap_var(&self) -> Option<VarId> {
+        self.clif_trap
+    }
+}
+
 impl SpecCase {
     /// Width of a bitvector variable (0 for other sorts).
     pub fn width(&self, v: VarId) -> u32 {
