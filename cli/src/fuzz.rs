@@ -47,6 +47,10 @@ pub struct Args {
     /// to try against the CPU before adopting it); repeatable.
     #[arg(long, value_name = "FILE")]
     pub spec_override: Vec<PathBuf>,
+    /// isa-specs: an ISLE file of specs for instructions that have none yet;
+    /// repeatable.
+    #[arg(long, value_name = "FILE")]
+    pub spec_addition: Vec<PathBuf>,
 }
 
 /// The names of the spec-testing targets (not byte-buffer targets).
@@ -70,8 +74,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     if args.target == ISA_SPECS {
         return run_isa_specs(&args);
     }
-    if args.unit.is_some() || !args.spec_override.is_empty() {
-        anyhow::bail!("--unit and --spec-override only apply to --target {ISA_SPECS}");
+    if args.unit.is_some() || !args.spec_override.is_empty() || !args.spec_addition.is_empty() {
+        anyhow::bail!("--unit, --spec-override and --spec-addition only apply to --target {ISA_SPECS}");
     }
     if args.target == CLIF_SPECS {
         return run_clif_specs(&args);
@@ -201,12 +205,19 @@ fn run_isa_specs(args: &Args) -> anyhow::Result<ExitCode> {
         anyhow::bail!("--target {ISA_SPECS} --unit x64 runs x64 instructions natively and needs an x86-64 host");
     }
     check_seconds(args.seconds)?;
-    let mut spec_overrides = Vec::new();
-    for file in &args.spec_override {
-        let text = std::fs::read_to_string(file).map_err(|e| anyhow::anyhow!("{}: cannot read: {e}", file.display()))?;
-        spec_overrides.push((file.display().to_string(), text));
-    }
-    let opts = isa_specs::Options { seconds: args.seconds, seed: seed_or_now(args.seed), cranelift_dir: args.cranelift.clone(), spec_overrides };
+    let read = |files: &[PathBuf]| -> anyhow::Result<Vec<(String, String)>> {
+        files
+            .iter()
+            .map(|f| Ok((f.display().to_string(), std::fs::read_to_string(f).map_err(|e| anyhow::anyhow!("{}: cannot read: {e}", f.display()))?)))
+            .collect()
+    };
+    let opts = isa_specs::Options {
+        seconds: args.seconds,
+        seed: seed_or_now(args.seed),
+        cranelift_dir: args.cranelift.clone(),
+        spec_overrides: read(&args.spec_override)?,
+        spec_additions: read(&args.spec_addition)?,
+    };
     if !args.json {
         eprintln!("saffron fuzz: target {ISA_SPECS}, unit x64, {}s, seed {}", args.seconds, opts.seed);
     }

@@ -93,3 +93,40 @@ fn bad_input_is_exit_2() {
     let output = saffron(&["fuzz", "--target", "diff_module", "--seconds", "0", "--unit", "x64"]);
     assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
 }
+
+/// A first spec for 32-bit unsigned division (`div r/m32`: EDX:EAX by the
+/// operand, quotient to EAX and remainder to EDX, both zero-extended; #DE
+/// when the divisor is zero or the quotient does not fit), added through
+/// `--spec-addition`: two written registers, and the CPU's division fault
+/// judged against the spec's trap.
+const DIVL_SPEC: &str = "
+(spec (x64_divl_m_raw lo hi d trap)
+  (modifies exec_trap)
+  (provide
+    (= exec_trap (or (= (extract 31 0 d) #x00000000) (bvuge (extract 31 0 hi) (extract 31 0 d))))
+    (with (inst regs)
+      (and (= result (AssemblerOutputs.RetValueRegs inst regs))
+           (=> (not exec_trap)
+               (and (= (:lo regs) (zero_ext 64 (extract 31 0 (bvudiv (concat (extract 31 0 hi) (extract 31 0 lo)) (zero_ext 64 (extract 31 0 d))))))
+                    (= (:hi regs) (zero_ext 64 (extract 31 0 (bvurem (concat (extract 31 0 hi) (extract 31 0 lo)) (zero_ext 64 (extract 31 0 d))))))))))))
+";
+
+#[test]
+fn division_faults_are_judged_against_the_spec_trap() {
+    let dir = tempfile::tempdir().unwrap();
+    let right = write_file(dir.path(), "divl.isle", DIVL_SPEC.as_bytes());
+    let (code, json) = run_json(&["--seconds", "0", "--spec-addition", &right]);
+    assert_eq!(json["mismatches"].as_array().unwrap().len(), 0, "{json:#}");
+    assert_eq!(code, Some(0));
+    assert!(json["covered"].as_array().unwrap().iter().any(|c| c == "x64_divl_m_raw"), "{json:#}");
+    assert!(json["cpu_faults"].as_u64().unwrap() > 0, "{json:#}");
+    // The same spec without the overflow fault: the CPU faults where the
+    // spec says it returns.
+    let wrong = write_file(dir.path(), "divl_wrong.isle", DIVL_SPEC.replace(" (bvuge (extract 31 0 hi) (extract 31 0 d))", " false").as_bytes());
+    let (code, json) = run_json(&["--seconds", "0", "--spec-addition", &wrong]);
+    assert_eq!(code, Some(1), "{json:#}");
+    let m = &json["mismatches"][0];
+    assert_eq!(m["inst"], "x64_divl_m_raw", "{json:#}");
+    assert!(m["cpu"].as_str().unwrap().starts_with("faulted"), "{m}");
+    assert_eq!(m["spec_trap"], "false", "{m}");
+}

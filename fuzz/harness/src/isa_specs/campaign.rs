@@ -24,6 +24,9 @@ pub struct Options {
     /// Spec sources `(name, text)` replacing loaded specs (a spec to try
     /// against the CPU before adopting it).
     pub spec_overrides: Vec<(String, String)>,
+    /// Spec sources `(name, text)` for terms without a spec (a first spec
+    /// of an instruction).
+    pub spec_additions: Vec<(String, String)>,
 }
 
 /// Machine states per forked child.
@@ -116,7 +119,7 @@ impl Judging<'_> {
 pub fn run(opts: &Options) -> Result<Report, String> {
     let start = Instant::now();
     let mut rng = SplitMix64::new(opts.seed);
-    let probe = probe::probe(opts.cranelift_dir.clone(), opts.spec_overrides.clone())?;
+    let probe = probe::probe(opts.cranelift_dir.clone(), opts.spec_overrides.clone(), opts.spec_additions.clone())?;
     let mut not_covered = probe.not_covered.clone();
     let mut cases = Vec::new();
     let mut prepared = Vec::new();

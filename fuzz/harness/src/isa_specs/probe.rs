@@ -127,13 +127,18 @@ fn probe_rule(p: &Program, term: &str, form: &Form) -> Result<String, String> {
     Ok(s)
 }
 
-/// Loads the x64 unit (with `spec_overrides`) and instantiates a probe of
-/// every assembler form that has a spec.
-pub fn probe(cranelift_dir: Option<PathBuf>, spec_overrides: Vec<(String, String)>) -> Result<Probe, String> {
+/// Loads the x64 unit (with `spec_overrides` and `spec_additions`) and
+/// instantiates a probe of every assembler form that has a spec.
+pub fn probe(
+    cranelift_dir: Option<PathBuf>,
+    spec_overrides: Vec<(String, String)>,
+    spec_additions: Vec<(String, String)>,
+) -> Result<Probe, String> {
     let base = load(&LoadOptions {
         unit: Some(Unit::X64),
         cranelift_dir: cranelift_dir.clone(),
         spec_overrides: spec_overrides.clone(),
+        spec_additions: spec_additions.clone(),
         ..Default::default()
     })
     .map_err(|e| format!("loading the x64 unit: {e}"))?;
@@ -170,6 +175,7 @@ pub fn probe(cranelift_dir: Option<PathBuf>, spec_overrides: Vec<(String, String
         cranelift_dir,
         extra_files: vec![file],
         spec_overrides,
+        spec_additions,
         ..Default::default()
     })
     .map_err(|e| format!("loading the probe rules: {e}"))?;
