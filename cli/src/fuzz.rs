@@ -159,12 +159,18 @@ fn run_clif_specs(args: &Args) -> anyhow::Result<ExitCode> {
         eprintln!("saffron fuzz: target {CLIF_SPECS}, {}s, seed {}", args.seconds, opts.seed);
     }
     let report = clif_specs::run(&opts).map_err(|e| anyhow::anyhow!("{e}"))?;
-    if args.json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
+    spec_report(&report, args.json, print_clif_specs, report.mismatches.is_empty())
+}
+
+/// A spec target's report, as JSON or text; exit 1 on a mismatch, like the
+/// other targets.
+fn spec_report<R: serde::Serialize>(report: &R, json: bool, print: fn(&R), agreed: bool) -> anyhow::Result<ExitCode> {
+    if json {
+        println!("{}", serde_json::to_string_pretty(report)?);
     } else {
-        print_clif_specs(&report);
+        print(report);
     }
-    Ok(if report.mismatches.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+    Ok(if agreed { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }
 
 fn print_clif_specs(r: &saffron_fuzz::clif_specs::Report) {
@@ -222,12 +228,7 @@ fn run_isa_specs(args: &Args) -> anyhow::Result<ExitCode> {
         eprintln!("saffron fuzz: target {ISA_SPECS}, unit x64, {}s, seed {}", args.seconds, opts.seed);
     }
     let report = isa_specs::run(&opts).map_err(|e| anyhow::anyhow!("{e}"))?;
-    if args.json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
-    } else {
-        print_isa_specs(&report);
-    }
-    Ok(if report.mismatches.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+    spec_report(&report, args.json, print_isa_specs, report.mismatches.is_empty())
 }
 
 fn print_isa_specs(r: &saffron_fuzz::isa_specs::Report) {

@@ -4,7 +4,7 @@
 
 use super::clif_func::{self, Shape, PARAMS};
 use super::inputs::{self, mask};
-use super::judge::{self, Native, Prepared, Verdict};
+use super::judge::{self, Judged as _, Native, Prepared, Verdict};
 use super::native::{self, NativeFn, Outcome};
 use super::probe::{self, ArgKind, NotCovered, SpecCase};
 use crate::campaign::SplitMix64;
@@ -258,6 +258,10 @@ pub fn run(opts: &Options) -> Result<Report, String> {
     let deadline = start + Duration::from_secs_f64(opts.seconds);
     let mut examples = vec![0usize; runnables.len()];
     'rounds: for round in 0.. {
+        // Without a function the deadline is never looked at: stop.
+        if runnables.is_empty() {
+            break;
+        }
         for (ri, r) in runnables.iter().enumerate() {
             if round > 0 && Instant::now() >= deadline {
                 break 'rounds;

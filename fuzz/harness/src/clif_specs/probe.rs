@@ -12,7 +12,7 @@
 
 use saffron_verifier::expand::{expand, ExpandOptions};
 use saffron_verifier::instantiate::{instantiate, InstanceBody};
-use saffron_verifier::ir::{Query, Side, Sort, VarId};
+use saffron_verifier::ir::{Query, Side, VarId};
 use saffron_verifier::load::{load, LoadOptions, Program, Unit};
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -83,21 +83,8 @@ impl super::judge::Judged for SpecCase {
     }
 }
 
-impl SpecCase {
-    /// Width of a bitvector variable (0 for other sorts).
-    pub fn width(&self, v: VarId) -> u32 {
-        match self.query.var(v).sort {
-            Sort::BitVec(w) => w,
-            _ => 0,
-        }
-    }
-}
 
-#[derive(Clone, Debug, serde::Serialize)]
-pub struct NotCovered {
-    pub inst: String,
-    pub reason: String,
-}
+pub use crate::spec_fuzz::NotCovered;
 
 pub struct Probe {
     pub program: Program,

@@ -169,6 +169,7 @@ pub fn run(opts: &Options) -> Result<Report, String> {
     let deadline = start + Duration::from_secs_f64(opts.seconds);
     let mut examples = vec![0usize; runnables.len()];
     'rounds: for round in 0.. {
+        // Without an instance the deadline is never looked at: stop.
         if runnables.is_empty() {
             break;
         }

@@ -18,7 +18,7 @@ use super::forms::{self, Form, OperandKind};
 use crate::spec_fuzz::judge::Judged;
 use saffron_verifier::expand::{expand, ExpandOptions};
 use saffron_verifier::instantiate::{instantiate, InstanceBody};
-use saffron_verifier::ir::{Query, Side, Sort, VarId, VarRole};
+use saffron_verifier::ir::{Query, Side, VarId, VarRole};
 use saffron_verifier::load::{load, LoadOptions, Program, Unit};
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -28,11 +28,7 @@ const PROBE_PREFIX: &str = "saffron_isa_probe_";
 /// default when the spec modifies none.
 const TRAP_STATES: [&str; 2] = ["exec_trap", "clif_trap"];
 
-#[derive(Clone, Debug, serde::Serialize)]
-pub struct NotCovered {
-    pub inst: String,
-    pub reason: String,
-}
+pub use crate::spec_fuzz::NotCovered;
 
 /// One form at one type instance.
 #[derive(Clone, Debug)]
@@ -66,14 +62,6 @@ impl Judged for IsaCase {
     }
 }
 
-impl IsaCase {
-    pub fn width(&self, v: VarId) -> u32 {
-        match self.query.var(v).sort {
-            Sort::BitVec(w) => w,
-            _ => 0,
-        }
-    }
-}
 
 pub struct Probe {
     pub cases: Vec<IsaCase>,

@@ -4,6 +4,7 @@
 use super::forms::{Host, Operand, OperandKind};
 use super::machine::{self, ExecCode, MachineState, GPRS, RSP};
 use super::probe::IsaCase;
+use crate::spec_fuzz::judge::Judged as _;
 use crate::campaign::SplitMix64;
 use crate::clif_specs::inputs::{self, mask};
 use cranelift_codegen::ir::Type;

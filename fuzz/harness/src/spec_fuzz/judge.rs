@@ -26,6 +26,14 @@ pub trait Judged {
     fn result_vars(&self) -> Vec<VarId>;
     /// The spec's trap flag, pinned to whether the native code trapped.
     fn trap_var(&self) -> Option<VarId>;
+
+    /// Width of a bitvector variable (0 for other sorts).
+    fn width(&self, v: VarId) -> u32 {
+        match self.query().var(v).sort {
+            Sort::BitVec(w) => w,
+            _ => 0,
+        }
+    }
 }
 
 /// What the native code did, as the query sees it.

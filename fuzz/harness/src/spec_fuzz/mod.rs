@@ -9,3 +9,10 @@
 
 pub mod fork;
 pub mod judge;
+
+/// An instruction (or term) the fuzzer does not run, and why.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct NotCovered {
+    pub inst: String,
+    pub reason: String,
+}
