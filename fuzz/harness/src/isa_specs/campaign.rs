@@ -7,6 +7,7 @@ use super::probe::{self, IsaCase, NotCovered};
 use super::runnable::{self, Runnable};
 use crate::campaign::SplitMix64;
 use crate::spec_fuzz::judge::{self, Native, Prepared, Verdict};
+use crate::spec_fuzz::Tally;
 use saffron_verifier::ir::VarId;
 use saffron_verifier::replay::{Bits, Value};
 use saffron_verifier::solve::SolveOptions;
@@ -63,8 +64,8 @@ pub struct Report {
     pub unit: &'static str,
     pub seconds: f64,
     pub seed: u64,
-    pub execs: u64,
-    pub execs_per_sec: f64,
+    #[serde(flatten)]
+    pub tally: Tally,
     /// `x64_<form>_raw` terms with a spec.
     pub specs_total: usize,
     pub specs_covered: usize,
@@ -75,12 +76,7 @@ pub struct Report {
     pub compared: &'static str,
     /// Executions that faulted (all judged against the spec's trap).
     pub cpu_faults: u64,
-    pub mismatching_execs: u64,
     pub mismatches: Vec<IsaMismatch>,
-    pub solver_calls: u64,
-    pub solver_ms: u64,
-    /// Outcomes neither the evaluator nor the solver could decide.
-    pub undecided: u64,
     pub setup_seconds: f64,
 }
 
@@ -147,8 +143,7 @@ pub fn run(opts: &Options) -> Result<Report, String> {
         unit: "x64",
         seconds: 0.0,
         seed: opts.seed,
-        execs: 0,
-        execs_per_sec: 0.0,
+        tally: Tally::default(),
         specs_total: probe.spec_insts.len(),
         specs_covered: covered.len(),
         covered: covered.into_iter().collect(),
@@ -156,11 +151,7 @@ pub fn run(opts: &Options) -> Result<Report, String> {
         instances: runnables.len(),
         compared: COMPARED,
         cpu_faults: 0,
-        mismatching_execs: 0,
         mismatches: Vec::new(),
-        solver_calls: 0,
-        solver_ms: 0,
-        undecided: 0,
         setup_seconds: start.elapsed().as_secs_f64(),
     };
     let judging = Judging { cases: &cases, prepared: &prepared, solve_opts: solve_options() };
@@ -182,25 +173,14 @@ pub fn run(opts: &Options) -> Result<Report, String> {
                 if round == 0 { r.edge_sweep(case, &mut rng) } else { (0..BATCH).map(|_| r.input(case, &mut rng, None)).collect() };
             let outcomes = r.code.run_batch(&batch)?;
             for (before, outcome) in batch.iter().zip(&outcomes) {
-                report.execs += 1;
                 if let Outcome::Trapped(_) = outcome {
                     report.cpu_faults += 1;
                 }
                 let t = Instant::now();
                 let verdict = judging.verdict(r, before, outcome);
-                if verdict != (Verdict::Allowed { by_solver: false }) {
-                    report.solver_calls += 1;
-                    report.solver_ms += t.elapsed().as_millis() as u64;
+                if !report.tally.record(&judging.native(r, outcome), &verdict, t.elapsed()) {
+                    continue;
                 }
-                match verdict {
-                    Verdict::Allowed { .. } => continue,
-                    Verdict::Undecided(_) => {
-                        report.undecided += 1;
-                        continue;
-                    }
-                    Verdict::Disallowed => {}
-                }
-                report.mismatching_execs += 1;
                 if examples[ri] < EXAMPLES_PER_INSTANCE && report.mismatches.len() < MAX_EXAMPLES {
                     examples[ri] += 1;
                     let (small, small_outcome) = minimise(&judging, r, *before, *outcome)?;
@@ -210,7 +190,7 @@ pub fn run(opts: &Options) -> Result<Report, String> {
         }
     }
     report.seconds = start.elapsed().as_secs_f64();
-    report.execs_per_sec = report.execs as f64 / report.seconds.max(1e-9);
+    report.tally.finish(report.seconds);
     Ok(report)
 }
 
