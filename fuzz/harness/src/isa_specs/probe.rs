@@ -16,8 +16,7 @@
 
 use super::forms::{self, Form, OperandKind};
 use crate::spec_fuzz::judge::Judged;
-use saffron_verifier::expand::{expand, ExpandOptions};
-use saffron_verifier::instantiate::{instantiate, InstanceBody};
+use crate::spec_fuzz::probe_rules;
 use saffron_verifier::ir::{Query, Side, VarId, VarRole};
 use saffron_verifier::load::{load, LoadOptions, Program, Unit};
 use std::fmt::Write as _;
@@ -155,47 +154,16 @@ pub fn probe(
         }
     }
     drop(base);
-    let dir = tempfile::tempdir().map_err(|e| format!("temporary directory: {e}"))?;
-    let file = dir.path().join("saffron_isa_probe.isle");
-    std::fs::write(&file, rules).map_err(|e| format!("{}: {e}", file.display()))?;
-    let program = load(&LoadOptions {
-        unit: Some(Unit::X64),
-        cranelift_dir,
-        extra_files: vec![file],
-        spec_overrides,
-        spec_additions,
-        ..Default::default()
-    })
-    .map_err(|e| format!("loading the probe rules: {e}"))?;
+    let load_opts = LoadOptions { unit: Some(Unit::X64), cranelift_dir, spec_overrides, spec_additions, ..Default::default() };
     let roots = probed.iter().map(|(_, f)| format!("{PROBE_PREFIX}{}", f.name)).collect();
-    let opts = ExpandOptions { roots, default_excludes: false, ..Default::default() };
-    let expansions = expand(&program, &opts).map_err(|e| format!("expanding the probe rules: {e}"))?;
+    let (program, expansions) = probe_rules::load_and_expand(&rules, "saffron_isa_probe.isle", load_opts, roots)?;
     let mut cases = Vec::new();
     for (term, form) in probed {
         let rule = format!("{PROBE_PREFIX}{}_rule", form.name);
-        let mut reasons = Vec::new();
-        let mut any = false;
-        for e in expansions.iter().filter(|e| e.rule == rule) {
-            for i in instantiate(&program, e) {
-                match i.body {
-                    InstanceBody::Query(q) => match case_of(&program, &term, form, i.types.clone(), q) {
-                        Ok(c) => {
-                            any = true;
-                            cases.push(c);
-                        }
-                        Err(r) => reasons.push(format!("{}: {r}", i.types)),
-                    },
-                    InstanceBody::Unsupported { reason, .. } => reasons.push(format!("verifier: {reason}")),
-                    InstanceBody::Error { message, .. } => reasons.push(format!("verifier: {message}")),
-                    InstanceBody::Inapplicable { reason, .. } => reasons.push(format!("verifier: inapplicable: {reason}")),
-                }
-            }
-        }
-        if !any {
-            if reasons.is_empty() {
-                reasons.push("the probe rule has no expansion".into());
-            }
-            not_covered.push(NotCovered { inst: term, reason: reasons.join("; ") });
+        let mine = expansions.iter().filter(|e| e.rule == rule);
+        match probe_rules::cases_of(&program, mine, |types, q| case_of(&program, &term, form, types, q)) {
+            Ok(cs) => cases.extend(cs),
+            Err(reason) => not_covered.push(NotCovered { inst: term, reason }),
         }
     }
     not_covered.sort_by(|a, b| a.inst.cmp(&b.inst));

@@ -4,11 +4,14 @@
 //!
 //! - [`judge`]: whether the spec allows what the native code did, by the
 //!   verifier's concrete evaluator (the solver where that does not settle it);
+//! - [`probe_rules`]: loading generated probe rules, one query per
+//!   instruction and type instance;
 //! - [`fork`]: running native code on a batch of inputs in forked children,
 //!   so that a trap is an outcome, never the end of the run.
 
 pub mod fork;
 pub mod judge;
+pub mod probe_rules;
 
 /// An instruction (or term) the fuzzer does not run, and why.
 #[derive(Clone, Debug, serde::Serialize)]
