@@ -201,6 +201,10 @@ fn case_of(p: &Program, term: &str, form: &'static Form, types: String, q: Query
     let t = p.term_by_name(term).ok_or("term vanished")?;
     let modified: Vec<String> = p.specs.get(&t).map(|s| s.modifies.iter().map(|m| m.state.0.clone()).collect()).unwrap_or_default();
     let trap_state = TRAP_STATES.iter().find(|s| modified.iter().any(|m| m == *s)).unwrap_or(&TRAP_STATES[0]);
-    let trap = (0..q.vars.len() as u32).map(VarId).find(|v| q.var(*v).name == *trap_state && q.var(*v).role == VarRole::State);
-    Ok(IsaCase { inst: term.to_string(), form, types, query: q, operand_vars, natives, results, trap })
+    // Without a trap state a CPU fault would be judged against nothing.
+    let trap = (0..q.vars.len() as u32)
+        .map(VarId)
+        .find(|v| q.var(*v).name == *trap_state && q.var(*v).role == VarRole::State)
+        .ok_or_else(|| format!("no `{trap_state}` state in the query to judge a fault by"))?;
+    Ok(IsaCase { inst: term.to_string(), form, types, query: q, operand_vars, natives, results, trap: Some(trap) })
 }
