@@ -8,8 +8,9 @@ use std::process::ExitCode;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// Target: diff_module, decode_wasm, parse_wast, parse_isle_spec or
-    /// clif-specs (Cranelift's CLIF instruction specs against native runs).
+    /// Target: diff_module, decode_wasm, parse_wast, parse_isle_spec,
+    /// clif-specs (Cranelift's CLIF instruction specs against native runs) or
+    /// isa-specs (an ISA unit's instruction specs against this CPU; --unit).
     #[arg(long, default_value = "diff_module")]
     pub target: String,
     /// Campaign length in seconds (wall clock).
@@ -35,14 +36,26 @@ pub struct Args {
     /// Default: the number of CPUs.
     #[arg(long)]
     pub jobs: Option<usize>,
-    /// clif-specs: the cranelift-codegen source tree whose specs are tested
-    /// (default: the pinned crate's sources).
+    /// clif-specs, isa-specs: the cranelift-codegen source tree whose specs
+    /// are tested (default: the pinned crate's sources).
     #[arg(long, value_name = "DIR")]
     pub cranelift: Option<PathBuf>,
+    /// isa-specs: the unit whose instruction specs run on this CPU (x64).
+    #[arg(long)]
+    pub unit: Option<String>,
+    /// isa-specs: an ISLE file of specs replacing loaded ones (say, a spec
+    /// to try against the CPU before adopting it); repeatable.
+    #[arg(long, value_name = "FILE")]
+    pub spec_override: Vec<PathBuf>,
+    /// isa-specs: an ISLE file of specs for instructions that have none yet;
+    /// repeatable.
+    #[arg(long, value_name = "FILE")]
+    pub spec_addition: Vec<PathBuf>,
 }
 
-/// The name of the spec-testing target (not a byte-buffer target).
+/// The names of the spec-testing targets (not byte-buffer targets).
 const CLIF_SPECS: &str = "clif-specs";
+const ISA_SPECS: &str = "isa-specs";
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug)]
 pub enum NanOracleArg {
@@ -58,15 +71,21 @@ fn target_fn(name: &str, nan: NanOracleArg) -> Option<campaign::TargetFn> {
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    if args.target == ISA_SPECS {
+        return run_isa_specs(&args);
+    }
+    if args.unit.is_some() || !args.spec_override.is_empty() || !args.spec_addition.is_empty() {
+        anyhow::bail!("--unit, --spec-override and --spec-addition only apply to --target {ISA_SPECS}");
+    }
     if args.target == CLIF_SPECS {
         return run_clif_specs(&args);
     }
     if args.cranelift.is_some() {
-        anyhow::bail!("--cranelift only applies to --target {CLIF_SPECS}");
+        anyhow::bail!("--cranelift only applies to --target {CLIF_SPECS} and {ISA_SPECS}");
     }
     let Some(target) = target_fn(&args.target, args.nan_oracle) else {
         anyhow::bail!(
-            "unknown fuzz target `{}` (known: {}, {CLIF_SPECS})",
+            "unknown fuzz target `{}` (known: {}, {CLIF_SPECS}, {ISA_SPECS})",
             args.target,
             saffron_fuzz::targets::NAMES.join(", ")
         );
@@ -140,22 +159,28 @@ fn run_clif_specs(args: &Args) -> anyhow::Result<ExitCode> {
         eprintln!("saffron fuzz: target {CLIF_SPECS}, {}s, seed {}", args.seconds, opts.seed);
     }
     let report = clif_specs::run(&opts).map_err(|e| anyhow::anyhow!("{e}"))?;
-    if args.json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
+    spec_report(&report, args.json, print_clif_specs, report.mismatches.is_empty())
+}
+
+/// A spec target's report, as JSON or text; exit 1 on a mismatch, like the
+/// other targets.
+fn spec_report<R: serde::Serialize>(report: &R, json: bool, print: fn(&R), agreed: bool) -> anyhow::Result<ExitCode> {
+    if json {
+        println!("{}", serde_json::to_string_pretty(report)?);
     } else {
-        print_clif_specs(&report);
+        print(report);
     }
-    Ok(if report.mismatches.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+    Ok(if agreed { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }
 
 fn print_clif_specs(r: &saffron_fuzz::clif_specs::Report) {
     println!(
         "{} executions in {:.1}s ({:.0}/s), {} functions; {} of {} specs covered, widths {:?}",
-        r.execs, r.seconds, r.execs_per_sec, r.functions, r.specs_covered, r.specs_total, r.widths_covered
+        r.tally.execs, r.seconds, r.tally.execs_per_sec, r.functions, r.specs_covered, r.specs_total, r.widths_covered
     );
     println!(
         "setup {:.1}s; solver: {} calls, {} ms, {} undecided; by instruction: {:?}",
-        r.setup_seconds, r.solver_calls, r.solver_ms, r.undecided, r.solver_calls_by_inst
+        r.setup_seconds, r.tally.solver_calls, r.tally.solver_ms, r.tally.undecided, r.solver_calls_by_inst
     );
     for n in &r.not_covered {
         println!("not covered: {}: {}", n.inst, n.reason);
@@ -163,7 +188,7 @@ fn print_clif_specs(r: &saffron_fuzz::clif_specs::Report) {
     for n in &r.partly_covered {
         println!("partly covered: {}: {}", n.inst, n.reason);
     }
-    println!("{} mismatching executions, {} shown", r.mismatching_execs, r.mismatches.len());
+    println!("{} mismatching executions, {} shown", r.tally.mismatching_execs, r.mismatches.len());
     for m in &r.mismatches {
         println!("\nMISMATCH {} [{}]: {}", m.function, m.types, m.verdict);
         println!("{}", m.clif.trim_end());
@@ -171,5 +196,58 @@ fn print_clif_specs(r: &saffron_fuzz::clif_specs::Report) {
             println!("  {i}");
         }
         println!("  native: {}\n  spec result: {}\n  spec trap: {}", m.native, m.spec_result, m.spec_trap);
+    }
+}
+
+/// `--target isa-specs`: exit 1 on a mismatch, like the other targets.
+fn run_isa_specs(args: &Args) -> anyhow::Result<ExitCode> {
+    use saffron_fuzz::isa_specs;
+    match args.unit.as_deref() {
+        Some("x64") => {}
+        Some(other) => anyhow::bail!("--target {ISA_SPECS}: unknown or unsupported unit `{other}` (supported: x64)"),
+        None => anyhow::bail!("--target {ISA_SPECS} needs --unit (supported: x64)"),
+    }
+    if !cfg!(target_arch = "x86_64") {
+        anyhow::bail!("--target {ISA_SPECS} --unit x64 runs x64 instructions natively and needs an x86-64 host");
+    }
+    check_seconds(args.seconds)?;
+    let read = |files: &[PathBuf]| -> anyhow::Result<Vec<(String, String)>> {
+        files
+            .iter()
+            .map(|f| Ok((f.display().to_string(), std::fs::read_to_string(f).map_err(|e| anyhow::anyhow!("{}: cannot read: {e}", f.display()))?)))
+            .collect()
+    };
+    let opts = isa_specs::Options {
+        seconds: args.seconds,
+        seed: seed_or_now(args.seed),
+        cranelift_dir: args.cranelift.clone(),
+        spec_overrides: read(&args.spec_override)?,
+        spec_additions: read(&args.spec_addition)?,
+    };
+    if !args.json {
+        eprintln!("saffron fuzz: target {ISA_SPECS}, unit x64, {}s, seed {}", args.seconds, opts.seed);
+    }
+    let report = isa_specs::run(&opts).map_err(|e| anyhow::anyhow!("{e}"))?;
+    spec_report(&report, args.json, print_isa_specs, report.mismatches.is_empty())
+}
+
+fn print_isa_specs(r: &saffron_fuzz::isa_specs::Report) {
+    println!(
+        "{} executions in {:.1}s ({:.0}/s), {} encoded instances; {} of {} x64 specs covered; {} CPU faults",
+        r.tally.execs, r.seconds, r.tally.execs_per_sec, r.instances, r.specs_covered, r.specs_total, r.cpu_faults
+    );
+    println!("compared: {}", r.compared);
+    println!("setup {:.1}s; solver: {} calls, {} ms, {} undecided", r.setup_seconds, r.tally.solver_calls, r.tally.solver_ms, r.tally.undecided);
+    for n in &r.specs_not_covered {
+        println!("not covered: {}: {}", n.inst, n.reason);
+    }
+    println!("{} mismatching executions, {} shown (minimised)", r.tally.mismatching_execs, r.mismatches.len());
+    for m in &r.mismatches {
+        println!("\nMISMATCH {} [{}]: {}", m.inst, m.types, m.verdict);
+        println!("  {}    ; bytes {}", m.assembly, m.bytes);
+        for i in &m.inputs {
+            println!("  {i}");
+        }
+        println!("  rflags in: {}\n  cpu: {}\n  spec: {}\n  spec trap: {}", m.rflags_in, m.cpu, m.spec, m.spec_trap);
     }
 }

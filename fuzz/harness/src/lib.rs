@@ -9,10 +9,17 @@
 //! - [`targets`]: fuzz target bodies shared by cargo-fuzz and `saffron fuzz`.
 //! - [`clif_specs`] (feature `clif-specs`): CLIF instruction specs against
 //!   natively compiled one-instruction functions.
+//! - [`isa_specs`] (feature `isa-specs`): Saffron's x64 instruction specs
+//!   against the CPU running each assembled instruction.
+//! - [`spec_fuzz`]: what the two spec fuzzers share (judging, forked runs).
 //! - [`campaign`], [`minimize`]: the stable driver behind `saffron fuzz`.
 pub mod campaign;
 #[cfg(feature = "clif-specs")]
 pub mod clif_specs;
+#[cfg(feature = "isa-specs")]
+pub mod isa_specs;
+#[cfg(feature = "clif-specs")]
+pub mod spec_fuzz;
 pub mod diff;
 pub mod engines;
 pub mod generate;

@@ -4,7 +4,8 @@
 
 use super::clif_func::{self, Shape, PARAMS};
 use super::inputs::{self, mask};
-use super::judge::{self, Native, Prepared, Verdict};
+use super::judge::{self, Judged as _, Native, Prepared};
+use crate::spec_fuzz::{used_solver, Tally};
 use super::native::{self, NativeFn, Outcome};
 use super::probe::{self, ArgKind, NotCovered, SpecCase};
 use crate::campaign::SplitMix64;
@@ -52,8 +53,8 @@ pub struct SpecMismatch {
 pub struct Report {
     pub seconds: f64,
     pub seed: u64,
-    pub execs: u64,
-    pub execs_per_sec: f64,
+    #[serde(flatten)]
+    pub tally: Tally,
     /// Instructions with a spec in `inst_specs.isle`.
     pub specs_total: usize,
     pub specs_covered: usize,
@@ -65,16 +66,10 @@ pub struct Report {
     /// Instances (width, type choice, immediate) left out of covered
     /// instructions, with the reason.
     pub partly_covered: Vec<NotCovered>,
-    pub mismatching_execs: u64,
     pub mismatches: Vec<SpecMismatch>,
-    /// Outcomes the concrete evaluator could not settle, and their time.
-    pub solver_calls: u64,
-    pub solver_ms: u64,
     pub solver_calls_by_inst: BTreeMap<String, u64>,
     /// Loading the specs, building and compiling the functions.
     pub setup_seconds: f64,
-    /// Outcomes neither could decide (solver timeout): not agreements.
-    pub undecided: u64,
 }
 
 /// One compiled function and what judging it needs.
@@ -231,8 +226,7 @@ pub fn run(opts: &Options) -> Result<Report, String> {
     let mut report = Report {
         seconds: 0.0,
         seed: opts.seed,
-        execs: 0,
-        execs_per_sec: 0.0,
+        tally: Tally::default(),
         specs_total: probe.spec_insts.len(),
         specs_covered: covered.len(),
         covered: covered.into_iter().collect(),
@@ -240,13 +234,9 @@ pub fn run(opts: &Options) -> Result<Report, String> {
         functions: runnables.len(),
         not_covered,
         partly_covered,
-        mismatching_execs: 0,
         mismatches: Vec::new(),
-        solver_calls: 0,
-        solver_ms: 0,
         solver_calls_by_inst: BTreeMap::new(),
         setup_seconds: start.elapsed().as_secs_f64(),
-        undecided: 0,
     };
     let mut widths = BTreeSet::new();
     for r in &runnables {
@@ -258,6 +248,10 @@ pub fn run(opts: &Options) -> Result<Report, String> {
     let deadline = start + Duration::from_secs_f64(opts.seconds);
     let mut examples = vec![0usize; runnables.len()];
     'rounds: for round in 0.. {
+        // Without a function the deadline is never looked at: stop.
+        if runnables.is_empty() {
+            break;
+        }
         for (ri, r) in runnables.iter().enumerate() {
             if round > 0 && Instant::now() >= deadline {
                 break 'rounds;
@@ -281,39 +275,27 @@ pub fn run(opts: &Options) -> Result<Report, String> {
             };
             let outcomes = native::run_batch(r.func, &batch)?;
             for (args, outcome) in batch.iter().zip(outcomes) {
-                report.execs += 1;
                 let inputs = case_inputs(case, r, args);
                 let native = match outcome {
-                    Outcome::Returned(v) => Native::Returned(Bits::new(case.width(case.result), (v & mask(case.width(case.result))) as u128)),
+                    Outcome::Returned(v) => Native::Returned(vec![Bits::new(case.width(case.result), (v & mask(case.width(case.result))) as u128)]),
                     Outcome::Trapped(_) => Native::Trapped,
                     // A signal other than a trap's: wrong whatever the spec says.
                     Outcome::Crashed(_) => Native::Crashed,
                 };
                 let t = Instant::now();
                 let verdict = judge::judge(case, prep, &inputs, &native, &solve_opts);
-                if verdict != (Verdict::Allowed { by_solver: false }) && native != Native::Crashed {
-                    report.solver_calls += 1;
+                if used_solver(&native, &verdict) {
                     *report.solver_calls_by_inst.entry(case.inst.clone()).or_default() += 1;
-                    report.solver_ms += t.elapsed().as_millis() as u64;
                 }
-                let why = match verdict {
-                    Verdict::Allowed { .. } => continue,
-                    Verdict::Undecided(_) => {
-                        report.undecided += 1;
-                        continue;
-                    }
-                    Verdict::Disallowed => "disallowed",
-                };
-                report.mismatching_execs += 1;
-                if examples[ri] < EXAMPLES_PER_SHAPE {
+                if report.tally.record(&native, &verdict, t.elapsed()) && examples[ri] < EXAMPLES_PER_SHAPE {
                     examples[ri] += 1;
-                    report.mismatches.push(describe(case, prep, r, args, outcome, &inputs, why.to_string()));
+                    report.mismatches.push(describe(case, prep, r, args, outcome, &inputs, "disallowed".to_string()));
                 }
             }
         }
     }
     report.seconds = start.elapsed().as_secs_f64();
-    report.execs_per_sec = report.execs as f64 / report.seconds.max(1e-9);
+    report.tally.finish(report.seconds);
     Ok(report)
 }
 
@@ -338,7 +320,8 @@ fn describe(
     inputs: &HashMap<VarId, Value>,
     verdict: String,
 ) -> SpecMismatch {
-    let (result, trap) = judge::spec_answer(case, prep, inputs);
+    let (results, trap) = judge::spec_answer(case, prep, inputs);
+    let result = results.into_iter().next().flatten();
     let show = |v: Option<Value>| v.map(|v| v.to_string()).unwrap_or_else(|| "not determined by the facts alone".into());
     let mut names: Vec<String> = inputs.iter().map(|(v, x)| format!("{} = {x}", case.query.var(*v).name)).collect();
     names.sort();

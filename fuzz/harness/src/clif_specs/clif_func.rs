@@ -12,6 +12,7 @@
 //! `uextend` or `bitcast`, its own spec is still what the result is checked
 //! against, at operand and result widths the wrappers do not share.)
 
+use super::judge::Judged as _;
 use super::probe::{ArgKind, SpecCase};
 use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
 use cranelift_codegen::ir::immediates::{Ieee32, Ieee64, Imm64};

@@ -13,7 +13,7 @@ pub fn mask(width: u32) -> u64 {
 
 /// Integer edge values of `width` bits: the extremes, and shift amounts
 /// around the width (and around 64, where amounts of narrow types wrap).
-fn int_edges(width: u32) -> Vec<u64> {
+pub fn int_edges(width: u32) -> Vec<u64> {
     let w = width as u64;
     let min = 1u64 << (width - 1);
     let mut v = vec![0, 1, 2, 3, mask(width), mask(width) - 1, min, min - 1, min + 1, w - 1, w, w + 1, 2 * w - 1, 2 * w, 63, 64, 65];
@@ -79,10 +79,14 @@ pub fn random(rng: &mut SplitMix64, ty: Type) -> u64 {
 /// An operand: an edge value half of the time. Bits above the type's width
 /// are random: the narrowing wrappers must ignore them.
 pub fn operand(rng: &mut SplitMix64, ty: Type) -> u64 {
+    operand_among(rng, ty, &edges(ty))
+}
+
+/// [`operand`] with the edge values given.
+pub fn operand_among(rng: &mut SplitMix64, ty: Type, edges: &[u64]) -> u64 {
     let w = ty.bits();
-    let value = if rng.next_u64() % 2 == 0 {
-        let e = edges(ty);
-        e[(rng.next_u64() % e.len() as u64) as usize]
+    let value = if rng.next_u64() % 2 == 0 && !edges.is_empty() {
+        edges[(rng.next_u64() % edges.len() as u64) as usize]
     } else {
         random(rng, ty)
     };

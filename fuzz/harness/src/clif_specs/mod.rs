@@ -6,13 +6,14 @@
 //! - [`clif_func`]: a one-instruction function per type choice.
 //! - [`native`]: compiling them for this host and running them, traps caught.
 //! - [`inputs`]: edge and random operands.
-//! - [`judge`]: whether the spec allows what the native code did.
+//! - [`judge`] (shared, [`crate::spec_fuzz::judge`]): whether the spec
+//!   allows what the native code did.
 //! - [`campaign`]: the driver and its report.
 
 pub mod campaign;
 pub mod clif_func;
 pub mod inputs;
-pub mod judge;
+pub use crate::spec_fuzz::judge;
 pub mod native;
 pub mod probe;
 

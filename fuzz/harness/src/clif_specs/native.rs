@@ -1,14 +1,8 @@
-//! Compiling one-instruction functions for this host and running them.
-//!
-//! Traps are caught by running each batch of calls in a forked child: the
-//! child calls the function for every input in order and writes each result
-//! to a pipe, so when it dies of a signal the parent knows exactly which
-//! input it died on (the first one without a result), records that input's
-//! outcome, and starts a new child for the rest. This is sound where an
-//! in-process signal handler would not be: a trap cannot leave the parent's
-//! state (allocator locks, the JIT's memory, the solver) half-updated,
-//! because the parent never runs the code.
+//! Compiling one-instruction functions for this host and running them,
+//! traps caught (each batch runs in forked children, see
+//! [`crate::spec_fuzz::fork`]).
 
+use crate::spec_fuzz::fork;
 use cranelift_codegen::ir::Function;
 use cranelift_codegen::isa::OwnedTargetIsa;
 use cranelift_codegen::settings::{self, Configurable};
@@ -90,81 +84,18 @@ pub fn compile(isa: OwnedTargetIsa, funcs: Vec<Function>) -> Result<Compiled, St
     Ok(Compiled { _module: module, functions, errors })
 }
 
-/// Runs `f` on every input; see the module comment for how traps are caught.
+/// Runs `f` on every input in forked children (see
+/// [`crate::spec_fuzz::fork`]): SIGILL (Cranelift's `ud2` traps) and SIGFPE
+/// (a hardware division trap) are CLIF traps.
 pub fn run_batch(f: NativeFn, inputs: &[[u64; 3]]) -> Result<Vec<Outcome>, String> {
-    let mut out = Vec::with_capacity(inputs.len());
-    while out.len() < inputs.len() {
-        let start = out.len();
-        let (returned, death) = run_child(f, &inputs[start..])?;
-        out.extend(returned.into_iter().map(Outcome::Returned));
-        match death {
-            None => {
-                if out.len() < inputs.len() {
-                    return Err("the child exited before running every input".into());
-                }
-            }
-            Some(sig) if sig == libc::SIGILL || sig == libc::SIGFPE => out.push(Outcome::Trapped(sig)),
-            Some(sig) => out.push(Outcome::Crashed(sig)),
-        }
-    }
-    Ok(out)
-}
-
-/// One child: results of the inputs it finished, and the signal it died of.
-fn run_child(f: NativeFn, inputs: &[[u64; 3]]) -> Result<(Vec<u64>, Option<i32>), String> {
-    let mut fds = [0i32; 2];
-    // SAFETY: plain POSIX calls; the child only calls `f`, `write` and `_exit`.
-    unsafe {
-        if libc::pipe(fds.as_mut_ptr()) != 0 {
-            return Err(format!("pipe: {}", std::io::Error::last_os_error()));
-        }
-        let pid = libc::fork();
-        if pid < 0 {
-            return Err(format!("fork: {}", std::io::Error::last_os_error()));
-        }
-        if pid == 0 {
-            libc::close(fds[0]);
-            // A trap is expected: no core file for it.
-            let none = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
-            libc::setrlimit(libc::RLIMIT_CORE, &none);
-            for args in inputs {
-                let r = f(args[0], args[1], args[2]).to_le_bytes();
-                if libc::write(fds[1], r.as_ptr().cast(), 8) != 8 {
-                    libc::_exit(3);
-                }
-            }
-            libc::_exit(0);
-        }
-        libc::close(fds[1]);
-        let mut bytes = Vec::with_capacity(inputs.len() * 8);
-        let mut buf = [0u8; 4096];
-        loop {
-            let n = libc::read(fds[0], buf.as_mut_ptr().cast(), buf.len());
-            if n < 0 {
-                if std::io::Error::last_os_error().kind() == std::io::ErrorKind::Interrupted {
-                    continue;
-                }
-                break;
-            }
-            if n == 0 {
-                break;
-            }
-            bytes.extend_from_slice(&buf[..n as usize]);
-        }
-        libc::close(fds[0]);
-        let mut status = 0;
-        while libc::waitpid(pid, &mut status, 0) < 0 {
-            if std::io::Error::last_os_error().kind() != std::io::ErrorKind::Interrupted {
-                return Err(format!("waitpid: {}", std::io::Error::last_os_error()));
-            }
-        }
-        let results = bytes.chunks_exact(8).map(|c| u64::from_le_bytes(c.try_into().expect("8 bytes"))).collect();
-        if libc::WIFSIGNALED(status) {
-            Ok((results, Some(libc::WTERMSIG(status))))
-        } else if libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0 {
-            Ok((results, None))
-        } else {
-            Err(format!("the child failed (wait status {status})"))
-        }
-    }
+    let is_trap = |sig| sig == libc::SIGILL || sig == libc::SIGFPE;
+    let outcomes = fork::run_batch(inputs, 8, is_trap, |args, out| out.copy_from_slice(&f(args[0], args[1], args[2]).to_le_bytes()))?;
+    Ok(outcomes
+        .into_iter()
+        .map(|o| match o {
+            fork::Outcome::Returned(bytes) => Outcome::Returned(u64::from_le_bytes(bytes.try_into().expect("8 bytes per call"))),
+            fork::Outcome::Trapped(sig) => Outcome::Trapped(sig),
+            fork::Outcome::Crashed(sig) => Outcome::Crashed(sig),
+        })
+        .collect())
 }

@@ -10,9 +10,8 @@
 //! value the compiled code returned, and the probe's own spec is the
 //! comparison (see `probe.isle`).
 
-use saffron_verifier::expand::{expand, ExpandOptions};
-use saffron_verifier::instantiate::{instantiate, InstanceBody};
-use saffron_verifier::ir::{Query, Side, Sort, VarId};
+use crate::spec_fuzz::probe_rules;
+use saffron_verifier::ir::{Query, Side, VarId};
 use saffron_verifier::load::{load, LoadOptions, Program, Unit};
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -68,21 +67,23 @@ pub struct SpecCase {
     pub clif_trap: Option<VarId>,
 }
 
-impl SpecCase {
-    /// Width of a bitvector variable (0 for other sorts).
-    pub fn width(&self, v: VarId) -> u32 {
-        match self.query.var(v).sort {
-            Sort::BitVec(w) => w,
-            _ => 0,
-        }
+impl super::judge::Judged for SpecCase {
+    fn query(&self) -> &Query {
+        &self.query
+    }
+    fn native_vars(&self) -> Vec<VarId> {
+        vec![self.native]
+    }
+    fn result_vars(&self) -> Vec<VarId> {
+        vec![self.result]
+    }
+    fn trap_var(&self) -> Option<VarId> {
+        self.clif_trap
     }
 }
 
-#[derive(Clone, Debug, serde::Serialize)]
-pub struct NotCovered {
-    pub inst: String,
-    pub reason: String,
-}
+
+pub use crate::spec_fuzz::NotCovered;
 
 pub struct Probe {
     pub program: Program,
@@ -150,40 +151,15 @@ pub fn probe(cranelift_dir: Option<PathBuf>) -> Result<Probe, String> {
         let _ = writeln!(rules, "(rule saffron_probe_{name} ({root} ({name} {})) ({NATIVE_TERM}))", args.join(" "));
     }
     drop(base);
-    let dir = tempfile::tempdir().map_err(|e| format!("temporary directory: {e}"))?;
-    let file = dir.path().join("saffron_clif_probe.isle");
-    std::fs::write(&file, rules).map_err(|e| format!("{}: {e}", file.display()))?;
-    let program = load(&LoadOptions {
-        unit: Some(Unit::X64),
-        cranelift_dir,
-        extra_files: vec![file],
-        spec_additions: additions,
-        ..Default::default()
-    })
-        .map_err(|e| format!("loading the probe rules: {e}"))?;
-    let opts = ExpandOptions { roots: vec![PROBE_ROOT.into(), EFFECT_PROBE_ROOT.into()], default_excludes: false, ..Default::default() };
-    let expansions = expand(&program, &opts).map_err(|e| format!("expanding the probe rules: {e}"))?;
+    let load_opts = LoadOptions { unit: Some(Unit::X64), cranelift_dir, spec_additions: additions, ..Default::default() };
+    let roots = vec![PROBE_ROOT.into(), EFFECT_PROBE_ROOT.into()];
+    let (program, expansions) = probe_rules::load_and_expand(&rules, "saffron_clif_probe.isle", load_opts, roots)?;
     let mut cases = Vec::new();
     for e in &expansions {
         let inst = e.rule.trim_start_matches("saffron_probe_").to_string();
-        let mut any = false;
-        let mut reasons = Vec::new();
-        for i in instantiate(&program, e) {
-            match i.body {
-                InstanceBody::Query(q) => match case_of(&program, &inst, i.types.clone(), q) {
-                    Ok(c) => {
-                        any = true;
-                        cases.push(c)
-                    }
-                    Err(r) => reasons.push(format!("{}: {r}", i.types)),
-                },
-                InstanceBody::Unsupported { reason, .. } => reasons.push(format!("verifier: {reason}")),
-                InstanceBody::Error { message, .. } => reasons.push(format!("verifier: {message}")),
-                InstanceBody::Inapplicable { reason, .. } => reasons.push(format!("verifier: inapplicable: {reason}")),
-            }
-        }
-        if !any {
-            not_covered.push(NotCovered { inst, reason: reasons.join("; ") });
+        match probe_rules::cases_of(&program, [e], |types, q| case_of(&program, &inst, types, q)) {
+            Ok(cs) => cases.extend(cs),
+            Err(reason) => not_covered.push(NotCovered { inst, reason }),
         }
     }
     let spec_insts = spec_insts.into_iter().map(|(n, _)| n).collect();

@@ -10,17 +10,37 @@
 //! fails -- a spec that leaves a choice open, or a genuine disagreement --
 //! the solver decides.
 
-use super::probe::SpecCase;
 use saffron_verifier::encode::{dag, rotate};
 use saffron_verifier::ir::{Condition, Const, Expr, ExprId, Query, Sort, VarId};
 use saffron_verifier::replay::{self, Bits, Model, Value};
 use saffron_verifier::solve::{self, Outcome, SolveOptions};
 use std::collections::HashMap;
 
+/// A spec under test, as one query: the spec's facts, the variables the
+/// native outcome is pinned to, and the spec's own answer.
+pub trait Judged {
+    fn query(&self) -> &Query;
+    /// The variables the native outputs are pinned to, in output order.
+    fn native_vars(&self) -> Vec<VarId>;
+    /// The spec's own results, in the same order (for reports).
+    fn result_vars(&self) -> Vec<VarId>;
+    /// The spec's trap flag, pinned to whether the native code trapped.
+    fn trap_var(&self) -> Option<VarId>;
+
+    /// Width of a bitvector variable (0 for other sorts).
+    fn width(&self, v: VarId) -> u32 {
+        match self.query().var(v).sort {
+            Sort::BitVec(w) => w,
+            _ => 0,
+        }
+    }
+}
+
 /// What the native code did, as the query sees it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Native {
-    Returned(Bits),
+    /// The outputs, one per [`Judged::native_vars`].
+    Returned(Vec<Bits>),
     Trapped,
     /// Died of a signal that is not a trap: no spec allows it.
     Crashed,
@@ -66,39 +86,42 @@ fn facts<'a>(q: &'a Query, returned: bool) -> impl Iterator<Item = &'a Condition
 }
 
 /// Fixed values of a judgement: the inputs plus what the native code did.
-fn pinned(case: &SpecCase, inputs: &HashMap<VarId, Value>, native: &Native) -> HashMap<VarId, Value> {
+fn pinned(case: &impl Judged, inputs: &HashMap<VarId, Value>, native: &Native) -> HashMap<VarId, Value> {
     let mut known = inputs.clone();
-    if let Some(t) = case.clif_trap {
+    if let Some(t) = case.trap_var() {
         known.insert(t, Value::Bool(*native == Native::Trapped));
     }
-    if let Native::Returned(bits) = native {
-        known.insert(case.native, Value::Bv(bits.clone()));
+    if let Native::Returned(outputs) = native {
+        for (v, bits) in case.native_vars().into_iter().zip(outputs) {
+            known.insert(v, Value::Bv(bits.clone()));
+        }
     }
     known
 }
 
-pub fn judge(case: &SpecCase, prep: &Prepared, inputs: &HashMap<VarId, Value>, native: &Native, solve_opts: &SolveOptions) -> Verdict {
+pub fn judge(case: &impl Judged, prep: &Prepared, inputs: &HashMap<VarId, Value>, native: &Native, solve_opts: &SolveOptions) -> Verdict {
     if *native == Native::Crashed {
         return Verdict::Disallowed;
     }
     let known = pinned(case, inputs, native);
     let returned = matches!(native, Native::Returned(_));
-    if concrete_holds(&case.query, prep, known.clone(), returned, native) {
+    if concrete_holds(case.query(), prep, known.clone(), returned, native) {
         return Verdict::Allowed { by_solver: false };
     }
-    match solve::check(&pinned_query(&case.query, &known, returned), solve_opts) {
+    match solve::check(&pinned_query(case.query(), &known, returned), solve_opts) {
         Outcome::Inapplicable | Outcome::Verified => Verdict::Disallowed,
         Outcome::Counterexample(_) => Verdict::Allowed { by_solver: true },
         other => Verdict::Undecided(format!("{}: {other:?}", other.kind())),
     }
 }
 
-/// The spec's own answer at these inputs (result, trap), where the facts
+/// The spec's own answer at these inputs (results, trap), where the facts
 /// determine it; for the mismatch report.
-pub fn spec_answer(case: &SpecCase, prep: &Prepared, inputs: &HashMap<VarId, Value>) -> (Option<Value>, Option<Value>) {
+pub fn spec_answer(case: &impl Judged, prep: &Prepared, inputs: &HashMap<VarId, Value>) -> (Vec<Option<Value>>, Option<Value>) {
     let mut known = inputs.clone();
-    propagate(&case.query, prep, &mut known, false, &Native::Trapped);
-    (known.get(&case.result).cloned(), case.clif_trap.and_then(|t| known.get(&t).cloned()))
+    propagate(case.query(), prep, &mut known, false, &Native::Trapped);
+    let results = case.result_vars().iter().map(|r| known.get(r).cloned()).collect();
+    (results, case.trap_var().and_then(|t| known.get(&t).cloned()))
 }
 
 /// Values of the expressions that only depend on known variables.
@@ -208,7 +231,9 @@ fn model(q: &Query, prep: &Prepared, known: &HashMap<VarId, Value>, native: &Nat
         let bits = match q.expr(id) {
             Expr::FpToBv { .. } => Bits::new(width, 0),
             Expr::FpUn(..) | Expr::FpBin(..) | Expr::ToFp { .. } | Expr::FpToFp { .. } => match native {
-                Native::Returned(b) if b.width() == width => b.clone(),
+                Native::Returned(outputs) => {
+                    outputs.iter().find(|b| b.width() == width).cloned().unwrap_or_else(|| quiet_nan(width))
+                }
                 _ => quiet_nan(width),
             },
             _ => continue,
@@ -259,6 +284,6 @@ fn push(q: &mut Query, e: Expr) -> ExprId {
 /// Whether the spec has any model with the compile-time values `fixed`
 /// (condition code, immediates): e.g. the `fcmp` spec only covers six of
 /// the condition codes.
-pub fn applicable(case: &SpecCase, fixed: &HashMap<VarId, Value>, solve_opts: &SolveOptions) -> bool {
-    !matches!(solve::check(&pinned_query(&case.query, fixed, false), solve_opts), Outcome::Inapplicable | Outcome::Verified)
+pub fn applicable(case: &impl Judged, fixed: &HashMap<VarId, Value>, solve_opts: &SolveOptions) -> bool {
+    !matches!(solve::check(&pinned_query(case.query(), fixed, false), solve_opts), Outcome::Inapplicable | Outcome::Verified)
 }
