@@ -157,6 +157,22 @@ pub enum Instr {
         offset: u64,
         addr: u32,
     },
+    /// `local.get addr; i32.const add; i32.add` then `Load`: C's `p[k]` with a constant `k`.
+    /// The addition wraps at 32 bits before `offset` is added, as the two instructions do.
+    LoadLA {
+        op: LoadOp,
+        mem: u32,
+        offset: u64,
+        addr: u32,
+        add: u32,
+    },
+    /// `i32.const add; i32.add` on the address on top, then `Load`.
+    LoadSA {
+        op: LoadOp,
+        mem: u32,
+        offset: u64,
+        add: u32,
+    },
     /// Stores the low `bytes` bytes of the operand.
     Store {
         bytes: u8,
@@ -331,6 +347,53 @@ pub enum Instr {
         h: Hot,
         f: UnFn,
         pc: u32,
+    },
+    /// `BrIfBinLC32` with a constant of any width, `Code::imms[p]` (f64 limits of C loops).
+    BrIfBinLP {
+        h: Hot,
+        f: BinFn,
+        a: u32,
+        p: u32,
+        target: u32,
+    },
+    // `Tee` forms: the fused numeric instruction, then `local.tee dst` (its result is both
+    // left on the stack and written to the local).
+    BinTee {
+        h: Hot,
+        f: BinFn,
+        dst: u32,
+    },
+    BinLLTee {
+        h: Hot,
+        f: BinFn,
+        a: u32,
+        b: u32,
+        dst: u32,
+    },
+    /// `BinLC` with a constant below 2^32, then `local.tee dst`.
+    BinLC32Tee {
+        h: Hot,
+        f: BinFn,
+        a: u32,
+        c: u32,
+        dst: u32,
+    },
+    BinSLTee {
+        h: Hot,
+        f: BinFn,
+        b: u32,
+        dst: u32,
+    },
+    BinLSTee {
+        h: Hot,
+        f: BinFn,
+        a: u32,
+        dst: u32,
+    },
+    /// `local.get src; local.set dst`.
+    LocalCopy {
+        src: u32,
+        dst: u32,
     },
     /// `Br` back to a loop whose header is a `BrIfBinLL`/`BrIfBinLC32`, which is evaluated
     /// right here (one dispatch less per iteration of a `while`-shaped loop).

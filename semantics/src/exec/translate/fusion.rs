@@ -3,6 +3,7 @@
 
 use super::{mem, Translator};
 use crate::exec::code::*;
+use crate::numerics::ops::Hot;
 use wasmparser::MemArg;
 
 impl Translator<'_> {
@@ -117,6 +118,20 @@ impl Translator<'_> {
                 offset,
                 addr,
             }),
+            // Only an `i32.add` (a 32-bit address) with a constant: the fused form wraps at 32 bits.
+            Some(Instr::BinLC { h: Hot::I32Add, a, c, .. }) => self.replace_last(Instr::LoadLA {
+                op,
+                mem,
+                offset,
+                addr: a,
+                add: c as u32,
+            }),
+            Some(Instr::BinSC { h: Hot::I32Add, c, .. }) => self.replace_last(Instr::LoadSA {
+                op,
+                mem,
+                offset,
+                add: c as u32,
+            }),
             _ => self.emit(Instr::Load { op, mem, offset }),
         }
     }
@@ -149,3 +164,6 @@ impl Translator<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;

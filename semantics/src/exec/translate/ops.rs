@@ -122,6 +122,18 @@ impl Translator<'_> {
                         target,
                     });
                 }
+                Some(Instr::BinLC { h, f, a, c }) => {
+                    self.pop_instrs(1);
+                    let p = self.pool(c as u128);
+                    let target = self.table_target(relative_depth);
+                    self.emit(I::BrIfBinLP {
+                        h,
+                        f,
+                        a,
+                        p,
+                        target,
+                    });
+                }
                 _ => self.branch(relative_depth, I::BrIf),
             },
             O::BrOnNull { relative_depth } => self.branch(relative_depth, I::BrOnNull),
@@ -210,9 +222,28 @@ impl Translator<'_> {
                         dst,
                     })
                 }
+                Some(Instr::LocalGet(src)) => self.replace_last(I::LocalCopy { src, dst }),
                 _ => self.emit(I::LocalSet(dst)),
             },
-            O::LocalTee { local_index } => self.emit(I::LocalTee(local_index)),
+            O::LocalTee { local_index: dst } => match self.fusable(1) {
+                // As for `local.set`, with the result also left on the stack.
+                Some(Instr::Bin(h, f)) => self.replace_last(I::BinTee { h, f, dst }),
+                Some(Instr::BinLL { h, f, a, b }) => {
+                    self.replace_last(I::BinLLTee { h, f, a, b, dst })
+                }
+                Some(Instr::BinSL { h, f, b }) => self.replace_last(I::BinSLTee { h, f, b, dst }),
+                Some(Instr::BinLS { h, f, a }) => self.replace_last(I::BinLSTee { h, f, a, dst }),
+                Some(Instr::BinLC { h, f, a, c }) if c <= u32::MAX as u64 => {
+                    self.replace_last(I::BinLC32Tee {
+                        h,
+                        f,
+                        a,
+                        c: c as u32,
+                        dst,
+                    })
+                }
+                _ => self.emit(I::LocalTee(dst)),
+            },
             O::GlobalGet { global_index } => self.emit(I::GlobalGet(global_index)),
             O::GlobalSet { global_index } => self.emit(I::GlobalSet(global_index)),
             other => self.data_op(other, offset)?,
