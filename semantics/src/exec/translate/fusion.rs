@@ -6,6 +6,32 @@ use crate::exec::code::*;
 use crate::numerics::ops::Hot;
 use wasmparser::MemArg;
 
+/// The fused form of the numeric instruction `i` followed by `local.set dst` (`tee`:
+/// `local.tee dst`), if there is one.
+pub(super) fn into_local(i: Instr, dst: u32, tee: bool) -> Option<Instr> {
+    use Instr as I;
+    Some(match (i, tee) {
+        (I::Bin(h, f), false) => I::BinSet { h, f, dst },
+        (I::Bin(h, f), true) => I::BinTee { h, f, dst },
+        (I::BinLL { h, f, a, b }, false) => I::BinLLSet { h, f, a, b, dst },
+        (I::BinLL { h, f, a, b }, true) => I::BinLLTee { h, f, a, b, dst },
+        (I::BinSC { h, f, c }, false) => I::BinSCSet { h, f, c, dst },
+        (I::BinSL { h, f, b }, false) => I::BinSLSet { h, f, b, dst },
+        (I::BinSL { h, f, b }, true) => I::BinSLTee { h, f, b, dst },
+        (I::BinLS { h, f, a }, false) => I::BinLSSet { h, f, a, dst },
+        (I::BinLS { h, f, a }, true) => I::BinLSTee { h, f, a, dst },
+        (I::BinLC { h, f, a, c }, tee) => {
+            let c = u32::try_from(c).ok()?;
+            if tee {
+                I::BinLC32Tee { h, f, a, c, dst }
+            } else {
+                I::BinLC32Set { h, f, a, c, dst }
+            }
+        }
+        _ => return None,
+    })
+}
+
 impl Translator<'_> {
     /// Marks the current pc as a branch target (or handler boundary).
     pub(super) fn set_barrier(&mut self) {
