@@ -6,82 +6,12 @@
 
 use crate::numerics::ops::Hot;
 use crate::numerics::NumResult;
-use crate::syntax::types::{HeapTop, RefType};
+use crate::syntax::types::HeapTop;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct BrTarget {
-    pub pc: u32,
-    pub keep: u32,
-    pub drop_to: u32,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CatchKind {
-    One(u32),
-    OneRef(u32),
-    All,
-    AllRef,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct CatchClause {
-    pub kind: CatchKind,
-    pub target: BrTarget,
-}
-
-/// A `try_table` region: instructions with index in `start..end` are covered.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Handler {
-    pub start: u32,
-    pub end: u32,
-    pub catches: Vec<CatchClause>,
-}
-
-/// Memory loads; the name says what is read and how it is extended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LoadOp {
-    I32,
-    I64,
-    F32,
-    F64,
-    V128,
-    I32S8,
-    I32U8,
-    I32S16,
-    I32U16,
-    I64S8,
-    I64U8,
-    I64S16,
-    I64U16,
-    I64S32,
-    I64U32,
-    V128S8x8,
-    V128U8x8,
-    V128S16x4,
-    V128U16x4,
-    V128S32x2,
-    V128U32x2,
-    Splat8,
-    Splat16,
-    Splat32,
-    Splat64,
-    Zero32,
-    Zero64,
-}
-
-/// Sign/zero extension when reading packed struct/array fields.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Ext {
-    None,
-    S8,
-    U8,
-    S16,
-    U16,
-}
-
-pub type UnFn = fn(u128) -> NumResult;
-pub type BinFn = fn(u128, u128) -> NumResult;
-pub type TernFn = fn(u128, u128, u128) -> NumResult;
+mod body;
+mod operands;
+pub use body::Code;
+pub use operands::*;
 
 /// One internal instruction. Indices (`u32`) are module-level indices resolved through the
 /// current instance at run time; `pool` indices refer to `Code::imms`.
@@ -156,6 +86,22 @@ pub enum Instr {
         mem: u32,
         offset: u64,
         addr: u32,
+    },
+    /// `local.get addr; i32.const add; i32.add` then `Load`: C's `p[k]` with a constant `k`.
+    /// The addition wraps at 32 bits before `offset` is added, as the two instructions do.
+    LoadLA {
+        op: LoadOp,
+        mem: u32,
+        offset: u64,
+        addr: u32,
+        add: u32,
+    },
+    /// `i32.const add; i32.add` on the address on top, then `Load`.
+    LoadSA {
+        op: LoadOp,
+        mem: u32,
+        offset: u64,
+        add: u32,
     },
     /// Stores the low `bytes` bytes of the operand.
     Store {
@@ -332,6 +278,53 @@ pub enum Instr {
         f: UnFn,
         pc: u32,
     },
+    /// `BrIfBinLC32` with a constant of any width, `Code::imms[p]` (f64 limits of C loops).
+    BrIfBinLP {
+        h: Hot,
+        f: BinFn,
+        a: u32,
+        p: u32,
+        target: u32,
+    },
+    // `Tee` forms: the fused numeric instruction, then `local.tee dst` (its result is both
+    // left on the stack and written to the local).
+    BinTee {
+        h: Hot,
+        f: BinFn,
+        dst: u32,
+    },
+    BinLLTee {
+        h: Hot,
+        f: BinFn,
+        a: u32,
+        b: u32,
+        dst: u32,
+    },
+    /// `BinLC` with a constant below 2^32, then `local.tee dst`.
+    BinLC32Tee {
+        h: Hot,
+        f: BinFn,
+        a: u32,
+        c: u32,
+        dst: u32,
+    },
+    BinSLTee {
+        h: Hot,
+        f: BinFn,
+        b: u32,
+        dst: u32,
+    },
+    BinLSTee {
+        h: Hot,
+        f: BinFn,
+        a: u32,
+        dst: u32,
+    },
+    /// `local.get src; local.set dst`.
+    LocalCopy {
+        src: u32,
+        dst: u32,
+    },
     /// `Br` back to a loop whose header is a `BrIfBinLL`/`BrIfBinLC32`, which is evaluated
     /// right here (one dispatch less per iteration of a `while`-shaped loop).
     BrToTest(BrTarget),
@@ -401,22 +394,6 @@ pub enum Instr {
     RefCast(u32),
     AnyConvertExtern,
     ExternConvertAny,
-}
-
-/// A translated function body or constant expression.
-#[derive(Debug, Clone, Default)]
-pub struct Code {
-    pub instrs: Vec<Instr>,
-    pub br_tables: Vec<BrTarget>,
-    pub imms: Vec<u128>,
-    /// Cast targets (heap type indices are module type indices).
-    pub ref_types: Vec<RefType>,
-    /// `try_table` regions, outermost first in order of their start.
-    pub handlers: Vec<Handler>,
-    pub num_params: u32,
-    pub num_results: u32,
-    /// Initial bits of the declared (non-parameter) locals.
-    pub local_defaults: Vec<u128>,
 }
 
 // Instructions are copied out of the code array on every dispatch: keep them at three words.

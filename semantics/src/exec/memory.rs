@@ -6,12 +6,14 @@ use super::code::LoadOp;
 use super::trap::{Trap, TrapKind};
 use crate::numerics::simd::bits;
 
+#[cold]
+#[inline(never)]
 fn oob() -> Trap {
     Trap::of(TrapKind::MemoryOutOfBounds)
 }
 
 /// The byte range `base + offset .. + len`, or the out-of-bounds trap.
-#[inline]
+#[inline(always)]
 pub(crate) fn range(
     data_len: usize,
     base: u64,
@@ -27,7 +29,7 @@ pub(crate) fn range(
 }
 
 /// Little-endian read of 1, 2, 4, 8 or 16 bytes; fixed widths keep this free of `memcpy` calls.
-#[inline]
+#[inline(always)]
 fn read_le(bytes: &[u8]) -> u128 {
     match *bytes {
         [b] => b as u128,
@@ -38,7 +40,7 @@ fn read_le(bytes: &[u8]) -> u128 {
     }
 }
 
-#[inline]
+#[inline(always)]
 fn write_le(out: &mut [u8], v: u128) {
     match out.len() {
         1 => out[0] = v as u8,
@@ -49,6 +51,7 @@ fn write_le(out: &mut [u8], v: u128) {
     }
 }
 
+#[inline(always)]
 pub(crate) fn load_width(op: LoadOp) -> usize {
     use LoadOp::*;
     match op {
@@ -62,7 +65,10 @@ pub(crate) fn load_width(op: LoadOp) -> usize {
 }
 
 /// Performs a load; results follow the slot encoding (i32 zero-extended to 128 bits).
-#[inline]
+/// Always inlined: called, its `Result<u128, _>` comes back through memory written in 8-byte
+/// halves and is copied in one 16-byte load, a store-forwarding stall on every load (perf:
+/// a fifth of matmul's time in builds where the compiler chose not to inline it).
+#[inline(always)]
 pub(crate) fn load(data: &[u8], base: u64, offset: u64, op: LoadOp) -> Result<u128, Trap> {
     use LoadOp::*;
     let r = range(data.len(), base, offset, load_width(op))?;
@@ -89,7 +95,7 @@ pub(crate) fn load(data: &[u8], base: u64, offset: u64, op: LoadOp) -> Result<u1
 }
 
 /// Stores the low `bytes` bytes of `value`.
-#[inline]
+#[inline(always)]
 pub(crate) fn store(
     data: &mut [u8],
     base: u64,

@@ -141,6 +141,13 @@ pub trait FloatOps<F>: BoolOps {
         }
         self.fnan_allowed(&any)
     }
+
+    /// The spec's `nans{operands}` applied to the IEEE result `r` of an arithmetic operation:
+    /// `r` unless it is NaN, else [`FloatOps::fnan_result`]. A domain may override it only to
+    /// compute this same value another way.
+    fn fnan_or(&self, r: F, operands: &[&F]) -> F {
+        self.fselect(&self.fis_nan(&r), &self.fnan_result(operands), &r)
+    }
 }
 
 /// Conversions between the integer type `I` and the float type `F`.

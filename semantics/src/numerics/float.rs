@@ -16,7 +16,7 @@ fn sign_mask<D: FloatOps<F, Bits = B> + IntOps<B>, F, B>(d: &D) -> B {
 /// The spec's `nans{operands}` applied to an IEEE result `r`.
 #[inline]
 fn arith<D: FloatOps<F>, F>(d: &D, r: F, operands: &[&F]) -> F {
-    d.fselect(&d.fis_nan(&r), &d.fnan_result(operands), &r)
+    d.fnan_or(r, operands)
 }
 
 #[inline]

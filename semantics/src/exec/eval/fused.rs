@@ -191,10 +191,10 @@ pub(super) fn br_if_bin_lc(
     at: &mut Frame,
     fuel: &mut u64,
     (h, f): (Hot, BinFn),
-    (a, c): (u32, u32),
+    (a, c): (u32, u128),
     target: u32,
 ) -> Result<(), Trap> {
-    if h.apply_bin(f, stack[at.fp + a as usize], c as u128)? as u32 != 0 {
+    if h.apply_bin(f, stack[at.fp + a as usize], c)? as u32 != 0 {
         branch(stack, at, fuel, at.code.br_tables[target as usize])?;
     }
     Ok(())
@@ -278,7 +278,7 @@ pub(super) fn br_to_test(
         }
         Instr::BrIfBinLC32 { h, f, a, c, target } => {
             at.pc += 1;
-            br_if_bin_lc(stack, at, fuel, (h, f), (a, c), target)
+            br_if_bin_lc(stack, at, fuel, (h, f), (a, c as u128), target)
         }
         _ => Ok(()),
     }

@@ -36,6 +36,18 @@ impl Machine<'_> {
         Ok(())
     }
 
+    /// The value loaded from the 32-bit address `base`.
+    #[inline(always)]
+    pub(super) fn load_at(
+        &self,
+        inst: usize,
+        op: LoadOp,
+        (mem, offset): MemArg,
+        base: u32,
+    ) -> Result<u128, Trap> {
+        memory::load(self.bytes(inst, mem), base as u64, offset, op)
+    }
+
     /// Pushes the value loaded from the address in local `addr`.
     #[inline(always)]
     pub(super) fn load_l(

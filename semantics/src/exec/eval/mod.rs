@@ -15,6 +15,7 @@ mod fused;
 mod load_store;
 mod numeric;
 mod refs;
+mod tee;
 #[cfg(test)]
 mod tests;
 
@@ -202,6 +203,15 @@ impl<'s> Machine<'s> {
                 I::GlobalSet(g) => self.global_set(stack, inst, g),
                 I::Load { op, mem, offset } => self.load(stack, inst, op, (mem, offset))?,
                 I::LoadL { op, mem, offset, addr } => self.load_l(stack, (fp, inst), op, (mem, offset), addr)?,
+                I::LoadLA { op, mem, offset, addr, add } => {
+                    let base = (stack[fp + addr as usize] as u32).wrapping_add(add);
+                    let v = self.load_at(inst, op, (mem, offset), base)?;
+                    stack.push(v)
+                }
+                I::LoadSA { op, mem, offset, add } => {
+                    let base = (*top(stack) as u32).wrapping_add(add);
+                    *top(stack) = self.load_at(inst, op, (mem, offset), base)?
+                }
                 I::Store { bytes, mem, offset } => self.store(stack, inst, bytes, (mem, offset))?,
                 I::StoreLL { bytes, mem, offset, addr, val } => {
                     let (base, v) = (stack[fp + addr as usize], stack[fp + val as usize]);
@@ -234,7 +244,17 @@ impl<'s> Machine<'s> {
                 I::BinSLSet { h, f, b, dst } => fused::bin_sl_set(stack, fp, (h, f), b, dst)?,
                 I::BinLC32Set { h, f, a, c, dst } => fused::bin_lc_set(stack, fp, (h, f), (a, c), dst)?,
                 I::BrIfBinLL { h, f, a, b, target } => fused::br_if_bin_ll(stack, &mut at, fuel, (h, f), (a, b), target)?,
-                I::BrIfBinLC32 { h, f, a, c, target } => fused::br_if_bin_lc(stack, &mut at, fuel, (h, f), (a, c), target)?,
+                I::BrIfBinLC32 { h, f, a, c, target } => fused::br_if_bin_lc(stack, &mut at, fuel, (h, f), (a, c as u128), target)?,
+                I::BrIfBinLP { h, f, a, p, target } => {
+                    let c = at.code.imms[p as usize];
+                    fused::br_if_bin_lc(stack, &mut at, fuel, (h, f), (a, c), target)?
+                }
+                I::BinTee { h, f, dst } => tee::bin_tee(stack, fp, (h, f), dst)?,
+                I::BinLLTee { h, f, a, b, dst } => tee::bin_ll_tee(stack, fp, (h, f), (a, b), dst)?,
+                I::BinLC32Tee { h, f, a, c, dst } => tee::bin_lc_tee(stack, fp, (h, f), (a, c), dst)?,
+                I::BinSLTee { h, f, b, dst } => tee::bin_sl_tee(stack, fp, (h, f), b, dst)?,
+                I::BinLSTee { h, f, a, dst } => tee::bin_ls_tee(stack, fp, (h, f), a, dst)?,
+                I::LocalCopy { src, dst } => stack[fp + dst as usize] = stack[fp + src as usize],
                 I::BrIfBin { h, f, t } => fused::br_if_bin(stack, &mut at, fuel, (h, f), t)?,
                 I::JumpIfZeroBinLL { h, f, a, b, pc } => fused::jump_if_zero_bin_ll(stack, &mut at, (h, f), (a, b), pc)?,
                 I::JumpIfZeroBinLC32 { h, f, a, c, pc } => fused::jump_if_zero_bin_lc(stack, &mut at, (h, f), (a, c), pc)?,

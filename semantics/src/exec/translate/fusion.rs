@@ -3,7 +3,34 @@
 
 use super::{mem, Translator};
 use crate::exec::code::*;
+use crate::numerics::ops::Hot;
 use wasmparser::MemArg;
+
+/// The fused form of the numeric instruction `i` followed by `local.set dst` (`tee`:
+/// `local.tee dst`), if there is one.
+pub(super) fn into_local(i: Instr, dst: u32, tee: bool) -> Option<Instr> {
+    use Instr as I;
+    Some(match (i, tee) {
+        (I::Bin(h, f), false) => I::BinSet { h, f, dst },
+        (I::Bin(h, f), true) => I::BinTee { h, f, dst },
+        (I::BinLL { h, f, a, b }, false) => I::BinLLSet { h, f, a, b, dst },
+        (I::BinLL { h, f, a, b }, true) => I::BinLLTee { h, f, a, b, dst },
+        (I::BinSC { h, f, c }, false) => I::BinSCSet { h, f, c, dst },
+        (I::BinSL { h, f, b }, false) => I::BinSLSet { h, f, b, dst },
+        (I::BinSL { h, f, b }, true) => I::BinSLTee { h, f, b, dst },
+        (I::BinLS { h, f, a }, false) => I::BinLSSet { h, f, a, dst },
+        (I::BinLS { h, f, a }, true) => I::BinLSTee { h, f, a, dst },
+        (I::BinLC { h, f, a, c }, tee) => {
+            let c = u32::try_from(c).ok()?;
+            if tee {
+                I::BinLC32Tee { h, f, a, c, dst }
+            } else {
+                I::BinLC32Set { h, f, a, c, dst }
+            }
+        }
+        _ => return None,
+    })
+}
 
 impl Translator<'_> {
     /// Marks the current pc as a branch target (or handler boundary).
@@ -117,6 +144,20 @@ impl Translator<'_> {
                 offset,
                 addr,
             }),
+            // Only an `i32.add` (a 32-bit address) with a constant: the fused form wraps at 32 bits.
+            Some(Instr::BinLC { h: Hot::I32Add, a, c, .. }) => self.replace_last(Instr::LoadLA {
+                op,
+                mem,
+                offset,
+                addr: a,
+                add: c as u32,
+            }),
+            Some(Instr::BinSC { h: Hot::I32Add, c, .. }) => self.replace_last(Instr::LoadSA {
+                op,
+                mem,
+                offset,
+                add: c as u32,
+            }),
             _ => self.emit(Instr::Load { op, mem, offset }),
         }
     }
@@ -149,3 +190,6 @@ impl Translator<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -2,6 +2,7 @@
 
 use wasmparser::Operator;
 
+use super::fusion::into_local;
 use super::{unsupported, Fixup, LabelKind, Translator, Validator};
 use crate::binary::{ref_type, DecodeError};
 use crate::exec::code::*;
@@ -122,6 +123,18 @@ impl Translator<'_> {
                         target,
                     });
                 }
+                Some(Instr::BinLC { h, f, a, c }) => {
+                    self.pop_instrs(1);
+                    let p = self.pool(c as u128);
+                    let target = self.table_target(relative_depth);
+                    self.emit(I::BrIfBinLP {
+                        h,
+                        f,
+                        a,
+                        p,
+                        target,
+                    });
+                }
                 _ => self.branch(relative_depth, I::BrIf),
             },
             O::BrOnNull { relative_depth } => self.branch(relative_depth, I::BrOnNull),
@@ -193,26 +206,19 @@ impl Translator<'_> {
                 _ => self.emit(I::LocalGet(local_index)),
             },
             O::LocalSet { local_index: dst } => match self.fusable(1) {
+                Some(Instr::LocalGet(src)) => self.replace_last(I::LocalCopy { src, dst }),
                 // A numeric result stored straight into a local skips the push and pop.
-                Some(Instr::Bin(h, f)) => self.replace_last(I::BinSet { h, f, dst }),
-                Some(Instr::BinLL { h, f, a, b }) => {
-                    self.replace_last(I::BinLLSet { h, f, a, b, dst })
-                }
-                Some(Instr::BinSC { h, f, c }) => self.replace_last(I::BinSCSet { h, f, c, dst }),
-                Some(Instr::BinSL { h, f, b }) => self.replace_last(I::BinSLSet { h, f, b, dst }),
-                Some(Instr::BinLS { h, f, a }) => self.replace_last(I::BinLSSet { h, f, a, dst }),
-                Some(Instr::BinLC { h, f, a, c }) if c <= u32::MAX as u64 => {
-                    self.replace_last(I::BinLC32Set {
-                        h,
-                        f,
-                        a,
-                        c: c as u32,
-                        dst,
-                    })
-                }
-                _ => self.emit(I::LocalSet(dst)),
+                last => match last.and_then(|i| into_local(i, dst, false)) {
+                    Some(fused) => self.replace_last(fused),
+                    None => self.emit(I::LocalSet(dst)),
+                },
             },
-            O::LocalTee { local_index } => self.emit(I::LocalTee(local_index)),
+            O::LocalTee { local_index: dst } => {
+                match self.fusable(1).and_then(|i| into_local(i, dst, true)) {
+                    Some(fused) => self.replace_last(fused),
+                    None => self.emit(I::LocalTee(dst)),
+                }
+            }
             O::GlobalGet { global_index } => self.emit(I::GlobalGet(global_index)),
             O::GlobalSet { global_index } => self.emit(I::GlobalSet(global_index)),
             other => self.data_op(other, offset)?,

@@ -278,6 +278,17 @@ macro_rules! concrete_float {
                 }
                 <$f>::from_bits($canonical)
             }
+            /// A branch instead of the default select: the NaN choice is then computed only
+            /// for NaN results, off the latency chain of every float instruction.
+            #[inline]
+            fn fnan_or(&self, r: $f, operands: &[&$f]) -> $f {
+                if r.is_nan() {
+                    std::hint::cold_path();
+                    self.fnan_result(operands)
+                } else {
+                    r
+                }
+            }
         }
     };
 }

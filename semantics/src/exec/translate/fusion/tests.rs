@@ -1,0 +1,93 @@
+//! The fused forms give what the instructions they replace give, including 32-bit address
+//! wrap-around and traps.
+
+use crate::exec::code::Instr;
+use crate::*;
+
+const MODULE: &str = r#"(module
+  (memory 1)
+  (data (i32.const 12) "\2a\00\00\00")
+  ;; `p[k]` with a negative k: the i32.add wraps before the offset is added.
+  (func (export "load_la") (param i32) (result i32)
+    local.get 0 i32.const -4 i32.add i32.load offset=8)
+  (func (export "load_sa") (param i32) (result i32)
+    local.get 0 i32.const 1 i32.mul i32.const -4 i32.add i32.load offset=8)
+  ;; (a + b) tee'd then squared, and each other tee form.
+  (func (export "tees") (param f64 f64) (result f64) (local f64 f64)
+    local.get 0 local.get 1 f64.add local.tee 2
+    local.get 1 f64.mul local.tee 3
+    local.get 2 f64.sub local.tee 3
+    local.get 3 f64.add local.get 0 f64.mul local.tee 2
+    local.get 1 f64.mul local.tee 3
+    local.get 2 local.get 3 f64.add local.tee 3
+    f64.add)
+  (func (export "ls_tee") (param f64 f64) (result f64) (local f64)
+    local.get 0 local.get 1 f64.const 2 f64.mul f64.sub local.tee 2 local.get 2 f64.add)
+  (func (export "bin_tee") (param f64 f64) (result f64) (local f64)
+    local.get 0 local.get 1 f64.mul local.get 1 local.get 0 f64.sub f64.add local.tee 2
+    local.get 2 f64.mul)
+  (func (export "lc_tee_copy") (param i32) (result i32) (local i32 i32)
+    local.get 0 i32.const 3 i32.add local.tee 1
+    local.get 1 local.set 2
+    local.get 2 i32.add)
+  ;; Counts up while the f64 local stays below a 64-bit constant.
+  (func (export "brif_pool") (param f64) (result i32) (local i32)
+    (block (loop
+      (br_if 1 (f64.gt (local.get 0) (f64.const 10.5)))
+      (local.set 0 (f64.add (local.get 0) (f64.const 1)))
+      (local.set 1 (i32.add (local.get 1) (i32.const 1)))
+      (br 0)))
+    local.get 1))
+"#;
+
+fn kinds(m: &Module) -> Vec<String> {
+    m.repr
+        .code
+        .iter()
+        .flat_map(|c| c.instrs.iter())
+        .map(|i: &Instr| format!("{i:?}").split([' ', '(']).next().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn fused_forms_are_used_and_agree_with_the_plain_instructions() {
+    let m = Module::from_text(MODULE).unwrap();
+    let used = kinds(&m);
+    for form in [
+        "LoadLA", "LoadSA", "BinLLTee", "BinSLTee", "BinLSTee", "BinTee", "BinLC32Tee",
+        "LocalCopy", "BrIfBinLP",
+    ] {
+        assert!(used.iter().any(|k| k == form), "{form} not used: {used:?}");
+    }
+    let mut store = Store::new();
+    let inst = store.instantiate(&m, &[]).unwrap();
+    let mut call = |name: &str, args: &[Value]| {
+        let Some(Extern::Func(f)) = store.export(inst, name) else { panic!("{name}") };
+        store.invoke(f, args)
+    };
+    // 8 - 4 + 8 = 12 holds 42; from 0 the address wraps to 2^32 - 4, plus 8 is out of bounds.
+    for name in ["load_la", "load_sa"] {
+        assert_eq!(call(name, &[Value::I32(8)]).unwrap(), [Value::I32(42)]);
+        let trap = call(name, &[Value::I32(0)]).unwrap_err();
+        assert_eq!(trap.kind, TrapKind::MemoryOutOfBounds, "{name}");
+    }
+    let (a, b) = (1.5f64, 2.25f64);
+    let t2 = a + b;
+    let t3 = t2 * b;
+    let t3 = t3 - t2;
+    let t2 = (t3 + t3) * a;
+    let below = t2 * b;
+    let expected = below + (t2 + below);
+    let got = call("tees", &[Value::F64(a.to_bits()), Value::F64(b.to_bits())]).unwrap();
+    assert_eq!(got, [Value::F64(expected.to_bits())]);
+    let f64s = |x: f64| [Value::F64(x.to_bits())];
+    let args = [Value::F64(a.to_bits()), Value::F64(b.to_bits())];
+    assert_eq!(call("ls_tee", &args).unwrap(), f64s((a - 2.0 * b) * 2.0));
+    let s = a * b + (b - a);
+    assert_eq!(call("bin_tee", &args).unwrap(), f64s(s * s));
+    assert_eq!(call("lc_tee_copy", &[Value::I32(4)]).unwrap(), [Value::I32(14)]);
+    assert_eq!(
+        call("brif_pool", &[Value::F64(0.5f64.to_bits())]).unwrap(),
+        [Value::I32(11)]
+    );
+}
