@@ -67,3 +67,19 @@ fn wasm_unit_tree_whose_specs_do_not_parse_names_file_and_line() {
     assert!(err.contains(&format!("src/spec/inst_specs.isle:{}:", line + 1)), "{err}");
     assert!(!err.contains("panicked"), "{err}");
 }
+
+/// The x64 unit's default scope (issue 15): at least 500 instances verified,
+/// at least 90 % of those that apply, at most 5 % unsupported, and no
+/// counterexample (each would be a Cranelift bug or a wrong x64 spec).
+#[test]
+fn x64_unit_default_scope_is_verified() {
+    let out = saffron(&["verify", "--unit", "x64", "--default-excludes", "--json", "--no-cache"]);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", stderr(&out)));
+    let summary = &report["summary"];
+    let count = |k: &str| summary[k].as_u64().unwrap_or_else(|| panic!("no `{k}` in {summary}"));
+    let applicable = count("total") - count("inapplicable");
+    assert!(count("verified") >= 500, "{summary}");
+    assert!(count("verified") * 10 >= applicable * 9, "{summary}");
+    assert!(count("unsupported") * 20 <= applicable, "{summary}");
+    assert_eq!(count("counterexample"), 0, "{summary}");
+}
