@@ -86,3 +86,19 @@ fn int_to_fpu_correction_decides_the_i64_to_f32_lowerings() {
         assert!(out.contains("0 verified, 1 failed") && out.contains("replay: replayed"), "{out}");
     }
 }
+
+/// The x64 unit's default scope (issue 15): at least 500 instances verified,
+/// at least 90 % of those that apply, at most 5 % unsupported, and no
+/// counterexample (each would be a Cranelift bug or a wrong x64 spec).
+#[test]
+fn x64_unit_default_scope_is_verified() {
+    let out = saffron(&["verify", "--unit", "x64", "--default-excludes", "--json", "--no-cache"]);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", stderr(&out)));
+    let summary = &report["summary"];
+    let count = |k: &str| summary[k].as_u64().unwrap_or_else(|| panic!("no `{k}` in {summary}"));
+    let applicable = count("total") - count("inapplicable");
+    assert!(count("verified") >= 500, "{summary}");
+    assert!(count("verified") * 10 >= applicable * 9, "{summary}");
+    assert!(count("unsupported") * 20 <= applicable, "{summary}");
+    assert_eq!(count("counterexample"), 0, "{summary}");
+}

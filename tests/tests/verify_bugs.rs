@@ -20,6 +20,8 @@ const BUGS: &[(&str, Unit, &str)] = &[
     ("ctz_narrow_no_sentinel.isle", Unit::Aarch64, "bug_ctz8_no_sentinel"),
     ("ishl_narrow_unmasked.isle", Unit::Aarch64, "bug_ishl_narrow_unmasked"),
     ("amode_uextend_shift.isle", Unit::X64, "bug_amode_uextend_shift"),
+    ("x64_ishl_narrow_unmasked.isle", Unit::X64, "bug_x64_ishl_narrow_unmasked"),
+    ("x64_rotl_narrow_as_i32.isle", Unit::X64, "bug_x64_rotl_narrow_as_i32"),
 ];
 
 /// (bug rule, the fixed Cranelift rule it replaces): a counterexample to the
@@ -31,6 +33,9 @@ const CONTROLS: &[(&str, &str)] = &[
     ("bug_sdiv_narrow_intmin", "sdiv_base_case_fits_in_32"),
     // The bug's counterexamples are in the `lea` lowering of `iadd`.
     ("bug_amode_uextend_shift", "iadd_base_case_32_or_64_lea"),
+    // The shipped `ishl` and `rotl` rules of i8..i64 (unnamed: file:line).
+    ("bug_x64_ishl_narrow_unmasked", "isa/x64/lower.isle:582"),
+    ("bug_x64_rotl_narrow_as_i32", "isa/x64/lower.isle:973"),
 ];
 
 /// Bugs the verifier does not catch yet, with the reason. A bug listed here
