@@ -11,7 +11,7 @@
 //! comparison (see `probe.isle`).
 
 use saffron_verifier::expand::{expand, ExpandOptions};
-use saffron_verifier::instantiate::{instantiate, InstanceBody};
+use saffron_verifier::front::instantiate::{instantiate, InstanceBody};
 use saffron_verifier::ir::{Query, Side, Sort, VarId};
 use saffron_verifier::load::{load, LoadOptions, Program, Unit};
 use std::fmt::Write as _;
