@@ -24,6 +24,7 @@ pub mod rotate;
 pub mod shift;
 mod terms;
 mod translate;
+mod translate_fp;
 mod types;
 pub mod uninterpreted;
 
