@@ -4,10 +4,11 @@
 //!
 //! `cargo run --release -p saffron-verifier --example front_stats -- opt [--default-excludes] [--rule R] [--verbose] [--list]`
 
-use saffron_verifier::expand::{expand, ExpandOptions};
-use saffron_verifier::instantiate::{instantiate, InstanceBody};
+use saffron_verifier::expand::ExpandOptions;
+use saffron_verifier::front::instantiate::InstanceBody;
 use saffron_verifier::load::{load, LoadOptions, Unit};
-use std::collections::HashMap;
+use saffron_verifier::pipeline::{instances, Instances, VerifyOptions};
+use std::collections::{HashMap, HashSet};
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -37,63 +38,63 @@ fn main() {
         }
     };
     eprintln!("loaded in {:?}: {} rules, {} specs", t0.elapsed(), prog.termenv.rules.len(), prog.specs.len());
-    let exps = expand(&prog, &eo).unwrap_or_else(|e| {
+    let opts = VerifyOptions { load: lo, expand: eo, ..VerifyOptions::default() };
+    let Instances { expansions, items } = instances(&prog, &opts).unwrap_or_else(|e| {
         eprintln!("{e}");
         std::process::exit(2)
     });
     let (mut q, mut u, mut er) = (0usize, 0usize, 0usize);
     let mut reasons: HashMap<String, usize> = HashMap::new();
-    let mut exp_with_query = 0;
-    for e in &exps {
-        if list {
-            println!("EXPANSION {} chain={:?} tags={:?}", e.rule, e.chain, e.tags);
+    let mut listed = HashSet::new();
+    let mut with_query = HashSet::new();
+    for i in items {
+        let expansion = (i.rule.clone(), i.chain.clone(), i.span.to_string());
+        if list && listed.insert(expansion.clone()) {
+            println!("EXPANSION {} chain={:?}", i.rule, i.chain);
         }
-        let insts = instantiate(&prog, e);
-        let mut any = false;
-        for i in insts {
-            match i.body {
-                InstanceBody::Query(query) => {
-                    q += 1;
-                    any = true;
-                    if verbose {
-                        println!("QUERY {} {} vars={} exprs={} lhs={} rhs={} obl={}", query.rule, query.types, query.vars.len(), query.exprs.len(), query.lhs_conditions.len(), query.rhs_assumptions.len(), query.obligations.len());
-                        if eo.rule.is_some() {
-                            for (k, cs) in [("lhs", &query.lhs_conditions), ("rhs", &query.rhs_assumptions), ("obl", &query.obligations)] {
-                                for c in cs.iter() {
-                                    println!("  {k}: {} @ {}", c.what, c.span);
-                                }
+        let types = &i.instance.types;
+        match i.instance.body {
+            InstanceBody::Query(query) => {
+                q += 1;
+                with_query.insert(expansion);
+                if verbose {
+                    println!("QUERY {} {} vars={} exprs={} lhs={} rhs={} obl={}", query.rule, query.types, query.vars.len(), query.exprs.len(), query.lhs_conditions.len(), query.rhs_assumptions.len(), query.obligations.len());
+                    if opts.expand.rule.is_some() {
+                        for (k, cs) in [("lhs", &query.lhs_conditions), ("rhs", &query.rhs_assumptions), ("obl", &query.obligations)] {
+                            for c in cs.iter() {
+                                println!("  {k}: {} @ {}", c.what, c.span);
                             }
-                            for t in &query.terms {
-                                println!("  term {} {:?}", t.term, t.side);
-                            }
+                        }
+                        for t in &query.terms {
+                            println!("  term {} {:?}", t.term, t.side);
                         }
                     }
                 }
-                InstanceBody::Unsupported { reason, span } => {
-                    u += 1;
-                    if verbose {
-                        println!("UNSUPPORTED {} {}: {reason} at {span}", e.rule, i.types);
-                    }
-                    *reasons.entry(format!("unsupported: {}", shorten(&reason))).or_default() += 1;
+            }
+            InstanceBody::Unsupported { reason, span } => {
+                u += 1;
+                if verbose {
+                    println!("UNSUPPORTED {} {types}: {reason} at {span}", i.rule);
                 }
-                InstanceBody::Inapplicable { reason, span } => {
-                    if verbose {
-                        println!("INAPPLICABLE {} {}: {reason} at {span}", e.rule, i.types);
-                    }
-                    *reasons.entry("inapplicable (left-side constants contradict)".into()).or_default() += 1;
+                *reasons.entry(format!("unsupported: {}", shorten(&reason))).or_default() += 1;
+            }
+            InstanceBody::Inapplicable { reason, span } => {
+                if verbose {
+                    println!("INAPPLICABLE {} {types}: {reason} at {span}", i.rule);
                 }
-                InstanceBody::Error { message, span } => {
-                    er += 1;
-                    if verbose {
-                        println!("ERROR {} {}: {message} at {span}", e.rule, i.types);
-                    }
-                    *reasons.entry(format!("error: {}", shorten(&message))).or_default() += 1;
+                *reasons.entry("inapplicable (left-side constants contradict)".into()).or_default() += 1;
+            }
+            InstanceBody::Error { message, span } => {
+                er += 1;
+                if verbose {
+                    println!("ERROR {} {types}: {message} at {span}", i.rule);
                 }
+                *reasons.entry(format!("error: {}", shorten(&message))).or_default() += 1;
             }
         }
-        exp_with_query += any as usize;
     }
-    println!("expansions: {} ({} with at least one query)", exps.len(), exp_with_query);
+    let exp_with_query = with_query.len();
+    println!("expansions: {} ({} with at least one query)", expansions, exp_with_query);
     println!("instances: {} queries, {} unsupported, {} errors ({:?})", q, u, er, t0.elapsed());
     let mut rs: Vec<_> = reasons.into_iter().collect();
     rs.sort_by(|a, b| b.1.cmp(&a.1));

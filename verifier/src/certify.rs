@@ -23,7 +23,7 @@
 //! something if another program can check it. Going through the text also
 //! checks the export itself (a query that changes meaning when printed
 //! would show up as a disagreement). Z3 prints `bv2int`, which cvc5 1.0.3
-//! spells `bv2nat` ([`portable`]); nothing else needs rewriting.
+//! spells `bv2nat` ([`cvc5::portable`]); nothing else needs rewriting.
 //!
 //! What a certificate covers: the correctness query. The second half of
 //! "verified" — the left side and the right side's assumptions are
@@ -126,23 +126,6 @@ pub struct CertifyOptions {
     pub dir: Option<PathBuf>,
 }
 
-/// `text` with Z3's spelling of SMT-LIB functions cvc5 names differently.
-pub fn portable(text: &str) -> String {
-    // Whole tokens only: `bv2int` inside a symbol name must stay.
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(at) = rest.find("bv2int") {
-        let before_ok = rest[..at].chars().last().is_none_or(|c| c == '(' || c.is_whitespace());
-        let after = &rest[at + "bv2int".len()..];
-        let after_ok = after.chars().next().is_none_or(|c| c == ')' || c.is_whitespace());
-        out.push_str(&rest[..at]);
-        out.push_str(if before_ok && after_ok { "bv2nat" } else { "bv2int" });
-        rest = after;
-    }
-    out.push_str(rest);
-    out
-}
-
 /// Z3 on `text`, parsed into a fresh solver of this thread's context.
 pub fn check_z3(text: &str, timeout: Duration) -> Answer {
     if text.contains('\0') {
@@ -183,14 +166,14 @@ fn z3_error() -> Option<String> {
     }
 }
 
-/// cvc5 on `text` (its spelling, see [`portable`]). Bit-blasting cannot
+/// cvc5 on `text` (its spelling, see [`cvc5::portable`]). Bit-blasting cannot
 /// decide some small multiplier identities in minutes (`(a * b) mod 2^16`
 /// through 64-bit products, which Z3's rewriter settles at once); when the
 /// default configuration gives no answer, cvc5 tries again with its
 /// translation of bitvectors to integer arithmetic (`--solve-bv-as-int=sum`,
 /// an equivalent encoding: an `unsat` there is an `unsat` of the same text).
 pub fn check_cvc5(text: &str, timeout: Duration) -> Answer {
-    let text = portable(text);
+    let text = cvc5::portable(text);
     match cvc5::check(&text, timeout) {
         cvc5::Answer::Other(first) => match cvc5::check_with(&text, timeout, &["--solve-bv-as-int=sum"]) {
             cvc5::Answer::Other(_) => Answer::Undecided(first),
@@ -259,8 +242,8 @@ mod tests {
 
     #[test]
     fn bv2int_becomes_bv2nat_only_as_a_token() {
-        assert_eq!(portable("(= (bv2int x) 3)"), "(= (bv2nat x) 3)");
-        assert_eq!(portable("(declare-fun my_bv2int_x () Int)"), "(declare-fun my_bv2int_x () Int)");
+        assert_eq!(cvc5::portable("(= (bv2int x) 3)"), "(= (bv2nat x) 3)");
+        assert_eq!(cvc5::portable("(declare-fun my_bv2int_x () Int)"), "(declare-fun my_bv2int_x () Int)");
     }
 
     #[test]

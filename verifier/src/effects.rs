@@ -18,8 +18,7 @@
 //! choosing a rule, including for rules that then do not fire, so they
 //! cannot emit code without miscompiling.
 
-use crate::load::Program;
-use cranelift_isle::sema::{ConstructorKind, Expr, Rule, TermId, TermKind};
+use cranelift_isle::sema::{ConstructorKind, Expr, Rule, TermEnv, TermId, TermKind, TypeEnv};
 use proc_macro2::{Delimiter, TokenStream, TokenTree};
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -103,12 +102,14 @@ fn collect_rs(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
     }
 }
 
-/// The constructors of `p` that cannot emit an instruction, given which
-/// Rust functions mention `self` (see [`rust_functions_using_self`]).
-pub fn emission_free_terms(p: &Program, rust_uses_self: &HashMap<String, bool>) -> HashSet<TermId> {
+/// The constructors of a program (its terms and types) that cannot emit an
+/// instruction, given which Rust functions mention `self` (see
+/// [`rust_functions_using_self`]). It reads ISLE's own environments, not the
+/// loaded `Program`, so that loading can call it.
+pub fn emission_free_terms(termenv: &TermEnv, tyenv: &TypeEnv, rust_uses_self: &HashMap<String, bool>) -> HashSet<TermId> {
     let mut free = HashSet::new();
     let mut internal = Vec::new();
-    for term in &p.termenv.terms {
+    for term in &termenv.terms {
         match &term.kind {
             TermKind::EnumVariant { .. } | TermKind::Struct => {
                 free.insert(term.id);
@@ -118,7 +119,7 @@ pub fn emission_free_terms(p: &Program, rust_uses_self: &HashMap<String, bool>) 
                     free.insert(term.id);
                 }
                 Some(ConstructorKind::ExternalConstructor { name }) => {
-                    if rust_uses_self.get(p.sym(*name)) == Some(&false) {
+                    if rust_uses_self.get(tyenv.syms[name.index()].as_str()) == Some(&false) {
                         free.insert(term.id);
                     }
                 }
@@ -131,7 +132,7 @@ pub fn emission_free_terms(p: &Program, rust_uses_self: &HashMap<String, bool>) 
         }
     }
     let mut rules: HashMap<TermId, Vec<&Rule>> = HashMap::new();
-    for r in &p.termenv.rules {
+    for r in &termenv.rules {
         rules.entry(r.root_term).or_default().push(r);
     }
     loop {
@@ -205,7 +206,7 @@ mod tests {
         "#;
         let p = load_sources(vec![("t.isle".into(), isle.into())], None).unwrap();
         let rust: HashMap<String, bool> = [("imm5".to_string(), false), ("emit".to_string(), true)].into();
-        let free = emission_free_terms(&p, &rust);
+        let free = emission_free_terms(&p.termenv, &p.tyenv, &rust);
         let is_free = |n: &str| free.contains(&p.term_by_name(n).unwrap());
         assert!(is_free("imm5") && is_free("helper") && is_free("data") && is_free("again"));
         assert!(!is_free("emit") && !is_free("unknown") && !is_free("effect"));

@@ -4,8 +4,7 @@
 pub mod cranelift_dir;
 pub mod effects;
 pub mod expand;
-pub(crate) mod front;
-pub mod instantiate;
+pub mod front;
 pub mod ir;
 pub mod load;
 pub mod span;

@@ -537,7 +537,7 @@ fn load_sources_with(
     let disjoint = disjoint_rule_pairs(&defs, &termenv);
     let mut prog = index_program(files, defs, tyenv, termenv, unit)?;
     prog.disjoint_rules = disjoint;
-    prog.emission_free = effects::emission_free_terms(&prog, rust_uses_self);
+    prog.emission_free = effects::emission_free_terms(&prog.termenv, &prog.tyenv, rust_uses_self);
     Ok(prog)
 }
 

@@ -10,9 +10,9 @@
 use crate::cache::{self, Cache, Verdict};
 use crate::certify::{self, CertifyOptions, Status};
 use crate::expand::{expand, ExpandError, ExpandOptions};
-use crate::instantiate::{instantiate, Instance, InstanceBody};
+use crate::front::instantiate::{instantiate, Instance, InstanceBody};
 use crate::ir::{BvBinOp, Expr, Query};
-use crate::load::{load, LoadError, LoadOptions};
+use crate::load::{load, LoadError, LoadOptions, Program};
 use crate::report::{InstanceResult, Source, UnitReport};
 use crate::shard::{Shard, Splitter};
 use crate::solve::{self, Outcome, OutcomeKind, SolveOptions};
@@ -58,17 +58,57 @@ pub struct WorkItem {
     pub instance: Instance,
 }
 
-/// Runs the whole pipeline for one unit or standalone program.
+/// Runs the whole pipeline for one unit or standalone program: loads it,
+/// then [`verify_program`].
 pub fn verify(unit_name: &str, opts: &VerifyOptions) -> Result<UnitReport, PipelineError> {
     let start = Instant::now();
     let program = load(&opts.load)?;
-    let expansions = expand(&program, &opts.expand)?;
+    verify_program_from(unit_name, &program, opts, start)
+}
+
+/// The one driver of verification: expands and instantiates every rule of a
+/// loaded `program` ([`instances`]), keeps this shard's instances, checks
+/// them (cache, solver, replay), certifies if asked, and reports. The CLI,
+/// the filetests, the integration tests and the benches all come here.
+pub fn verify_program(unit_name: &str, program: &Program, opts: &VerifyOptions) -> Result<UnitReport, PipelineError> {
+    verify_program_from(unit_name, program, opts, Instant::now())
+}
+
+fn verify_program_from(unit_name: &str, program: &Program, opts: &VerifyOptions, start: Instant) -> Result<UnitReport, PipelineError> {
     let pool = pool(opts.jobs)?;
+    let Instances { expansions, items } = instances_on(&pool, program, opts)?;
+    let mut results = check_all(&pool, &items, &opts.solve, opts.cache.as_ref(), opts.progress);
+    let codegen = opts.load.unit.as_ref().and_then(|_| crate::load::cranelift_codegen_dir(opts.load.cranelift_dir.as_deref()).ok());
+    let paths = crate::paths::Relativizer::new(codegen.as_deref(), program.generated_dir());
+    if let Some(c) = &opts.certify {
+        certify_all(&pool, &items, &mut results, c, &paths, opts.progress);
+    }
+    results.iter_mut().for_each(|r| paths.result(r));
+    let mut report = UnitReport::new(unit_name.to_string(), expansions, results, start.elapsed().as_millis() as u64);
+    report.shard = opts.shard.map(|s| s.to_string());
+    Ok(report)
+}
+
+/// The front half of [`verify_program`]: how many expansions a program has
+/// and the type instances to check (this shard's only, with a shard).
+pub struct Instances {
+    pub expansions: usize,
+    pub items: Vec<WorkItem>,
+}
+
+/// [`Instances`] of `program`, on `opts.jobs` threads, without solving
+/// anything (what `front_stats` shows).
+pub fn instances(program: &Program, opts: &VerifyOptions) -> Result<Instances, PipelineError> {
+    instances_on(&pool(opts.jobs)?, program, opts)
+}
+
+fn instances_on(pool: &rayon::ThreadPool, program: &Program, opts: &VerifyOptions) -> Result<Instances, PipelineError> {
+    let expansions = expand(program, &opts.expand)?;
     let items: Vec<WorkItem> = pool.install(|| {
         expansions
             .par_iter()
             .flat_map_iter(|e| {
-                instantiate(&program, e).into_iter().map(move |instance| WorkItem {
+                instantiate(program, e).into_iter().map(move |instance| WorkItem {
                     rule: e.rule.clone(),
                     chain: e.chain.clone(),
                     span: e.span.clone(),
@@ -84,16 +124,7 @@ pub fn verify(unit_name: &str, opts: &VerifyOptions) -> Result<UnitReport, Pipel
             items.into_iter().filter(|it| splitter.keeps(shard, &it.rule, &it.chain, &it.instance.types)).collect()
         }
     };
-    let mut results = check_all(&pool, &items, &opts.solve, opts.cache.as_ref(), opts.progress);
-    let codegen = opts.load.unit.as_ref().and_then(|_| crate::load::cranelift_codegen_dir(opts.load.cranelift_dir.as_deref()).ok());
-    let paths = crate::paths::Relativizer::new(codegen.as_deref(), program.generated_dir());
-    if let Some(c) = &opts.certify {
-        certify_all(&pool, &items, &mut results, c, &paths, opts.progress);
-    }
-    results.iter_mut().for_each(|r| paths.result(r));
-    let mut report = UnitReport::new(unit_name.to_string(), expansions.len(), results, start.elapsed().as_millis() as u64);
-    report.shard = opts.shard.map(|s| s.to_string());
-    Ok(report)
+    Ok(Instances { expansions: expansions.len(), items })
 }
 
 fn pool(jobs: usize) -> Result<rayon::ThreadPool, PipelineError> {

@@ -8,122 +8,25 @@
 //! `lhs ∧ rhs_assumptions` is sat (not vacuous).
 
 mod abstraction;
-pub mod build;
 pub(crate) mod cvc5;
+mod outcome;
 mod probe;
 mod race;
+mod solver;
 mod split;
 mod witness;
 #[cfg(test)]
 mod tests;
 
-use crate::encode::{self, Encoded, Term};
-use crate::ir::{ExprId, Query};
-use crate::replay::{self, Bits, Counterexample, Model, Value};
-use std::ffi::CStr;
+use crate::encode::{self, Encoded};
+use crate::ir::Query;
+use solver::{assert_all, assuming, check_raced, correctness_solver, counterexample, dump, new_solver, unknown};
+use split::SplitBudget;
 use std::time::{Duration, Instant};
-use z3::ast::{Ast, Bool, BV};
-use z3::{Params, SatResult, Solver};
+use z3::SatResult;
 
 pub use cvc5::version as cvc5_version;
-
-/// The result of checking one query.
-#[derive(Clone, Debug)]
-pub enum Outcome {
-    Verified,
-    Counterexample(Box<Counterexample>),
-    /// The left-hand side can never match at this type instance.
-    Inapplicable,
-    Timeout,
-    /// Z3 gave up for another reason (its own words).
-    Unknown(String),
-    /// The front end could not express something (never reaches the solver).
-    Unsupported(String),
-    /// A bug or bad input: an ill-formed query.
-    Error(String),
-}
-
-impl Outcome {
-    /// Which kind of outcome this is, without its details.
-    pub fn kind(&self) -> OutcomeKind {
-        match self {
-            Outcome::Verified => OutcomeKind::Verified,
-            Outcome::Counterexample(_) => OutcomeKind::Counterexample,
-            Outcome::Inapplicable => OutcomeKind::Inapplicable,
-            Outcome::Timeout => OutcomeKind::Timeout,
-            Outcome::Unknown(_) => OutcomeKind::Unknown,
-            Outcome::Unsupported(_) => OutcomeKind::Unsupported,
-            Outcome::Error(_) => OutcomeKind::Error,
-        }
-    }
-}
-
-/// The kind of an [`Outcome`]: what a report records per instance and
-/// counts in its summary. Serialized as the contract's lowercase word.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum OutcomeKind {
-    Verified,
-    Counterexample,
-    Inapplicable,
-    Timeout,
-    Unknown,
-    Unsupported,
-    Error,
-}
-
-impl OutcomeKind {
-    /// The contract's outcome word.
-    pub fn word(self) -> &'static str {
-        match self {
-            OutcomeKind::Verified => "verified",
-            OutcomeKind::Counterexample => "counterexample",
-            OutcomeKind::Inapplicable => "inapplicable",
-            OutcomeKind::Timeout => "timeout",
-            OutcomeKind::Unknown => "unknown",
-            OutcomeKind::Unsupported => "unsupported",
-            OutcomeKind::Error => "error",
-        }
-    }
-
-    /// The kind named by `word`; a word that names none reads as an error.
-    pub fn from_word(word: &str) -> OutcomeKind {
-        [
-            OutcomeKind::Verified,
-            OutcomeKind::Counterexample,
-            OutcomeKind::Inapplicable,
-            OutcomeKind::Timeout,
-            OutcomeKind::Unknown,
-            OutcomeKind::Unsupported,
-        ]
-        .into_iter()
-        .find(|k| k.word() == word)
-        .unwrap_or(OutcomeKind::Error)
-    }
-
-    /// A wrong rule or a check that could not be made.
-    pub fn failed(self) -> bool {
-        matches!(self, OutcomeKind::Counterexample | OutcomeKind::Error)
-    }
-}
-
-impl std::fmt::Display for OutcomeKind {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.word())
-    }
-}
-
-/// Which query decided an outcome.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Method {
-    /// The query itself, floats in Z3's (or cvc5's) floating-point theory.
-    Full,
-    /// Float arithmetic as uninterpreted functions with IEEE lemmas, a sound
-    /// abstraction for unsat (see `encode::uninterpreted`); the vacuity
-    /// check still uses the full encoding.
-    UfAbstraction,
-}
+pub use outcome::{Method, Outcome, OutcomeKind, VACUOUS};
 
 #[derive(Clone, Debug)]
 pub struct SolveOptions {
@@ -251,23 +154,6 @@ fn correctness(q: &Query, opts: &SolveOptions, start: Instant, method: &mut Meth
     }
 }
 
-/// A solver asserting `enc`'s side conditions, left side and right-side
-/// assumptions: satisfiable exactly when the instance is not vacuous.
-pub(super) fn assuming(enc: &Encoded, budget: Duration, rlimit: Option<u32>) -> Solver {
-    let s = new_solver(budget, rlimit, enc.pure_bv);
-    assert_all(&s, &enc.side_conditions);
-    assert_all(&s, &enc.lhs_conditions);
-    assert_all(&s, &enc.rhs_assumptions);
-    s
-}
-
-/// The correctness query: [`assuming`], and some obligation fails.
-fn correctness_solver(enc: &Encoded, budget: Duration, rlimit: Option<u32>) -> Solver {
-    let s = assuming(enc, budget, rlimit);
-    s.assert(Bool::and(&enc.obligations).not());
-    s
-}
-
 /// The SMT-LIB text of `q`'s correctness query (what a certificate
 /// re-checks): side conditions, left side, right-side assumptions and the
 /// negated obligations, as Z3 prints them, ending in `(check-sat)`.
@@ -284,46 +170,11 @@ pub fn abstracted_smt2(q: &Query) -> Option<String> {
     encode::has_rounding_operations(q).then(|| abstraction::smt2(q)).flatten()
 }
 
-/// The counterexample in the model of `s`, a correctness query Z3 found sat.
-fn counterexample(q: &Query, enc: &Encoded, s: &Solver) -> Outcome {
-    match s.get_model() {
-        None => Outcome::Error("solver reported sat without a model".into()),
-        Some(model) => match concrete_model(enc, &model) {
-            Ok(m) => Outcome::Counterexample(Box::new(replay::counterexample(q, m))),
-            Err(e) => Outcome::Counterexample(Box::new(Counterexample::unreadable(q, e))),
-        },
-    }
-}
-
-/// `s.check()`, raced against cvc5 on the same text (see [`race`]) unless
-/// the query is pure bitvector (Z3's bit-blasting wins those).
-fn check_raced(s: &Solver, pure_bv: bool, budget: Duration, decisive: fn(&cvc5::Answer) -> bool) -> race::Race {
-    if pure_bv {
-        return race::Race { z3: s.check(), cvc5: None };
-    }
-    // Printed before the check: afterwards Z3 prints its preprocessed
-    // (bit-blasted) assertions instead.
-    race::run(s, crate::certify::portable(&s.to_smt2()), budget, decisive)
-}
-
-/// How a query with symbolic shift/rotate amounts spends its budget.
-#[derive(Clone, Copy, Debug)]
-pub struct SplitBudget {
-    /// Share of the budget for the unsplit query.
-    pub direct_share: f64,
-    /// Per case when a deeper split is available: a case that needs longer
-    /// is split further (so are its siblings, without probing).
-    pub probe: Duration,
-}
-
 /// The probe is twice the slowest case of the 64-bit nested shifts
 /// (`opts/shifts.isle:152-170`) on an idle machine: at 150 ms, a case slowed
 /// by the other worker sent all 64 siblings one level deeper (4,096 cases,
 /// a timeout).
 const SPLIT: SplitBudget = SplitBudget { direct_share: 0.1, probe: Duration::from_millis(300) };
-
-/// Why an instance whose correctness query is unsat is not verified after all.
-pub const VACUOUS: &str = "vacuous: right-side assumptions contradict the left side";
 
 /// The verdict on an instance whose correctness query was unsat: verified
 /// only if the left side and the right side's assumptions can hold together.
@@ -355,112 +206,3 @@ fn non_vacuous(q: &Query, enc: &Encoded, left: Duration, rlimit: Option<u32>, st
     }
 }
 
-/// SAFFRON_VERIFY_DUMP=DIR: write each solver query (IR and SMT-LIB) to
-/// DIR, for debugging the front and back ends. Instances of one rule at one
-/// type signature differ only inside, so the name ends in a hash of the text.
-fn dump(q: &Query, kind: &str, s: &Solver) {
-    let Some(dir) = std::env::var_os("SAFFRON_VERIFY_DUMP") else { return };
-    let name: String = format!("{}-{}-{}", q.span, q.types, q.chain.join("-"))
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
-        .collect();
-    let name = &name[name.len().saturating_sub(100)..];
-    let smt = s.to_smt2();
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    std::hash::Hash::hash(&smt, &mut h);
-    let hash = std::hash::Hasher::finish(&h) as u32;
-    let path = std::path::Path::new(&dir).join(format!("{name}-{kind}-{hash:08x}.txt"));
-    let _ = std::fs::write(path, format!("{q:#?}\n\n{smt}"));
-}
-
-fn new_solver(timeout: Duration, rlimit: Option<u32>, pure_bv: bool) -> Solver {
-    // Declaring QF_BV selects Z3's bit-blasting strategy up front; with Int
-    // or float terms left, Z3's default picks a general strategy.
-    new_solver_for(if pure_bv { Some("QF_BV") } else { None }, timeout, rlimit)
-}
-
-fn new_solver_for(logic: Option<&str>, timeout: Duration, rlimit: Option<u32>) -> Solver {
-    let solver = match logic {
-        Some(l) => Solver::new_for_logic(l).unwrap_or_else(Solver::new),
-        None => Solver::new(),
-    };
-    let mut p = Params::new();
-    let ms = timeout.as_millis().clamp(1, u32::MAX as u128) as u32;
-    p.set_u32("timeout", ms);
-    if let Some(r) = rlimit {
-        p.set_u32("rlimit", r);
-    }
-    solver.set_params(&p);
-    solver
-}
-
-fn assert_all(s: &Solver, bs: &[Bool]) {
-    for b in bs {
-        s.assert(b);
-    }
-}
-
-fn unknown(s: &Solver, start: Instant, timeout: Duration) -> Outcome {
-    let reason = s.get_reason_unknown().unwrap_or_else(|| "no reason given".into());
-    let timed_out = start.elapsed() >= timeout
-        || reason.contains("timeout")
-        || reason.contains("canceled");
-    if timed_out {
-        Outcome::Timeout
-    } else {
-        Outcome::Unknown(reason)
-    }
-}
-
-/// Reads the values of every variable and witness out of a Z3 model.
-fn concrete_model(enc: &Encoded, model: &z3::Model) -> Result<Model, String> {
-    let mut vars = Vec::with_capacity(enc.vars.len());
-    for (i, t) in enc.vars.iter().enumerate() {
-        let v = match t {
-            Term::Bool(b) => Value::Bool(
-                model.eval(b, true).and_then(|v| v.as_bool()).ok_or(format!("no value for variable {i}"))?,
-            ),
-            Term::Int(x) => Value::Int(
-                model
-                    .eval(x, true)
-                    .and_then(|v| v.as_i128())
-                    .ok_or(format!("value of variable {i} does not fit in i128"))?,
-            ),
-            Term::Bv(x) => Value::Bv(bv_value(model, x).ok_or(format!("no value for variable {i}"))?),
-        };
-        vars.push(v);
-    }
-    let mut witnesses = std::collections::HashMap::new();
-    for (id, w) in &enc.witnesses {
-        let dead_value = || crate::encode::fp_const_bits(w.get_size(), crate::ir::FpConstKind::NaN).map(|b| Bits::new(w.get_size(), b));
-        let v = match enc.dead_witnesses.contains(id) {
-            true => dead_value().ok_or(format!("no float format for witness {}", id.0))?,
-            false => bv_value(model, w).ok_or(format!("no value for witness {}", id.0))?,
-        };
-        witnesses.insert(ExprId(id.0), v);
-    }
-    Ok(Model { vars, witnesses })
-}
-
-fn bv_value(model: &z3::Model, x: &BV) -> Option<Bits> {
-    let v = model.eval(x, true)?;
-    let width = x.get_size();
-    if width <= 64 {
-        if let Some(u) = v.as_u64() {
-            return Some(Bits::new(width, u as u128));
-        }
-    }
-    // Wider: read Z3's decimal numeral.
-    let ctx = v.get_ctx().get_z3_context();
-    unsafe {
-        if !z3_sys::Z3_is_numeral_ast(ctx, v.get_z3_ast()) {
-            return None;
-        }
-        let s = z3_sys::Z3_get_numeral_string(ctx, v.get_z3_ast());
-        if s.is_null() {
-            return None;
-        }
-        let text = CStr::from_ptr(s).to_string_lossy().into_owned();
-        Bits::from_decimal(width, &text)
-    }
-}

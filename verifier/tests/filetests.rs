@@ -21,9 +21,12 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use saffron_verifier::expand::{expand, ExpandOptions};
-use saffron_verifier::instantiate::{instantiate, InstanceBody};
+use saffron_verifier::expand::ExpandOptions;
 use saffron_verifier::load::{load, LoadOptions};
+use saffron_verifier::pipeline::{verify_program, VerifyOptions};
+use saffron_verifier::replay::ReplayStatus;
+use saffron_verifier::report::InstanceResult;
+use saffron_verifier::solve::{OutcomeKind, SolveOptions};
 
 /// Per-query solver budget; the filetests are small, so this is generous.
 const TIMEOUT: Duration = Duration::from_secs(60);
@@ -87,9 +90,6 @@ struct Row {
     observed: Observed,
 }
 
-#[path = "common/backend.rs"]
-mod backend;
-
 fn filetests_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/filetests")
 }
@@ -104,7 +104,9 @@ fn files_in(expected: Expected) -> Vec<PathBuf> {
     files
 }
 
-/// Runs one filetest; a failure before instantiation becomes a single row.
+/// Runs one filetest through the verifier's one driver
+/// (`pipeline::verify_program`); a failure before instantiation becomes a
+/// single row.
 fn run_file(path: &Path) -> Vec<Row> {
     let file = format!(
         "{}/{}",
@@ -112,67 +114,82 @@ fn run_file(path: &Path) -> Vec<Row> {
         path.file_name().unwrap_or_default().to_string_lossy()
     );
     let whole_file = |observed: Observed| vec![Row { file: file.clone(), rule: "-".into(), types: "-".into(), observed }];
-    let opts = LoadOptions { standalone_files: vec![path.to_path_buf()], ..LoadOptions::default() };
-    let program = match load(&opts) {
+    let load_opts = LoadOptions { standalone_files: vec![path.to_path_buf()], ..LoadOptions::default() };
+    let program = match load(&load_opts) {
         Ok(p) => p,
         Err(e) => return whole_file(Observed::Error(format!("load: {e}"))),
     };
-    let expand_opts = ExpandOptions { roots: vec![ROOT.to_string()], ..ExpandOptions::default() };
-    let expansions = match expand(&program, &expand_opts) {
-        Ok(e) => e,
-        Err(e) => return whole_file(Observed::Error(format!("expand: {e}"))),
+    let opts = VerifyOptions {
+        load: load_opts,
+        expand: ExpandOptions { roots: vec![ROOT.to_string()], ..ExpandOptions::default() },
+        solve: SolveOptions { timeout: TIMEOUT, ..SolveOptions::default() },
+        ..VerifyOptions::default()
     };
-    if expansions.is_empty() {
+    let report = match verify_program(&file, &program, &opts) {
+        Ok(r) => r,
+        Err(e) => return whole_file(Observed::Error(format!("{e}"))),
+    };
+    if report.expansions == 0 {
         return whole_file(Observed::Error("no expansion of the root term".into()));
     }
-    let mut rows = Vec::new();
-    for expansion in &expansions {
-        let rule = if expansion.chain.is_empty() {
-            expansion.rule.clone()
-        } else {
-            format!("{} via {}", expansion.rule, expansion.chain.join(" > "))
-        };
-        for instance in instantiate(&program, expansion) {
-            let observed = match &instance.body {
-                InstanceBody::Query(q) => {
-                    // Debugging aid: SAFFRON_FILETEST_DUMP=<file name part> prints the queries.
-                    if std::env::var("SAFFRON_FILETEST_DUMP").is_ok_and(|f| !f.is_empty() && file.contains(&f)) {
-                        println!("{q:#?}");
-                    }
-                    backend::check(q, TIMEOUT)
-                }
-                InstanceBody::Unsupported { reason, span } => Observed::Unsupported(format!("{span}: {reason}")),
-                InstanceBody::Error { message, span } => Observed::Error(format!("{span}: {message}")),
-                InstanceBody::Inapplicable { .. } => Observed::Inapplicable,
-            };
-            rows.push(Row { file: file.clone(), rule: rule.clone(), types: instance.types.clone(), observed });
-        }
-    }
-    rows
+    report
+        .instantiations
+        .iter()
+        .map(|r| {
+            let rule = if r.chain.is_empty() { r.rule.clone() } else { format!("{} via {}", r.rule, r.chain.join(" > ")) };
+            Row { file: file.clone(), rule, types: r.types.clone(), observed: observed(r) }
+        })
+        .collect()
 }
 
-/// The `;; expect-rule <rule> <outcome>` lines of a filetest.
-fn rule_expectations(path: &Path) -> Vec<(String, String)> {
+/// The observation of one instance in the driver's report.
+fn observed(r: &InstanceResult) -> Observed {
+    let reason = || r.reason.clone().unwrap_or_default();
+    match r.outcome {
+        OutcomeKind::Verified => Observed::Verified,
+        OutcomeKind::Counterexample => match &r.counterexample {
+            Some(cx) => {
+                let detail = cx.inputs.iter().map(|b| format!("{}={}", b.name, b.value)).collect::<Vec<_>>().join(" ");
+                match &cx.replay {
+                    ReplayStatus::Replayed => Observed::Counterexample { replayed: true, detail },
+                    other => Observed::Counterexample { replayed: false, detail: format!("{detail} [{other:?}]") },
+                }
+            }
+            None => Observed::Counterexample { replayed: false, detail: "no counterexample in the report".into() },
+        },
+        OutcomeKind::Inapplicable => Observed::Inapplicable,
+        OutcomeKind::Timeout => Observed::Timeout,
+        OutcomeKind::Unknown => Observed::Unknown(reason()),
+        OutcomeKind::Unsupported => Observed::Unsupported(reason()),
+        OutcomeKind::Error => Observed::Error(reason()),
+    }
+}
+
+/// The `;; expect-rule <rule> <outcome>` lines of a filetest; an outcome
+/// word that names no outcome is an error in the filetest.
+fn rule_expectations(path: &Path) -> Vec<(String, OutcomeKind)> {
     let text = std::fs::read_to_string(path).expect("readable filetest");
     text.lines()
         .filter_map(|l| l.trim().strip_prefix(";; expect-rule "))
         .filter_map(|rest| {
             let mut words = rest.split_whitespace();
-            Some((words.next()?.to_string(), words.next()?.to_string()))
+            let rule = words.next()?.to_string();
+            let want = words.next()?.parse().unwrap_or_else(|e| panic!("{}: expect-rule {rule}: {e}", path.display()));
+            Some((rule, want))
         })
         .collect()
 }
 
-/// Outcome word of an observation, without details.
-fn outcome_word(o: &Observed) -> &'static str {
+/// The kind of an observation, without details.
+fn kind(o: &Observed) -> OutcomeKind {
     match o {
-        Observed::Verified => "verified",
-        Observed::Counterexample { .. } => "counterexample",
-        Observed::Inapplicable => "inapplicable",
-        Observed::Timeout => "timeout",
-        Observed::Unknown(_) => "unknown",
-        Observed::Unsupported(_) => "unsupported",
-        Observed::Error(_) => "error",
+        Observed::Verified => OutcomeKind::Verified,
+        Observed::Counterexample { .. } => OutcomeKind::Counterexample,
+        Observed::Inapplicable => OutcomeKind::Inapplicable,
+        Observed::Timeout => OutcomeKind::Timeout,
+        Observed::Unknown(_) => OutcomeKind::Unknown,
+        Observed::Unsupported(_) => OutcomeKind::Unsupported,
+        Observed::Error(_) => OutcomeKind::Error,
     }
 }
 
@@ -185,7 +202,7 @@ fn rule_disagreement(path: &Path, rows: &[Row]) -> Option<String> {
             problems.push(format!("rule {rule}: no instance"));
         }
         for r in of_rule {
-            if outcome_word(&r.observed) != want {
+            if kind(&r.observed) != want {
                 problems.push(format!("rule {rule} @ {}: expected {want}, got {}", r.types, r.observed.word()));
             }
         }

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use saffron_verifier::expand::{expand, ExpandOptions};
-use saffron_verifier::instantiate::{instantiate, InstanceBody};
+use saffron_verifier::front::instantiate::{instantiate, InstanceBody};
 use saffron_verifier::load::{load, LoadOptions, Program, Unit};
 use saffron_verifier::replay::ReplayStatus;
 use saffron_verifier::solve::{check, Outcome, OutcomeKind, SolveOptions};

@@ -9,16 +9,16 @@
 //! them equal means bit-blasting both (10 s for the f32/f64 constant
 //! folding rules of `opts/cprop.isle`). Encoded with one representative per
 //! class of equal variables, structurally equal expressions merge (see
-//! [`super::dag::canonical_ids_with`]) and both sides become one term.
+//! [`crate::ir::dag::canonical_ids_with`]) and both sides become one term.
 //!
 //! Sound for the same reason as fixing determined variables: the equations
 //! stay asserted, so the encoded query is equisatisfiable, and each merged
 //! variable reads its value from its representative in the model. Two float
 //! results merged this way have equal operands, so sharing one witness is
-//! what [`super::dag`] does for identical expressions anyway.
+//! what [`crate::ir::dag`] does for identical expressions anyway.
 
 use crate::ir::{Expr, ExprId, Query, Sort, VarId};
-use crate::replay::Value;
+use crate::ir::Value;
 use std::collections::HashMap;
 
 /// For each variable, the smallest variable the top-level `equations`
@@ -68,8 +68,8 @@ pub fn share_known(rep: &[VarId], mut known: HashMap<VarId, Value>) -> HashMap<V
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::encode::dag;
-    use crate::solve::build::QueryBuilder;
+    use crate::ir::dag;
+    use crate::ir::build::QueryBuilder;
 
     #[test]
     fn chains_of_equal_bitvectors_share_the_smallest_representative() {

@@ -17,9 +17,10 @@
 //! look through variables defined as shifts, with the soundness argument
 //! and encoding-order edges of the rotate normal form (see `super::rotate`).
 
-use super::{rotate, shift_amount};
+use super::rotate;
+use super::terms::shift_amount;
 use crate::ir::{BvBinOp, Expr, ExprId, Query};
-use crate::replay::Value;
+use crate::ir::Value;
 use std::collections::HashMap;
 use z3::ast::BV;
 
@@ -137,7 +138,7 @@ pub fn encode(f: &Factored, x: &BV, y: &BV, amount: &BV) -> BV {
 mod tests {
     use crate::ir::{BvBinOp, Expr, Query, Side, Sort};
     use crate::replay::ReplayStatus;
-    use crate::solve::build::QueryBuilder;
+    use crate::ir::build::QueryBuilder;
     use crate::solve::{check, Outcome, SolveOptions};
 
     /// `op(shift(x, z), shift(y, z))` (the shifts bound to term results)

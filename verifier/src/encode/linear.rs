@@ -17,9 +17,10 @@
 //! an `icmp` result's `ite`): a definition must stay literal for the
 //! variable to equal what it is replaced by.
 
-use super::{bv_const, rotate};
+use super::rotate;
+use super::terms::bv_const;
 use crate::ir::{BvBinOp, BvUnOp, Expr, ExprId, Query, VarId};
-use crate::replay::Value;
+use crate::ir::Value;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use z3::ast::{Bool, BV};
 
@@ -182,7 +183,7 @@ pub fn encode(f: &Form, leaves: &[BV]) -> Bool {
 mod tests {
     use crate::ir::{BvBinOp, Expr, ExprId, Query, Side, Sort};
     use crate::replay::ReplayStatus;
-    use crate::solve::build::QueryBuilder;
+    use crate::ir::build::QueryBuilder;
     use crate::solve::{check, Outcome, SolveOptions};
 
     /// `ite((a - b) = (c - d), 1, 0)` against `ite((a + d) = (c + rhs_last), 1, 0)`

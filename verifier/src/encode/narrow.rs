@@ -17,7 +17,7 @@
 //! read-out and replay see).
 
 use crate::ir::{Expr, ExprId, Query, Sort, VarId};
-use crate::replay::Value;
+use crate::ir::Value;
 use std::collections::HashMap;
 
 /// The canonical expressions reachable from `roots` without entering folded
@@ -48,9 +48,9 @@ fn reachable(q: &Query, canon: &[ExprId], folded: &[Option<Value>], roots: &[Exp
         let operands = match (prune_ite, e) {
             (true, Expr::Ite(c, a, b)) => match &folded[canon[c.0 as usize].0 as usize] {
                 Some(Value::Bool(taken)) => vec![if *taken { *a } else { *b }],
-                _ => super::dag::operands(e),
+                _ => e.operands(),
             },
-            _ => super::dag::operands(e),
+            _ => e.operands(),
         };
         stack.extend(operands.into_iter().map(|o| canon[o.0 as usize]));
     }
@@ -80,7 +80,7 @@ pub fn int2bv_only_vars(
             continue;
         }
         let e = q.expr(ExprId(i as u32));
-        for o in super::dag::operands(e) {
+        for o in e.operands() {
             let Some(v) = free_int(canon[o.0 as usize]) else { continue };
             match e {
                 Expr::Int2Bv { width: w, .. } if *w > 0 => {

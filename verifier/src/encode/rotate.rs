@@ -24,9 +24,10 @@
 //! both carry over). With a cycle, [`Forms::order`] gives up and every
 //! rotate is encoded literally.
 
-use super::{bv_const, dag};
+use super::terms::bv_const;
+use crate::ir::dag;
 use crate::ir::{BvBinOp, BvUnOp, Const, Expr, ExprId, Query, Sort, VarId};
-use crate::replay::Value;
+use crate::ir::Value;
 use std::collections::{HashMap, HashSet};
 use z3::ast::BV;
 
@@ -103,7 +104,7 @@ impl Forms {
 pub fn order_with(q: &Query, canon: &[ExprId], extra: &HashMap<ExprId, Vec<ExprId>>) -> Option<Vec<ExprId>> {
     let roots: Vec<ExprId> = dag::roots(q).map(|r| canon[r.0 as usize]).collect();
     dag::post_order(q, &roots, |id| {
-        let mut s: Vec<ExprId> = dag::operands(q.expr(id)).into_iter().map(|o| canon[o.0 as usize]).collect();
+        let mut s: Vec<ExprId> = q.expr(id).operands().into_iter().map(|o| canon[o.0 as usize]).collect();
         s.extend(extra.get(&id).into_iter().flatten().copied());
         s
     })
@@ -360,7 +361,7 @@ pub fn width(q: &Query, e: ExprId) -> Option<u32> {
 mod tests {
     use super::*;
     use crate::ir::{Side, VarRole};
-    use crate::solve::build::QueryBuilder;
+    use crate::ir::build::QueryBuilder;
     use crate::solve::{check, Outcome, SolveOptions};
 
     const BV64: Sort = Sort::BitVec(64);
@@ -370,8 +371,8 @@ mod tests {
     fn forms_of(q: &Query) -> (Forms, bool) {
         let order = dag::topo_order(q).unwrap();
         let canon = dag::canonical_ids(q, &order);
-        let eqs = super::super::asserted_equations(q, super::super::Facts::LhsAndRhs);
-        let folded = crate::replay::partial_values(q, &order, &canon, &HashMap::new());
+        let eqs = crate::encode::asserted_equations(q, crate::encode::Facts::LhsAndRhs);
+        let folded = crate::ir::eval::partial_values(q, &order, &canon, &HashMap::new());
         let f = Forms::new(q, &order, &canon, &folded, &eqs);
         let ok = f.order(q, &canon).is_some();
         (f, ok)

@@ -27,9 +27,10 @@
 //! a variable by its definition, which holds in every model of the asserted
 //! facts, so sat and unsat answers both carry over.
 
-use super::{bv_const, rotate, shift_amount};
+use super::rotate;
+use super::terms::{bv_const, shift_amount};
 use crate::ir::{BvBinOp, Expr, ExprId, Query, VarId};
-use crate::replay::Value;
+use crate::ir::Value;
 use std::collections::{HashMap, HashSet};
 use z3::ast::BV;
 
@@ -135,7 +136,7 @@ pub fn encode(op: BvBinOp, base: &BV, amounts: &[BV]) -> BV {
 mod tests {
     use super::*;
     use crate::ir::{Side, Sort};
-    use crate::solve::build::QueryBuilder;
+    use crate::ir::build::QueryBuilder;
     use crate::solve::{check, Outcome, SolveOptions};
     use std::time::Duration;
 
@@ -169,10 +170,10 @@ mod tests {
     #[test]
     fn nested_shifts_form_one_chain() {
         let q = nested(BvBinOp::Shl, 64, true, false);
-        let order = crate::encode::dag::topo_order(&q).unwrap();
-        let canon = crate::encode::dag::canonical_ids(&q, &order);
+        let order = crate::ir::dag::topo_order(&q).unwrap();
+        let canon = crate::ir::dag::canonical_ids(&q, &order);
         let eqs = crate::encode::asserted_equations(&q, crate::encode::Facts::LhsAndRhs);
-        let folded = crate::replay::partial_values(&q, &order, &canon, &HashMap::new());
+        let folded = crate::ir::eval::partial_values(&q, &order, &canon, &HashMap::new());
         let ch = Chains::new(&q, &order, &canon, &folded, &eqs);
         assert_eq!(ch.0.len(), 1, "{ch:?}");
         assert_eq!(ch.0.values().next().unwrap().amounts.len(), 2);

@@ -25,8 +25,8 @@
 //! cover what the specs' special-case logic relies on: zero sums and their
 //! signs, `0 + y = y`, `x + (-x) = +0`, NaN propagation, commutativity.
 
-use super::float_format;
-use crate::ir::{ExprId, FpBinOp, FpUnOp};
+use crate::ir::float::float_format;
+use crate::ir::{Expr, ExprId, FpBinOp, FpUnOp};
 use std::collections::HashMap;
 use z3::ast::{Ast, Bool, BV};
 use z3::FuncDecl;
@@ -41,6 +41,19 @@ pub enum Operation {
     FromInt { signed: bool },
     /// Float to float of another width.
     Convert,
+}
+
+impl Operation {
+    /// The abstracted operation of `e`, if the uninterpreted encoding abstracts it.
+    pub fn of(e: &Expr) -> Option<Operation> {
+        match e {
+            Expr::FpBin(op @ (FpBinOp::Add | FpBinOp::Sub | FpBinOp::Mul | FpBinOp::Div), ..) => Some(Operation::Bin(*op)),
+            Expr::FpUn(op, _) if !matches!(op, FpUnOp::Neg | FpUnOp::Abs) => Some(Operation::Un(*op)),
+            Expr::ToFp { signed, .. } => Some(Operation::FromInt { signed: *signed }),
+            Expr::FpToFp { .. } => Some(Operation::Convert),
+            _ => None,
+        }
+    }
 }
 
 /// Integer arguments of int-to-float conversions are extended to this width
@@ -278,7 +291,7 @@ fn sum_lemmas(x: &BV, y: &BV, r: &BV, out: &mut Vec<Bool>) {
 #[cfg(test)]
 mod tests {
     use crate::ir::{Expr, FpBinOp, FpTestOp, FpUnOp, Sort};
-    use crate::solve::build::QueryBuilder;
+    use crate::ir::build::QueryBuilder;
     use crate::solve::{check_with_method, Method, Outcome, SolveOptions};
     use z3::ast::{Float, BV};
     use z3::{SatResult, Solver};
@@ -288,8 +301,8 @@ mod tests {
     #[test]
     fn negating_both_operands_keeps_products_and_quotients() {
         let (x, y) = (BV::new_const("x", 16), BV::new_const("y", 16));
-        let f = |b: &BV| super::super::fp_of_bits(b).unwrap();
-        let rm = super::super::rne();
+        let f = |b: &BV| crate::encode::terms::fp_of_bits(b).unwrap();
+        let rm = crate::encode::terms::rne();
         let (nx, ny) = (super::negated(&x), super::negated(&y));
         for op in [FpBinOp::Mul, FpBinOp::Div] {
             let apply = |a: &Float, b: &Float| if op == FpBinOp::Mul { a.mul_with_rounding_mode(b, &rm) } else { a.div_with_rounding_mode(b, &rm) };

@@ -2,7 +2,7 @@
 //! and the compared values that differ, so a reader sees the bug at once
 //! instead of every state element and intermediate width (`-v` shows all).
 
-use super::Value;
+use crate::ir::Value;
 use crate::ir::{Expr, ExprId, Query, VarId};
 use serde::Serialize;
 

@@ -2,7 +2,7 @@
 //! inapplicable either, unless verbose), and each counterexample in at most
 //! [`MAX_LINES`] lines, what differs first; verbose shows every input and term.
 
-use super::UnitReport;
+use super::instance::UnitReport;
 use crate::ir::Side;
 use crate::replay::{Counterexample, ReplayStatus};
 use crate::solve::OutcomeKind;

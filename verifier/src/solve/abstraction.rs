@@ -3,7 +3,7 @@
 //! can only confirm as unsat. Any other answer (a model of the abstraction,
 //! a timeout) says nothing, and the full query decides.
 
-use super::{assert_all, new_solver_for};
+use super::solver::{assert_all, dump, new_solver_for};
 use crate::encode::{self, Facts, FloatEncoding};
 use crate::ir::Query;
 use std::time::Duration;
@@ -16,7 +16,7 @@ pub(super) fn proves(q: &Query, budget: Duration, rlimit: Option<u32>) -> bool {
         return false;
     }
     let Some(s) = solver(q, budget, rlimit) else { return false };
-    super::dump(q, "abstraction", &s);
+    dump(q, "abstraction", &s);
     s.check() == SatResult::Unsat
 }
 

@@ -121,6 +121,23 @@ pub fn converse(stdin: Option<ChildStdin>, stdout: Option<ChildStdout>, smt2: &s
     }
 }
 
+/// `text` with Z3's spelling of SMT-LIB functions cvc5 names differently.
+pub fn portable(text: &str) -> String {
+    // Whole tokens only: `bv2int` inside a symbol name must stay.
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("bv2int") {
+        let before_ok = rest[..at].chars().last().is_none_or(|c| c == '(' || c.is_whitespace());
+        let after = &rest[at + "bv2int".len()..];
+        let after_ok = after.chars().next().is_none_or(|c| c == ')' || c.is_whitespace());
+        out.push_str(&rest[..at]);
+        out.push_str(if before_ok && after_ok { "bv2nat" } else { "bv2int" });
+        rest = after;
+    }
+    out.push_str(rest);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -10,9 +10,10 @@
 //! needed. When no candidate works, the solver decides as before: the probe
 //! can only say "applicable".
 
-use crate::encode::{self, dag, Facts};
+use crate::encode::{self, Facts};
+use crate::ir::{dag, eval};
 use crate::ir::{Query, Sort, VarId, VarRole};
-use crate::replay::{self, Bits, Value};
+use crate::ir::{Bits, Value};
 use std::collections::HashMap;
 
 /// Fill values tried for the variables the equations leave open: numbers
@@ -101,7 +102,7 @@ pub(super) fn holds_somewhere(q: &Query, facts: Facts) -> bool {
             }
             known = encode::determined_vars_from(q, &order, &canon, &equations, known);
         }
-        let values = replay::partial_values(q, &order, &canon, &known);
+        let values = eval::partial_values(q, &order, &canon, &known);
         let holds = |c: &&crate::ir::Condition| matches!(values[canon[c.expr.0 as usize].0 as usize], Some(Value::Bool(true)));
         // SAFFRON_VERIFY_PROBE_TRACE=1: which condition defeats each fill.
         if std::env::var_os("SAFFRON_VERIFY_PROBE_TRACE").is_some() {

@@ -18,7 +18,8 @@
 //!
 //! SAFFRON_SPLIT_TRACE=1 prints every case's pins, answer and time on stderr.
 
-use super::{correctness_solver, counterexample, unknown, SplitBudget};
+use super::outcome::Outcome;
+use super::solver::{correctness_solver, counterexample, unknown};
 use crate::encode::{self, Encoded, Pin, Term};
 use crate::ir::{Expr, Query, Sort, VarId};
 use std::collections::HashMap;
@@ -50,7 +51,7 @@ pub fn candidates(q: &Query, enc: &Encoded) -> Vec<(VarId, u32)> {
                         }
                     }
                 }
-                other => stack.extend(encode::dag::operands(other)),
+                other => stack.extend(other.operands()),
             }
         }
     }
@@ -76,11 +77,21 @@ fn is_numeral(t: &z3::ast::BV) -> bool {
     unsafe { z3_sys::Z3_is_numeral_ast(t.get_ctx().get_z3_context(), t.get_z3_ast()) }
 }
 
+/// How a query with symbolic shift/rotate amounts spends its budget.
+#[derive(Clone, Copy, Debug)]
+pub struct SplitBudget {
+    /// Share of the budget for the unsplit query.
+    pub direct_share: f64,
+    /// Per case when a deeper split is available: a case that needs longer
+    /// is split further (so are its siblings, without probing).
+    pub probe: Duration,
+}
+
 /// What one case or group of cases came to.
 enum Verdict {
     Unsat,
     /// Stop: a counterexample, a timeout or an error for the whole query.
-    Stop(super::Outcome),
+    Stop(Outcome),
     /// Undecided within the probe budget (only when a deeper split exists).
     Undecided,
 }
@@ -101,7 +112,7 @@ impl Splitter<'_> {
 
     /// Every case of the candidates from `level` on, under `pins`: `None`
     /// when all are unsat, otherwise the outcome of the whole query.
-    pub fn run(&self, level: usize, pins: &mut Vec<Pin>) -> Option<super::Outcome> {
+    pub fn run(&self, level: usize, pins: &mut Vec<Pin>) -> Option<Outcome> {
         let (var, bits) = self.candidates[level];
         let deeper = level + 1 < self.candidates.len();
         // After one case needed the deeper split, its siblings will too.
@@ -133,12 +144,12 @@ impl Splitter<'_> {
     fn case(&self, pins: &[Pin], can_go_deeper: bool) -> Verdict {
         let left = self.left();
         if left.is_zero() {
-            return Verdict::Stop(super::Outcome::Timeout);
+            return Verdict::Stop(Outcome::Timeout);
         }
         let budget = if can_go_deeper { left.min(self.budget.probe) } else { left };
         let enc = match encode::encode_pinned(self.q, encode::Facts::LhsAndRhs, pins) {
             Ok(e) => e,
-            Err(e) => return Verdict::Stop(super::Outcome::Error(e.to_string())),
+            Err(e) => return Verdict::Stop(Outcome::Error(e.to_string())),
         };
         let s = correctness_solver(&enc, budget, self.rlimit);
         let t0 = Instant::now();

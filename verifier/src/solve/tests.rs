@@ -1,7 +1,7 @@
 //! Back-end tests on hand-written queries: one per outcome, plus floats,
 //! rotates and replay of witnesses.
 
-use super::build::QueryBuilder;
+use crate::ir::build::QueryBuilder;
 use super::{check, Outcome, SolveOptions};
 use crate::ir::{BvBinOp, BvCmpOp, BvUnOp, Expr, FpBinOp, FpUnOp, Side, Sort};
 use crate::replay::ReplayStatus;
@@ -262,7 +262,8 @@ fn float_to_int_and_back() {
 
 #[test]
 fn replay_flags_a_model_that_is_no_counterexample() {
-    use crate::replay::{counterexample, Bits, Model, Value};
+    use crate::ir::{Bits, Model, Value};
+    use crate::replay::counterexample;
     let q = rewrite(
         "shl1",
         |b, x| { let one = b.bv(32, 1); b.e(Expr::BvBin(BvBinOp::Shl, x, one)) },

@@ -14,7 +14,7 @@
 //! unrestricted query too (it only adds equalities), so "sat" is a sound
 //! answer; anything else says nothing and the unrestricted check follows.
 
-use super::assuming;
+use super::solver::assuming;
 use crate::encode::{self, Encoded, Facts, Term};
 use crate::ir::{Expr, ExprId, Query, VarId, VarRole};
 use std::collections::HashSet;
@@ -74,7 +74,7 @@ fn computed_vars(q: &Query) -> HashSet<VarId> {
 mod tests {
     use super::*;
     use crate::ir::{BvBinOp, Expr, FpBinOp, Sort};
-    use crate::solve::build::QueryBuilder;
+    use crate::ir::build::QueryBuilder;
 
     /// The right side assumes `t + 1 = x / y` for an internal `t` that no
     /// equation of the form `t = e` defines, so the concrete probe (which

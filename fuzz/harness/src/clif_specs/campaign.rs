@@ -11,7 +11,7 @@ use super::probe::{self, ArgKind, NotCovered, SpecCase};
 use crate::campaign::SplitMix64;
 use cranelift_codegen::ir::{types, Opcode, Type};
 use saffron_verifier::ir::VarId;
-use saffron_verifier::replay::{Bits, Value};
+use saffron_verifier::ir::{Bits, Value};
 use saffron_verifier::solve::SolveOptions;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};

@@ -9,7 +9,7 @@ use crate::campaign::SplitMix64;
 use crate::spec_fuzz::judge::{self, Native, Prepared, Verdict};
 use crate::spec_fuzz::Tally;
 use saffron_verifier::ir::VarId;
-use saffron_verifier::replay::{Bits, Value};
+use saffron_verifier::ir::{Bits, Value};
 use saffron_verifier::solve::SolveOptions;
 use serde::Serialize;
 use std::collections::BTreeSet;

@@ -9,7 +9,7 @@ use crate::campaign::SplitMix64;
 use crate::clif_specs::inputs::{self, mask};
 use cranelift_codegen::ir::Type;
 use saffron_verifier::ir::VarId;
-use saffron_verifier::replay::{Bits, Value};
+use saffron_verifier::ir::{Bits, Value};
 use std::collections::HashMap;
 
 /// Random immediates per immediate operand, on top of its edge values.

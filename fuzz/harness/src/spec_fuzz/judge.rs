@@ -10,9 +10,10 @@
 //! fails -- a spec that leaves a choice open, or a genuine disagreement --
 //! the solver decides.
 
-use saffron_verifier::encode::{dag, rotate};
+use saffron_verifier::encode::rotate;
+use saffron_verifier::ir::dag;
 use saffron_verifier::ir::{Condition, Const, Expr, ExprId, Query, Sort, VarId};
-use saffron_verifier::replay::{self, Bits, Model, Value};
+use saffron_verifier::ir::{eval, Bits, Model, Value};
 use saffron_verifier::solve::{self, Outcome, SolveOptions};
 use std::collections::HashMap;
 
@@ -71,7 +72,7 @@ pub fn prepare(q: &Query) -> Result<Prepared, String> {
         let e = q.expr(id);
         let mut d: Vec<VarId> = match e {
             Expr::Var(v) => vec![*v],
-            _ => dag::operands(e).iter().flat_map(|a| deps[a.0 as usize].iter().copied()).collect(),
+            _ => e.operands().iter().flat_map(|a| deps[a.0 as usize].iter().copied()).collect(),
         };
         d.sort();
         d.dedup();
@@ -145,7 +146,7 @@ impl Determined<'_> {
 /// Fills in variables the facts define, until nothing changes.
 fn propagate(q: &Query, prep: &Prepared, known: &mut HashMap<VarId, Value>, returned: bool, native: &Native) {
     loop {
-        let Ok(ev) = replay::evaluate(q, &model(q, prep, known, native)) else { return };
+        let Ok(ev) = eval::evaluate(q, &model(q, prep, known, native)) else { return };
         let snapshot = known.clone();
         let det = Determined { prep, known: &snapshot, values: ev.values };
         for c in facts(q, returned) {
@@ -246,7 +247,7 @@ fn model(q: &Query, prep: &Prepared, known: &HashMap<VarId, Value>, native: &Nat
 /// Propagate, default the rest, evaluate every fact.
 fn concrete_holds(q: &Query, prep: &Prepared, mut known: HashMap<VarId, Value>, returned: bool, native: &Native) -> bool {
     propagate(q, prep, &mut known, returned, native);
-    let Ok(ev) = replay::evaluate(q, &model(q, prep, &known, native)) else { return false };
+    let Ok(ev) = eval::evaluate(q, &model(q, prep, &known, native)) else { return false };
     ev.lhs_conditions.iter().all(|b| *b) && ev.rhs_assumptions.iter().all(|b| *b) && (!returned || ev.obligations.iter().all(|b| *b))
 }
 

@@ -2,7 +2,7 @@
 //! cases: how both spec fuzzers get one query per instruction and width.
 
 use saffron_verifier::expand::{expand, ExpandOptions, Expansion};
-use saffron_verifier::instantiate::{instantiate, InstanceBody};
+use saffron_verifier::front::instantiate::{instantiate, InstanceBody};
 use saffron_verifier::ir::Query;
 use saffron_verifier::load::{load, LoadOptions, Program};
 

@@ -1,7 +1,8 @@
 //! A small builder of hand-written [`Query`]s, for tests and benchmarks of
 //! the back end independent of the ISLE front end.
 
-use crate::ir::{Condition, Expr, ExprId, Query, Side, Sort, TermApp, Var, VarId, VarRole};
+use super::expr::{Expr, ExprId, Sort, VarId};
+use super::query::{Condition, Query, Side, TermApp, Var, VarRole};
 use crate::span::Span;
 
 pub struct QueryBuilder {

@@ -9,75 +9,9 @@
 //!   makes two occurrences of `fadd x y` share one witness, as they must, and
 //!   lets replay look the witness up under the same id.
 
-use crate::ir::{Expr, ExprId, Query, VarId};
+use super::expr::{Expr, ExprId, VarId};
+use super::query::Query;
 use std::collections::HashMap;
-
-/// The operands of an expression, in order.
-pub fn operands(e: &Expr) -> Vec<ExprId> {
-    match e {
-        Expr::Var(_) | Expr::Const(_) | Expr::FpConst { .. } => vec![],
-        Expr::Not(a)
-        | Expr::BvUn(_, a)
-        | Expr::Extract { arg: a, .. }
-        | Expr::ZeroExt { arg: a, .. }
-        | Expr::SignExt { arg: a, .. }
-        | Expr::Int2Bv { arg: a, .. }
-        | Expr::Bv2Int(a)
-        | Expr::FpUn(_, a)
-        | Expr::FpTest(_, a)
-        | Expr::ToFp { arg: a, .. }
-        | Expr::FpToFp { arg: a, .. }
-        | Expr::FpToBv { arg: a, .. } => vec![*a],
-        Expr::And(xs) | Expr::Or(xs) => xs.clone(),
-        Expr::Imp(a, b)
-        | Expr::Eq(a, b)
-        | Expr::Int(_, a, b)
-        | Expr::BvBin(_, a, b)
-        | Expr::BvCmp(_, a, b)
-        | Expr::Concat(a, b)
-        | Expr::FpBin(_, a, b)
-        | Expr::FpCmp(_, a, b) => vec![*a, *b],
-        Expr::Ite(c, a, b) => vec![*c, *a, *b],
-    }
-}
-
-/// Rebuilds `e` with every operand replaced through `f`.
-fn map_operands(e: &Expr, f: impl Fn(ExprId) -> ExprId) -> Expr {
-    let mut out = e.clone();
-    match &mut out {
-        Expr::Var(_) | Expr::Const(_) | Expr::FpConst { .. } => {}
-        Expr::Not(a)
-        | Expr::BvUn(_, a)
-        | Expr::Extract { arg: a, .. }
-        | Expr::ZeroExt { arg: a, .. }
-        | Expr::SignExt { arg: a, .. }
-        | Expr::Int2Bv { arg: a, .. }
-        | Expr::Bv2Int(a)
-        | Expr::FpUn(_, a)
-        | Expr::FpTest(_, a)
-        | Expr::ToFp { arg: a, .. }
-        | Expr::FpToFp { arg: a, .. }
-        | Expr::FpToBv { arg: a, .. } => *a = f(*a),
-        Expr::And(xs) | Expr::Or(xs) => xs.iter_mut().for_each(|x| *x = f(*x)),
-        Expr::Imp(a, b)
-        | Expr::Eq(a, b)
-        | Expr::Int(_, a, b)
-        | Expr::BvBin(_, a, b)
-        | Expr::BvCmp(_, a, b)
-        | Expr::Concat(a, b)
-        | Expr::FpBin(_, a, b)
-        | Expr::FpCmp(_, a, b) => {
-            *a = f(*a);
-            *b = f(*b);
-        }
-        Expr::Ite(c, a, b) => {
-            *c = f(*c);
-            *a = f(*a);
-            *b = f(*b);
-        }
-    }
-    out
-}
 
 /// Every condition's root expression: lhs conditions, rhs assumptions, obligations.
 pub fn roots(q: &Query) -> impl Iterator<Item = ExprId> + '_ {
@@ -92,7 +26,7 @@ pub fn roots(q: &Query) -> impl Iterator<Item = ExprId> + '_ {
 /// first). Errors on dangling ids and cycles: both are front-end bugs.
 pub fn topo_order(q: &Query) -> Result<Vec<ExprId>, String> {
     let roots: Vec<ExprId> = roots(q).collect();
-    post_order(q, &roots, |id| operands(q.expr(id)))
+    post_order(q, &roots, |id| q.expr(id).operands())
 }
 
 /// Post-order over the expressions reachable from `roots` along
@@ -168,7 +102,7 @@ pub fn canonical_ids_with(q: &Query, order: &[ExprId], rep: impl Fn(VarId) -> Va
     for &id in order {
         let e = match q.expr(id) {
             Expr::Var(v) => Expr::Var(rep(*v)),
-            e => map_operands(e, |a| canon[a.0 as usize]),
+            e => e.map_operands(|a| canon[a.0 as usize]),
         };
         let rep_id = *seen.entry(e).or_insert(id);
         canon[id.0 as usize] = rep_id;

@@ -1,14 +1,8 @@
-//! The verification-condition language: the contract between type
-//! instantiation (which produces a [`Query`] per expansion and type instance)
-//! and encoding/solving/replay (which consume it).
-//!
-//! Everything here is first-order, flat and fully typed: structs, enums,
-//! macros, `let`, `match` and `switch` are gone, every bitvector has a known
-//! width. That keeps the SMT encoder and the concrete replay evaluator small
-//! and lets both interpret exactly the same thing.
+//! Expressions of the IR: sorts, constants, operators and the one
+//! traversal of an expression's operands every pass uses.
 
-use crate::span::Span;
 use serde::Serialize;
+
 
 /// The sort of a variable or expression.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
@@ -25,27 +19,6 @@ pub struct VarId(pub u32);
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 pub struct ExprId(pub u32);
-
-/// Where a variable comes from; drives how a counterexample is shown.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
-pub enum VarRole {
-    /// A free input of the rule (a pattern variable bound on the left side).
-    Input,
-    /// The value of a term application (see [`TermApp`]).
-    TermResult,
-    /// A fresh variable introduced by a spec (`with`), or other internal value.
-    Internal,
-    /// A state element (e.g. the trap flag) before or after a side.
-    State,
-}
-
-#[derive(Clone, Debug, Serialize)]
-pub struct Var {
-    pub name: String,
-    pub sort: Sort,
-    pub role: VarRole,
-    pub span: Span,
-}
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 pub enum Const {
@@ -122,61 +95,71 @@ pub enum Expr {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 pub enum FpConstKind { PosInf, NegInf, PosZero, NegZero, NaN }
 
-/// Which side of the rule a term application or condition comes from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
-pub enum Side { Lhs, Rhs }
-
-/// One application of an ISLE term in the expansion, kept for display: a
-/// counterexample prints the value of every one.
-#[derive(Clone, Debug, Serialize)]
-pub struct TermApp {
-    pub term: String,
-    pub side: Side,
-    pub span: Span,
-    pub args: Vec<VarId>,
-    pub result: VarId,
-}
-
-/// A boolean fact with the ISLE location it was instantiated from.
-#[derive(Clone, Debug, Serialize)]
-pub struct Condition {
-    pub expr: ExprId,
-    pub span: Span,
-    /// Short human description, e.g. "require of `sdiv`" or "result equality".
-    pub what: String,
-}
-
-/// One verification query: one expansion at one type instance.
-///
-/// - applicable  iff  `lhs_conditions` are satisfiable together;
-/// - verified    iff  `lhs_conditions ∧ rhs_assumptions ∧ ¬(∧ obligations)` is unsat.
-///
-/// `obligations` contains the result equality (and state equalities) as well
-/// as every `require` of a right-hand-side term.
-#[derive(Clone, Debug, Serialize)]
-pub struct Query {
-    /// Name (or file:line) of the root rule of the expansion.
-    pub rule: String,
-    /// Rule names (or file:line) of the chain, outermost first.
-    pub chain: Vec<String>,
-    /// The type instance, human-readable, e.g. "(bv 32, bv 32) -> bv 32".
-    pub types: String,
-    pub span: Span,
-    pub vars: Vec<Var>,
-    pub exprs: Vec<Expr>,
-    pub terms: Vec<TermApp>,
-    /// Match conditions, provides and requires of left-hand-side terms.
-    pub lhs_conditions: Vec<Condition>,
-    /// Provides of right-hand-side terms.
-    pub rhs_assumptions: Vec<Condition>,
-    pub obligations: Vec<Condition>,
-}
-
-impl Query {
-    pub fn expr(&self, id: ExprId) -> &Expr {
-        &self.exprs[id.0 as usize]
+impl Expr {
+    /// The operands of an expression, in order.
+    pub fn operands(&self) -> Vec<ExprId> {
+        match self {
+            Expr::Var(_) | Expr::Const(_) | Expr::FpConst { .. } => vec![],
+            Expr::Not(a)
+            | Expr::BvUn(_, a)
+            | Expr::Extract { arg: a, .. }
+            | Expr::ZeroExt { arg: a, .. }
+            | Expr::SignExt { arg: a, .. }
+            | Expr::Int2Bv { arg: a, .. }
+            | Expr::Bv2Int(a)
+            | Expr::FpUn(_, a)
+            | Expr::FpTest(_, a)
+            | Expr::ToFp { arg: a, .. }
+            | Expr::FpToFp { arg: a, .. }
+            | Expr::FpToBv { arg: a, .. } => vec![*a],
+            Expr::And(xs) | Expr::Or(xs) => xs.clone(),
+            Expr::Imp(a, b)
+            | Expr::Eq(a, b)
+            | Expr::Int(_, a, b)
+            | Expr::BvBin(_, a, b)
+            | Expr::BvCmp(_, a, b)
+            | Expr::Concat(a, b)
+            | Expr::FpBin(_, a, b)
+            | Expr::FpCmp(_, a, b) => vec![*a, *b],
+            Expr::Ite(c, a, b) => vec![*c, *a, *b],
+        }
     }
-    pub fn var(&self, id: VarId) -> &Var {
-        &self.vars[id.0 as usize]
+
+    /// Rebuilds the expression with every operand replaced through `f`.
+    pub fn map_operands(&self, f: impl Fn(ExprId) -> ExprId) -> Expr {
+        let mut out = self.clone();
+        match &mut out {
+            Expr::Var(_) | Expr::Const(_) | Expr::FpConst { .. } => {}
+            Expr::Not(a)
+            | Expr::BvUn(_, a)
+            | Expr::Extract { arg: a, .. }
+            | Expr::ZeroExt { arg: a, .. }
+            | Expr::SignExt { arg: a, .. }
+            | Expr::Int2Bv { arg: a, .. }
+            | Expr::Bv2Int(a)
+            | Expr::FpUn(_, a)
+            | Expr::FpTest(_, a)
+            | Expr::ToFp { arg: a, .. }
+            | Expr::FpToFp { arg: a, .. }
+            | Expr::FpToBv { arg: a, .. } => *a = f(*a),
+            Expr::And(xs) | Expr::Or(xs) => xs.iter_mut().for_each(|x| *x = f(*x)),
+            Expr::Imp(a, b)
+            | Expr::Eq(a, b)
+            | Expr::Int(_, a, b)
+            | Expr::BvBin(_, a, b)
+            | Expr::BvCmp(_, a, b)
+            | Expr::Concat(a, b)
+            | Expr::FpBin(_, a, b)
+            | Expr::FpCmp(_, a, b) => {
+                *a = f(*a);
+                *b = f(*b);
+            }
+            Expr::Ite(c, a, b) => {
+                *c = f(*c);
+                *a = f(*a);
+                *b = f(*b);
+            }
+        }
+        out
     }
 }
