@@ -39,8 +39,8 @@ const MAX_EXAMPLES: usize = 32;
 
 /// What is compared, in words, for the report.
 pub const COMPARED: &str = "the written registers (all 64 bits, so an 8/16-bit operation's preserved upper bits and a \
-32-bit operation's zeroed ones are checked) and whether the instruction faulted; flags are not compared: no x64 spec \
-models them yet";
+32-bit operation's zeroed ones are checked) and whether the instruction faulted; flags are not compared yet: the \
+harness saves RFLAGS but does not check it against the flag specs (flags.isle)";
 
 #[derive(Clone, Debug, Serialize)]
 pub struct IsaMismatch {

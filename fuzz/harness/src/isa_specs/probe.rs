@@ -80,7 +80,7 @@ pub fn unsupported(form: &Form) -> Option<String> {
     let written: Vec<_> = form.operands.iter().filter(|o| o.is_written()).collect();
     match written.len() {
         1 | 2 => None,
-        0 => Some("writes no register (flags or memory only): the harness compares written registers, and no spec models flags".into()),
+        0 => Some("writes no register (flags or memory only): the harness compares written registers and faults, not flags yet".into()),
         n => Some(format!("writes {n} registers; the assembler's ISLE returns at most two")),
     }
 }
