@@ -1,10 +1,18 @@
-//! The compact internal form every function body is translated to once, at decode time.
+//! The register form every function body is translated to once, at decode time.
 //!
-//! Branch targets are resolved to instruction indices together with how many values the
-//! branch carries (`keep`) and the stack height (relative to the frame's first local)
-//! it cuts the operand stack back to (`drop_to`), so no label bookkeeping happens at run time.
+//! A frame's registers are `regs[fp..fp + frame_size]`: the locals (parameters first), the
+//! function's constants, then one slot per operand-stack position; the translator knows the
+//! stack height at every operator, so stack position `d` is the fixed register
+//! `stack_base + d`. Instructions name their operands and destination as registers (relative
+//! to `fp`), so nothing is pushed or popped at run time. Branch targets are resolved to
+//! instruction indices and the registers their values move between.
+//!
+//! Each hot row of the numeric table (`numerics::ops::table`) is its own variant, so the
+//! evaluator dispatches once per instruction; other numeric instructions carry their
+//! raw-bits function. Cold instructions (SIMD lanes, tables, bulk memory, GC, references)
+//! keep their stack form: `Stacked` runs one on a view of the stack at its known height.
 
-use crate::numerics::ops::Hot;
+use crate::numerics::ops::table::scalar_ops;
 use crate::numerics::NumResult;
 use crate::syntax::types::HeapTop;
 
@@ -13,327 +21,118 @@ mod operands;
 pub use body::Code;
 pub use operands::*;
 
-/// One internal instruction. Indices (`u32`) are module-level indices resolved through the
-/// current instance at run time; `pool` indices refer to `Code::imms`.
-#[derive(Debug, Clone, Copy)]
-pub enum Instr {
+/// Defines `Instr`: the variants given, then one `{ dst, a, b }` variant per hot row of the
+/// numeric table (`b` unused by unary rows), with the translator's constructor for them.
+macro_rules! define_instr {
+    (
+        { $($fixed:tt)* }
+        hot {
+            $($name:ident: $shape:ident($in:ident $(=> $out:ident)?) |$d:ident $(, $arg:ident)+| $e:expr;)*
+        }
+        cold { $($cold:tt)* }
+    ) => {
+        /// One internal instruction. Indices (`u32`) are module-level indices resolved
+        /// through the current instance at run time; `pool` indices refer to `Code::imms`.
+        #[derive(Debug, Clone, Copy)]
+        pub enum Instr {
+            $($fixed)*
+            $(
+                #[doc = concat!("`", stringify!($name), "` of `a` (and `b` if binary) into `dst`.")]
+                $name { dst: Reg, a: Reg, b: Reg },
+            )*
+        }
+
+        impl Instr {
+            /// The register form of the hot numeric instruction `op`, if it is one.
+            pub fn hot(op: &wasmparser::Operator, dst: Reg, a: Reg, b: Reg) -> Option<Instr> {
+                Some(match op {
+                    $(wasmparser::Operator::$name => Instr::$name { dst, a, b },)*
+                    _ => return None,
+                })
+            }
+
+            /// The register a value-producing instruction writes its one result to, if the
+            /// instruction writes nothing else (so the translator may retarget it).
+            pub fn result_reg(&mut self) -> Option<&mut Reg> {
+                match self {
+                    $(Instr::$name { dst, .. })|* => Some(dst),
+                    Instr::Un { dst, .. }
+                    | Instr::Bin { dst, .. }
+                    | Instr::Copy { dst, .. }
+                    | Instr::Const32 { dst, .. }
+                    | Instr::Const64 { dst, .. }
+                    | Instr::Select { dst, .. }
+                    | Instr::GlobalGet { dst, .. }
+                    | Instr::Load { dst, .. } => Some(dst),
+                    _ => None,
+                }
+            }
+        }
+
+        #[cfg(test)]
+        pub(crate) const HOT_OPS: &[wasmparser::Operator<'static>] = &[$(wasmparser::Operator::$name),*];
+    };
+}
+
+scalar_ops!(define_instr, {
     Unreachable,
     Jump(u32),
-    /// Pops a condition; jumps when it is zero (`if` without `else` value adjustment).
-    JumpIfZero(u32),
+    /// Jumps to `pc` when `cond` is zero (`if`).
+    JumpIfZero { cond: Reg, pc: u32 },
     Br(BrTarget),
-    BrIf(BrTarget),
+    BrIf { cond: Reg, t: BrTarget },
     /// Targets in `Code::br_tables[first..=first+len]`, the last one being the default.
-    BrTable {
-        first: u32,
-        len: u32,
-    },
-    Return,
-    Call(u32),
-    CallIndirect {
-        table: u32,
-        ty: u32,
-    },
-    CallRef,
-    ReturnCall(u32),
-    ReturnCallIndirect {
-        table: u32,
-        ty: u32,
-    },
-    ReturnCallRef,
-    Throw(u32),
-    ThrowRef,
-    BrOnNull(BrTarget),
-    BrOnNonNull(BrTarget),
+    BrTable { index: Reg, first: u32, len: u32 },
+    /// Returns the results in `from..from + num_results`.
+    Return { from: Reg },
+    /// Calls with the arguments in `base..`, which becomes the callee's `fp`.
+    Call { func: u32, base: Reg },
+    CallIndirect { table: u32, ty: u32, index: Reg, base: Reg },
+    CallRef { func: Reg, base: Reg },
+    ReturnCall { func: u32, base: Reg },
+    ReturnCallIndirect { table: u32, ty: u32, index: Reg, base: Reg },
+    ReturnCallRef { func: Reg, base: Reg },
+    /// Raises with the tag's fields on top of a stack of height `height`.
+    Throw { tag: u32, height: Reg },
+    ThrowRef { exn: Reg, height: Reg },
+    BrOnNull { r: Reg, t: BrTarget },
+    BrOnNonNull { r: Reg, t: BrTarget },
     /// Target in `Code::br_tables[target]`, cast type in `Code::ref_types[rt]`.
-    BrOnCast {
-        target: u32,
-        rt: u32,
-    },
-    BrOnCastFail {
-        target: u32,
-        rt: u32,
-    },
-    Drop,
-    Select,
-    LocalGet(u32),
-    LocalSet(u32),
-    LocalTee(u32),
-    GlobalGet(u32),
-    GlobalSet(u32),
+    BrOnCast { r: Reg, target: u32, rt: u32 },
+    BrOnCastFail { r: Reg, target: u32, rt: u32 },
+    Copy { dst: Reg, src: Reg },
+    Const32 { dst: Reg, c: u32 },
+    Const64 { dst: Reg, c: u64 },
+    ConstPool { dst: Reg, p: u32 },
+    /// `dst = if cond != 0 { a } else { b }`.
+    Select { dst: Reg, cond: Reg, a: Reg, b: Reg },
+    GlobalGet { dst: Reg, g: u32 },
+    GlobalSet { src: Reg, g: u32 },
+    Load { op: LoadOp, mem: u32, offset: u64, dst: Reg, addr: Reg },
+    /// Stores the low `bytes` bytes of `val`.
+    Store { bytes: u8, mem: u32, offset: u64, addr: Reg, val: Reg },
+    /// A numeric instruction without an inline form, through its raw-bits function.
+    Un { f: UnFn, dst: Reg, a: Reg },
+    Bin { f: BinFn, dst: Reg, a: Reg, b: Reg },
+    /// Runs `Code::stacked[i]` with the stack cut to `height` registers.
+    Stacked { height: Reg, i: u32 },
+    // Stack-form instructions (only in `Code::stacked`): operands popped, results pushed.
     TableGet(u32),
     TableSet(u32),
     TableSize(u32),
     TableGrow(u32),
     TableFill(u32),
-    TableCopy {
-        dst: u32,
-        src: u32,
-    },
-    TableInit {
-        table: u32,
-        elem: u32,
-    },
+    TableCopy { dst: u32, src: u32 },
+    TableInit { table: u32, elem: u32 },
     ElemDrop(u32),
-    Load {
-        op: LoadOp,
-        mem: u32,
-        offset: u64,
-    },
-    /// `local.get addr` then `Load` (addresses held in locals are the common case).
-    LoadL {
-        op: LoadOp,
-        mem: u32,
-        offset: u64,
-        addr: u32,
-    },
-    /// `local.get addr; i32.const add; i32.add` then `Load`: C's `p[k]` with a constant `k`.
-    /// The addition wraps at 32 bits before `offset` is added, as the two instructions do.
-    LoadLA {
-        op: LoadOp,
-        mem: u32,
-        offset: u64,
-        addr: u32,
-        add: u32,
-    },
-    /// `i32.const add; i32.add` on the address on top, then `Load`.
-    LoadSA {
-        op: LoadOp,
-        mem: u32,
-        offset: u64,
-        add: u32,
-    },
-    /// Stores the low `bytes` bytes of the operand.
-    Store {
-        bytes: u8,
-        mem: u32,
-        offset: u64,
-    },
-    /// `local.get addr; local.get val` then `Store`.
-    StoreLL {
-        bytes: u8,
-        mem: u32,
-        offset: u64,
-        addr: u32,
-        val: u32,
-    },
-    /// `local.get addr; const c` (c below 2^32) then `Store`.
-    StoreLC {
-        bytes: u8,
-        mem: u32,
-        offset: u64,
-        addr: u32,
-        c: u32,
-    },
-    LoadLane {
-        bytes: u8,
-        lane: u8,
-        mem: u32,
-        offset: u64,
-    },
-    StoreLane {
-        bytes: u8,
-        lane: u8,
-        mem: u32,
-        offset: u64,
-    },
+    LoadLane { bytes: u8, lane: u8, mem: u32, offset: u64 },
+    StoreLane { bytes: u8, lane: u8, mem: u32, offset: u64 },
     MemorySize(u32),
     MemoryGrow(u32),
     MemoryFill(u32),
-    MemoryCopy {
-        dst: u32,
-        src: u32,
-    },
-    MemoryInit {
-        mem: u32,
-        data: u32,
-    },
+    MemoryCopy { dst: u32, src: u32 },
+    MemoryInit { mem: u32, data: u32 },
     DataDrop(u32),
-    Const32(u32),
-    Const64(u64),
-    ConstPool(u32),
-    Un(Hot, UnFn),
-    Bin(Hot, BinFn),
-    // `h` selects the inline evaluation of hot ops (see `numerics::ops::Hot`), `f` is the general function.
-    // Fused forms (translation-time peephole, see `translate::fusion`):
-    // operands read straight from locals (`L`) or an immediate constant (`C`) instead of
-    // being pushed first; `S` is the stack top. They cut dispatches, not semantics.
-    /// Pushes `f(local a, local b)`.
-    BinLL {
-        h: Hot,
-        f: BinFn,
-        a: u32,
-        b: u32,
-    },
-    /// Pushes `f(local a, c)`.
-    BinLC {
-        h: Hot,
-        f: BinFn,
-        a: u32,
-        c: u64,
-    },
-    /// Replaces the top `x` by `f(x, c)`.
-    BinSC {
-        h: Hot,
-        f: BinFn,
-        c: u64,
-    },
-    /// Replaces the top `x` by `f(x, local b)`.
-    BinSL {
-        h: Hot,
-        f: BinFn,
-        b: u32,
-    },
-    /// Pushes `f(local a)`.
-    UnL {
-        h: Hot,
-        f: UnFn,
-        a: u32,
-    },
-    /// Replaces the top `x` by `f(local a, x)`: `local.get a; <push x>; bin` when the push
-    /// writes no local, so reading `a` after it is the same.
-    BinLS {
-        h: Hot,
-        f: BinFn,
-        a: u32,
-    },
-    /// `BinLS` then `local.set dst`.
-    BinLSSet {
-        h: Hot,
-        f: BinFn,
-        a: u32,
-        dst: u32,
-    },
-    /// `Bin(f)` then `local.set dst`.
-    BinSet {
-        h: Hot,
-        f: BinFn,
-        dst: u32,
-    },
-    /// `BinLL` then `local.set dst`.
-    BinLLSet {
-        h: Hot,
-        f: BinFn,
-        a: u32,
-        b: u32,
-        dst: u32,
-    },
-    /// `BinSC` then `local.set dst`.
-    BinSCSet {
-        h: Hot,
-        f: BinFn,
-        c: u64,
-        dst: u32,
-    },
-    /// `BinSL` then `local.set dst`.
-    BinSLSet {
-        h: Hot,
-        f: BinFn,
-        b: u32,
-        dst: u32,
-    },
-    /// `BinLC` (constant below 2^32) then `local.set dst`.
-    BinLC32Set {
-        h: Hot,
-        f: BinFn,
-        a: u32,
-        c: u32,
-        dst: u32,
-    },
-    /// `BinLL` then `br_if` to `Code::br_tables[target]`.
-    BrIfBinLL {
-        h: Hot,
-        f: BinFn,
-        a: u32,
-        b: u32,
-        target: u32,
-    },
-    /// `BinLC` (constant below 2^32) then `br_if` to `Code::br_tables[target]`.
-    BrIfBinLC32 {
-        h: Hot,
-        f: BinFn,
-        a: u32,
-        c: u32,
-        target: u32,
-    },
-    /// `BinLL` then `JumpIfZero(pc)` (an `if` on a comparison of locals).
-    JumpIfZeroBinLL {
-        h: Hot,
-        f: BinFn,
-        a: u32,
-        b: u32,
-        pc: u32,
-    },
-    /// `BinLC` (constant below 2^32) then `JumpIfZero(pc)`.
-    JumpIfZeroBinLC32 {
-        h: Hot,
-        f: BinFn,
-        a: u32,
-        c: u32,
-        pc: u32,
-    },
-    /// `Un(f)` then `JumpIfZero(pc)`.
-    JumpIfZeroUn {
-        h: Hot,
-        f: UnFn,
-        pc: u32,
-    },
-    /// `BrIfBinLC32` with a constant of any width, `Code::imms[p]` (f64 limits of C loops).
-    BrIfBinLP {
-        h: Hot,
-        f: BinFn,
-        a: u32,
-        p: u32,
-        target: u32,
-    },
-    // `Tee` forms: the fused numeric instruction, then `local.tee dst` (its result is both
-    // left on the stack and written to the local).
-    BinTee {
-        h: Hot,
-        f: BinFn,
-        dst: u32,
-    },
-    BinLLTee {
-        h: Hot,
-        f: BinFn,
-        a: u32,
-        b: u32,
-        dst: u32,
-    },
-    /// `BinLC` with a constant below 2^32, then `local.tee dst`.
-    BinLC32Tee {
-        h: Hot,
-        f: BinFn,
-        a: u32,
-        c: u32,
-        dst: u32,
-    },
-    BinSLTee {
-        h: Hot,
-        f: BinFn,
-        b: u32,
-        dst: u32,
-    },
-    BinLSTee {
-        h: Hot,
-        f: BinFn,
-        a: u32,
-        dst: u32,
-    },
-    /// `local.get src; local.set dst`.
-    LocalCopy {
-        src: u32,
-        dst: u32,
-    },
-    /// `Br` back to a loop whose header is a `BrIfBinLL`/`BrIfBinLC32`, which is evaluated
-    /// right here (one dispatch less per iteration of a `while`-shaped loop).
-    BrToTest(BrTarget),
-    /// `f` on the two topmost values, then `br_if` on its result.
-    BrIfBin {
-        h: Hot,
-        f: BinFn,
-        t: BrTarget,
-    },
     Tern(TernFn),
     UnImm(fn(u128, u128) -> NumResult, u32),
     BinImm(fn(u128, u128, u128) -> NumResult, u32),
@@ -344,57 +143,27 @@ pub enum Instr {
     RefEq,
     StructNew(u32),
     StructNewDefault(u32),
-    StructGet {
-        ty: u32,
-        field: u32,
-        ext: Ext,
-    },
-    StructSet {
-        ty: u32,
-        field: u32,
-    },
+    StructGet { ty: u32, field: u32, ext: Ext },
+    StructSet { ty: u32, field: u32 },
     ArrayNew(u32),
     ArrayNewDefault(u32),
-    ArrayNewFixed {
-        ty: u32,
-        len: u32,
-    },
-    ArrayNewData {
-        ty: u32,
-        data: u32,
-    },
-    ArrayNewElem {
-        ty: u32,
-        elem: u32,
-    },
-    ArrayGet {
-        ty: u32,
-        ext: Ext,
-    },
+    ArrayNewFixed { ty: u32, len: u32 },
+    ArrayNewData { ty: u32, data: u32 },
+    ArrayNewElem { ty: u32, elem: u32 },
+    ArrayGet { ty: u32, ext: Ext },
     ArraySet(u32),
     ArrayLen,
     ArrayFill(u32),
-    ArrayCopy {
-        dst: u32,
-        src: u32,
-    },
-    ArrayInitData {
-        ty: u32,
-        data: u32,
-    },
-    ArrayInitElem {
-        ty: u32,
-        elem: u32,
-    },
+    ArrayCopy { dst: u32, src: u32 },
+    ArrayInitData { ty: u32, data: u32 },
+    ArrayInitElem { ty: u32, elem: u32 },
     RefI31,
-    I31Get {
-        signed: bool,
-    },
+    I31Get { signed: bool },
     RefTest(u32),
     RefCast(u32),
     AnyConvertExtern,
     ExternConvertAny,
-}
+});
 
 // Instructions are copied out of the code array on every dispatch: keep them at three words.
 const _: () = assert!(std::mem::size_of::<Instr>() == 24);

@@ -7,6 +7,8 @@ use crate::syntax::types::RefType;
 #[derive(Debug, Clone, Default)]
 pub struct Code {
     pub instrs: Vec<Instr>,
+    /// Stack-form instructions run through `Instr::Stacked` (the cold ones).
+    pub stacked: Vec<Instr>,
     pub br_tables: Vec<BrTarget>,
     pub imms: Vec<u128>,
     /// Cast targets (heap type indices are module type indices).
@@ -15,6 +17,10 @@ pub struct Code {
     pub handlers: Vec<Handler>,
     pub num_params: u32,
     pub num_results: u32,
-    /// Initial bits of the declared (non-parameter) locals.
-    pub local_defaults: Vec<u128>,
+    /// Initial bits of the registers after the parameters: the declared locals' defaults,
+    /// then the function's constants (which live in registers so operands need no
+    /// immediate forms).
+    pub frame_init: Vec<u128>,
+    /// Registers the frame uses: parameters, `frame_init`, then the operand-stack slots.
+    pub frame_size: u32,
 }

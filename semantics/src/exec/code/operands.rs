@@ -7,11 +7,17 @@ pub type UnFn = fn(u128) -> NumResult;
 pub type BinFn = fn(u128, u128) -> NumResult;
 pub type TernFn = fn(u128, u128, u128) -> NumResult;
 
+/// A register: a slot of the current frame, counted from its first local (`fp`).
+pub type Reg = u32;
+
+/// A resolved branch: the `keep` values in registers `from..from + keep` move to
+/// `drop_to..drop_to + keep` (the label's base) and execution continues at `pc`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BrTarget {
     pub pc: u32,
     pub keep: u32,
-    pub drop_to: u32,
+    pub drop_to: Reg,
+    pub from: Reg,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -7,8 +7,8 @@
 use std::sync::Arc;
 
 use super::control::charge;
-use super::{pop, trap, Frame, Machine, MAX_STACK_SLOTS};
-use crate::exec::code::Code;
+use super::{trap, Frame, Machine, MAX_STACK_SLOTS};
+use crate::exec::code::{Code, Reg};
 use crate::exec::store::{FuncInst, HostFunc, Store};
 use crate::exec::trap::{Trap, TrapKind};
 use crate::exec::value::*;
@@ -72,90 +72,115 @@ pub(crate) fn eval_const(
     inst: InstanceAddr,
     code: &Arc<Code>,
 ) -> Result<u128, Trap> {
-    let mut m = Machine::new(store, Vec::with_capacity(8));
+    let mut m = Machine::new(store, vec![0; code.frame_size as usize]);
     m.fuel = u64::MAX; // constant expressions are tiny and do not count against fuel
     m.run(code, 0, inst.0 as usize)?;
     Ok(m.stack.pop().unwrap_or(0))
 }
 
-/// Leaves the current activation with its results on top of the stack, resuming the
-/// caller; `false` when the activation was the outermost one (the run is over).
+/// Gives the activation at `fp` all its registers (a stack-form instruction or a callee may
+/// have cut the stack below them).
 #[inline(always)]
-pub(super) fn leave<'c>(stack: &mut Vec<u128>, frames: &mut Vec<Frame<'c>>, at: &mut Frame<'c>) -> bool {
-    let n = at.code.num_results as usize;
-    let len = stack.len();
-    if n == 1 {
-        stack[at.fp] = stack[len - 1];
-    } else {
-        stack.copy_within(len - n..len, at.fp);
+pub(super) fn fit_frame(regs: &mut Vec<u128>, fp: usize, code: &Code) {
+    let need = fp + code.frame_size as usize;
+    if regs.len() < need {
+        regs.resize(need, 0);
     }
-    stack.truncate(at.fp + n);
+}
+
+/// Starts activation `code` at `fp`, its arguments in place: its locals and constants get
+/// their initial bits.
+#[inline(always)]
+fn start_frame(regs: &mut Vec<u128>, fp: usize, code: &Code) {
+    fit_frame(regs, fp, code);
+    // Skips the (out-of-line) copy for the many callees without declared locals or constants.
+    if !code.frame_init.is_empty() {
+        let first = fp + code.num_params as usize;
+        regs[first..first + code.frame_init.len()].copy_from_slice(&code.frame_init);
+    }
+}
+
+/// Leaves the current activation with its results in registers `from..`, which go to its
+/// first registers, resuming the caller; `false` when the activation was the outermost one
+/// (the run is over, the stack holds just the results).
+#[inline(always)]
+pub(super) fn leave<'c>(regs: &mut Vec<u128>, frames: &mut Vec<Frame<'c>>, at: &mut Frame<'c>, from: Reg) -> bool {
+    let n = at.code.num_results as usize;
+    let (fp, src) = (at.fp, at.fp + from as usize);
+    if n == 1 {
+        regs[fp] = regs[src];
+    } else if src != fp {
+        regs.copy_within(src..src + n, fp);
+    }
     match frames.pop() {
         Some(caller) => {
             *at = caller;
+            fit_frame(regs, at.fp, at.code);
             true
         }
-        None => false,
+        None => {
+            regs.truncate(fp + n);
+            false
+        }
     }
 }
 
 impl Machine<'_> {
-    /// Enters function `addr` with its arguments on top of the stack: a wasm callee becomes
-    /// the current activation (the caller is pushed on `frames`), a host function runs now.
+    /// Enters function `addr` with its arguments in registers `base..`: a wasm callee becomes
+    /// the current activation there (the caller is pushed on `frames`), a host function runs
+    /// now and leaves its results there.
     #[inline(always)]
     pub(super) fn enter<'c>(
         &mut self,
         codes: &'c [Arc<Code>],
-        (stack, frames): (&mut Vec<u128>, &mut Vec<Frame<'c>>),
+        (regs, frames): (&mut Vec<u128>, &mut Vec<Frame<'c>>),
         at: &mut Frame<'c>,
         fuel: &mut u64,
-        addr: FuncAddr,
+        (addr, base): (FuncAddr, Reg),
     ) -> Result<(), Trap> {
         charge(fuel)?;
+        let fp = at.fp + base as usize;
         match &self.store.funcs[addr.0 as usize] {
             FuncInst::Wasm { instance, code, .. } => {
                 let callee: &'c Code = &codes[*code as usize];
                 if frames.len() + 1 >= self.store.config.max_call_depth
-                    || stack.len() + callee.local_defaults.len() > MAX_STACK_SLOTS
+                    || fp + callee.frame_size as usize > MAX_STACK_SLOTS
                 {
                     return Err(trap(TrapKind::CallStackExhausted));
                 }
-                let fp = stack.len() - callee.num_params as usize;
-                // Skips the (out-of-line) copy for the many callees without declared locals.
-                if !callee.local_defaults.is_empty() {
-                    stack.extend_from_slice(&callee.local_defaults);
-                }
+                start_frame(regs, fp, callee);
                 let caller = std::mem::replace(at, Frame { code: callee, pc: 0, fp, inst: instance.0 as usize });
                 frames.push(caller);
                 Ok(())
             }
             FuncInst::Host { ty, host } => {
                 let (ty, host) = (*ty, *host);
-                self.call_host(stack, ty, host)
+                self.call_host_at(regs, fp, ty, host)?;
+                fit_frame(regs, at.fp, at.code);
+                Ok(())
             }
         }
     }
 
-    /// Replaces the current activation by a call to `addr` (tail call); `false` when a host
-    /// callee returned from the outermost activation.
+    /// Replaces the current activation by a call to `addr` with its arguments in registers
+    /// `base..` (tail call); `false` when a host callee returned from the outermost activation.
     #[inline(always)]
     pub(super) fn tail_call<'c>(
         &mut self,
         codes: &'c [Arc<Code>],
-        (stack, frames): (&mut Vec<u128>, &mut Vec<Frame<'c>>),
+        (regs, frames): (&mut Vec<u128>, &mut Vec<Frame<'c>>),
         at: &mut Frame<'c>,
         fuel: &mut u64,
-        addr: FuncAddr,
+        (addr, base): (FuncAddr, Reg),
     ) -> Result<bool, Trap> {
         charge(fuel)?;
+        let args = at.fp + base as usize;
         match &self.store.funcs[addr.0 as usize] {
             FuncInst::Wasm { instance, code, .. } => {
                 let callee: &'c Code = &codes[*code as usize];
                 let n = callee.num_params as usize;
-                let len = stack.len();
-                stack.copy_within(len - n..len, at.fp);
-                stack.truncate(at.fp + n);
-                stack.extend_from_slice(&callee.local_defaults);
+                regs.copy_within(args..args + n, at.fp);
+                start_frame(regs, at.fp, callee);
                 at.inst = instance.0 as usize;
                 at.code = callee;
                 at.pc = 0;
@@ -163,16 +188,24 @@ impl Machine<'_> {
             }
             FuncInst::Host { ty, host } => {
                 let (ty, host) = (*ty, *host);
-                self.call_host(stack, ty, host)?;
-                Ok(leave(stack, frames, at))
+                self.call_host_at(regs, args, ty, host)?;
+                fit_frame(regs, at.fp, at.code);
+                Ok(leave(regs, frames, at, base))
             }
         }
     }
 
+    /// Runs a host function on the arguments in `regs[args..]` (the stack cut after them);
+    /// its results replace them.
+    fn call_host_at(&mut self, regs: &mut Vec<u128>, args: usize, ty: u32, host: HostFunc) -> Result<(), Trap> {
+        let n = self.store.types.func_type(ty).params.len();
+        regs.truncate(args + n);
+        self.call_host(regs, ty, host)
+    }
+
     /// The function a `call_ref` calls.
     #[inline(always)]
-    pub(super) fn ref_target(stack: &mut Vec<u128>) -> Result<FuncAddr, Trap> {
-        let r = pop(stack);
+    pub(super) fn ref_target(r: u128) -> Result<FuncAddr, Trap> {
         if Ref::is_null_bits(r) {
             return Err(super::null_trap("null function reference"));
         }
@@ -190,7 +223,7 @@ impl Machine<'_> {
             FuncInst::Wasm { instance, code, .. } => {
                 let code = self.store.codes[code as usize].clone();
                 let fp = self.stack.len() - code.num_params as usize;
-                self.stack.extend_from_slice(&code.local_defaults);
+                start_frame(&mut self.stack, fp, &code);
                 self.run(&code, fp, instance.0 as usize)
             }
         }
@@ -217,13 +250,13 @@ impl Machine<'_> {
     #[inline(never)]
     pub(super) fn indirect_target(
         &mut self,
-        stack: &mut Vec<u128>,
+        index: u128,
         inst: usize,
         table: u32,
         ty: u32,
     ) -> Result<FuncAddr, Trap> {
         let t = self.table_index(inst, table);
-        let i = pop(stack) as u64;
+        let i = index as u64;
         let tab = &self.store.tables[t];
         // The reference interpreter names the offending index; the suite matches by prefix.
         let r = *tab

@@ -1,7 +1,8 @@
 //! Exception handling: `throw`, `throw_ref`, and unwinding to the innermost matching
 //! `try_table` handler.
 
-use super::{null_trap, pop, Frame, Machine};
+use super::calls::fit_frame;
+use super::{null_trap, Frame, Machine};
 use crate::exec::code::CatchKind;
 use crate::exec::trap::{Trap, TrapKind};
 use crate::exec::value::*;
@@ -23,13 +24,13 @@ impl Machine<'_> {
         Ok(())
     }
 
-    /// `throw_ref`: raises the popped exception again.
+    /// `throw_ref`: raises exception `exn` again.
     pub(super) fn throw_ref<'c>(
         &mut self,
         (stack, frames): (&mut Vec<u128>, &mut Vec<Frame<'c>>),
         at: &mut Frame<'c>,
+        exn: u128,
     ) -> Result<(), Trap> {
-        let exn = pop(stack);
         if Ref::is_null_bits(exn) {
             return Err(null_trap("null exception reference"));
         }
@@ -38,8 +39,9 @@ impl Machine<'_> {
     }
 
     /// Unwinds from activation `at` (and then its callers) to the innermost handler whose
-    /// catch clause matches `exn`, leaving the clause's values on the stack; returns the
-    /// activation to resume, or the "uncaught exception" trap when no handler matches.
+    /// catch clause matches `exn`, leaving the clause's values in the label's registers;
+    /// returns the activation to resume, or the "uncaught exception" trap when no handler
+    /// matches. The stack holds `at`'s operands up to the throw.
     #[inline(never)]
     pub(super) fn unwind<'c>(
         &self,
@@ -76,6 +78,7 @@ impl Machine<'_> {
                         stack.push(exn);
                     }
                     at.pc = c.target.pc as usize;
+                    fit_frame(stack, at.fp, at.code);
                     return Ok(at);
                 }
             }

@@ -1,4 +1,5 @@
-//! Loads and stores (spec §4.4.7), plain and with the address (and value) read from locals.
+//! Loads and stores (spec §4.4.7), with the address and value read from registers, and the
+//! stack-form lane accesses.
 //! Bounds and byte layouts are `exec::memory`'s; these handlers only move operands.
 
 use super::{pop, top, Machine};
@@ -22,79 +23,29 @@ impl Machine<'_> {
         &mut self.store.mems[m].data
     }
 
-    /// Replaces the address on top by the value loaded from it.
-    #[inline(always)]
-    pub(super) fn load(
-        &self,
-        stack: &mut [u128],
-        inst: usize,
-        op: LoadOp,
-        (mem, offset): MemArg,
-    ) -> Result<(), Trap> {
-        let base = *top(stack) as u64;
-        *top(stack) = memory::load(self.bytes(inst, mem), base, offset, op)?;
-        Ok(())
-    }
-
-    /// The value loaded from the 32-bit address `base`.
+    /// The value loaded from address `base`.
     #[inline(always)]
     pub(super) fn load_at(
         &self,
         inst: usize,
         op: LoadOp,
         (mem, offset): MemArg,
-        base: u32,
+        base: u64,
     ) -> Result<u128, Trap> {
-        memory::load(self.bytes(inst, mem), base as u64, offset, op)
+        memory::load(self.bytes(inst, mem), base, offset, op)
     }
 
-    /// Pushes the value loaded from the address in local `addr`.
+    /// Stores the low `bytes` bytes of `v` at address `base`.
     #[inline(always)]
-    pub(super) fn load_l(
-        &self,
-        stack: &mut Vec<u128>,
-        (fp, inst): (usize, usize),
-        op: LoadOp,
-        (mem, offset): MemArg,
-        addr: u32,
-    ) -> Result<(), Trap> {
-        let base = stack[fp + addr as usize] as u64;
-        let v = memory::load(self.bytes(inst, mem), base, offset, op)?;
-        stack.push(v);
-        Ok(())
-    }
-
-    /// Pops a value and an address and stores the value's low `bytes` bytes.
-    #[inline(always)]
-    pub(super) fn store(
+    pub(super) fn store_at(
         &mut self,
-        stack: &mut Vec<u128>,
         inst: usize,
         bytes: u8,
         (mem, offset): MemArg,
-    ) -> Result<(), Trap> {
-        let v = pop(stack);
-        let base = pop(stack) as u64;
-        memory::store(self.bytes_mut(inst, mem), base, offset, bytes as usize, v)
-    }
-
-    /// Stores `v` (a local's value or a constant) at the address in local `addr`.
-    #[inline(always)]
-    pub(super) fn store_l(
-        &mut self,
-        base: u128,
-        inst: usize,
-        bytes: u8,
-        (mem, offset): MemArg,
+        base: u64,
         v: u128,
     ) -> Result<(), Trap> {
-        memory::store(
-            self.bytes_mut(inst, mem),
-            base as u64,
-            offset,
-            bytes as usize,
-            v,
-        )
+        memory::store(self.bytes_mut(inst, mem), base, offset, bytes as usize, v)
     }
 
     /// `v128.loadN_lane`: pops a vector, replaces the address below it by the updated vector.

@@ -2,20 +2,18 @@
 //!
 //! Calls never recurse on the host stack: the caller's frame is pushed on `frames` and the loop
 //! continues in the callee, so deep wasm recursion ends in the "call stack exhausted" trap.
-//! The operand stack holds untyped slots; locals are the first slots of a frame (`fp`).
-//! The loop only dispatches: each instruction's reduction rule is a small handler, grouped by
-//! category in the submodules; the fused forms produced by the translator's peephole pass
-//! (`fused`) are compositions of those rules.
+//! The stack is one register file of untyped slots; a frame's registers start at its first
+//! local (`fp`) and instructions name them (see `code`). The loop only dispatches, once per
+//! instruction: each reduction rule is a small handler, grouped by category in the
+//! submodules; the hot numeric rows are evaluated inline from the operator table.
 
 mod calls;
 mod control;
 mod data;
 mod exceptions;
-mod fused;
 mod load_store;
 mod numeric;
 mod refs;
-mod tee;
 #[cfg(test)]
 mod tests;
 
@@ -24,9 +22,44 @@ pub(crate) use calls::{eval_const, invoke};
 use std::sync::Arc;
 
 use super::code::{Code, Instr};
+use crate::numerics::ops::raw::{concrete_ty, raw_eval, raw_result, Raw};
+use crate::numerics::ops::table::scalar_ops;
 use super::store::Store;
 use super::trap::{Trap, TrapKind};
+use crate::exec::value::Ref;
 use crate::syntax::types::*;
+
+/// The evaluator's `match` on an instruction: the arms given, then one arm per hot row of the
+/// numeric table computing the row inline (no function pointer, no second dispatch).
+macro_rules! dispatch {
+    (
+        { $instr:expr, $regs:ident, $fp:ident, { $($arms:tt)* } }
+        hot {
+            $($name:ident: $shape:ident($in:ident $(=> $out:ident)?) |$d:ident $(, $arg:ident)+| $e:expr;)*
+        }
+        cold { $($cold:tt)* }
+    ) => {
+        match $instr {
+            $(Instr::$name { dst, a, b } => {
+                let v: crate::numerics::NumResult =
+                    hot_row!($regs, $fp, a, b, $shape, $in, [$($out)?], |$d $(, $arg)+| $e);
+                $regs[$fp + dst as usize] = v?;
+            })*
+            $($arms)*
+        }
+    };
+}
+
+/// A hot row evaluated on registers `a` (and `b` for a binary row).
+macro_rules! hot_row {
+    ($regs:ident, $fp:ident, $x:ident, $y:ident, $shape:ident, $in:ident, $out:tt, |$d:ident, $a:ident| $e:expr) => {{
+        let _ = $y;
+        raw_eval!($shape, $in, $out, |$d, $a| $e, $regs[$fp + $x as usize])
+    }};
+    ($regs:ident, $fp:ident, $x:ident, $y:ident, $shape:ident, $in:ident, $out:tt, |$d:ident, $a:ident, $b:ident| $e:expr) => {
+        raw_eval!($shape, $in, $out, |$d, $a, $b| $e, $regs[$fp + $x as usize], $regs[$fp + $y as usize])
+    };
+}
 
 /// Operand-stack slots (locals included) beyond which a call traps as exhausted: frames with
 /// many locals would otherwise exhaust host memory well before `max_call_depth`.
@@ -137,130 +170,110 @@ impl<'s> Machine<'s> {
             slots: std::mem::take(home),
             home,
         };
-        let stack = &mut guard.slots;
+        let regs = &mut guard.slots;
 
         loop {
             at.pc += 1;
             let (fp, inst) = (at.fp, at.inst);
             // Matching the place (not a copy) lets each arm read just its own fields.
-            match at.code.instrs[at.pc - 1] {
+            scalar_ops!(dispatch, { at.code.instrs[at.pc - 1], regs, fp, {
                 I::Unreachable => return Err(trap(TrapKind::Unreachable)),
                 I::Jump(t) => control::jump(&mut at, fuel, t)?,
-                I::JumpIfZero(t) => control::jump_if_zero(stack, &mut at, t),
-                I::Br(t) => control::branch(stack, &mut at, fuel, t)?,
-                I::BrToTest(t) => fused::br_to_test(stack, &mut at, fuel, t)?,
-                I::BrIf(t) => control::br_if(stack, &mut at, fuel, t)?,
-                I::BrTable { first, len } => control::br_table(stack, &mut at, fuel, first, len)?,
-                I::BrOnNull(t) => control::br_on_null(stack, &mut at, fuel, t)?,
-                I::BrOnNonNull(t) => control::br_on_non_null(stack, &mut at, fuel, t)?,
-                I::BrOnCast { target, rt } => self.br_on_cast(stack, &mut at, fuel, (target, rt, true))?,
-                I::BrOnCastFail { target, rt } => self.br_on_cast(stack, &mut at, fuel, (target, rt, false))?,
-                I::Return => {
-                    if !calls::leave(stack, &mut frames, &mut at) {
+                I::JumpIfZero { cond, pc } => {
+                    if regs[fp + cond as usize] as u32 == 0 {
+                        at.pc = pc as usize;
+                    }
+                }
+                I::Br(t) => control::branch(regs, &mut at, fuel, t)?,
+                I::BrIf { cond, t } => {
+                    if regs[fp + cond as usize] as u32 != 0 {
+                        control::branch(regs, &mut at, fuel, t)?
+                    }
+                }
+                I::BrTable { index, first, len } => control::br_table(regs, &mut at, fuel, index, (first, len))?,
+                I::BrOnNull { r, t } => {
+                    if Ref::is_null_bits(regs[fp + r as usize]) {
+                        control::branch(regs, &mut at, fuel, t)?
+                    }
+                }
+                I::BrOnNonNull { r, t } => {
+                    if !Ref::is_null_bits(regs[fp + r as usize]) {
+                        control::branch(regs, &mut at, fuel, t)?
+                    }
+                }
+                I::BrOnCast { r, target, rt } => self.br_on_cast(regs, &mut at, fuel, (r, target, rt, true))?,
+                I::BrOnCastFail { r, target, rt } => self.br_on_cast(regs, &mut at, fuel, (r, target, rt, false))?,
+                I::Return { from } => {
+                    if !calls::leave(regs, &mut frames, &mut at, from) {
                         return Ok(());
                     }
                 }
-                I::Call(f) => {
-                    let f = self.instance(inst).funcs[f as usize];
-                    self.enter(codes, (stack, &mut frames), &mut at, fuel, f)?
+                I::Call { func, base } => {
+                    let f = self.instance(inst).funcs[func as usize];
+                    self.enter(codes, (regs, &mut frames), &mut at, fuel, (f, base))?
                 }
-                I::CallIndirect { table, ty } => {
-                    let f = self.indirect_target(stack, inst, table, ty)?;
-                    self.enter(codes, (stack, &mut frames), &mut at, fuel, f)?
+                I::CallIndirect { table, ty, index, base } => {
+                    let f = self.indirect_target(regs[fp + index as usize], inst, table, ty)?;
+                    self.enter(codes, (regs, &mut frames), &mut at, fuel, (f, base))?
                 }
-                I::CallRef => {
-                    let f = Self::ref_target(stack)?;
-                    self.enter(codes, (stack, &mut frames), &mut at, fuel, f)?
+                I::CallRef { func, base } => {
+                    let f = Self::ref_target(regs[fp + func as usize])?;
+                    self.enter(codes, (regs, &mut frames), &mut at, fuel, (f, base))?
                 }
-                I::ReturnCall(f) => {
-                    let f = self.instance(inst).funcs[f as usize];
-                    if !self.tail_call(codes, (stack, &mut frames), &mut at, fuel, f)? {
+                I::ReturnCall { func, base } => {
+                    let f = self.instance(inst).funcs[func as usize];
+                    if !self.tail_call(codes, (regs, &mut frames), &mut at, fuel, (f, base))? {
                         return Ok(());
                     }
                 }
-                I::ReturnCallIndirect { table, ty } => {
-                    let f = self.indirect_target(stack, inst, table, ty)?;
-                    if !self.tail_call(codes, (stack, &mut frames), &mut at, fuel, f)? {
+                I::ReturnCallIndirect { table, ty, index, base } => {
+                    let f = self.indirect_target(regs[fp + index as usize], inst, table, ty)?;
+                    if !self.tail_call(codes, (regs, &mut frames), &mut at, fuel, (f, base))? {
                         return Ok(());
                     }
                 }
-                I::ReturnCallRef => {
-                    let f = Self::ref_target(stack)?;
-                    if !self.tail_call(codes, (stack, &mut frames), &mut at, fuel, f)? {
+                I::ReturnCallRef { func, base } => {
+                    let f = Self::ref_target(regs[fp + func as usize])?;
+                    if !self.tail_call(codes, (regs, &mut frames), &mut at, fuel, (f, base))? {
                         return Ok(());
                     }
                 }
-                I::Throw(tag) => self.throw_tag((stack, &mut frames), &mut at, tag)?,
-                I::ThrowRef => self.throw_ref((stack, &mut frames), &mut at)?,
-                I::Drop => {
-                    pop(stack);
+                I::Throw { tag, height } => {
+                    regs.truncate(fp + height as usize);
+                    self.throw_tag((regs, &mut frames), &mut at, tag)?
                 }
-                I::Select => numeric::select(stack),
-                I::LocalGet(i) => numeric::local_get(stack, fp, i),
-                I::LocalSet(i) => numeric::local_set(stack, fp, i),
-                I::LocalTee(i) => numeric::local_tee(stack, fp, i),
-                I::GlobalGet(g) => self.global_get(stack, inst, g),
-                I::GlobalSet(g) => self.global_set(stack, inst, g),
-                I::Load { op, mem, offset } => self.load(stack, inst, op, (mem, offset))?,
-                I::LoadL { op, mem, offset, addr } => self.load_l(stack, (fp, inst), op, (mem, offset), addr)?,
-                I::LoadLA { op, mem, offset, addr, add } => {
-                    let base = (stack[fp + addr as usize] as u32).wrapping_add(add);
-                    let v = self.load_at(inst, op, (mem, offset), base)?;
-                    stack.push(v)
+                I::ThrowRef { exn, height } => {
+                    let exn = regs[fp + exn as usize];
+                    regs.truncate(fp + height as usize);
+                    self.throw_ref((regs, &mut frames), &mut at, exn)?
                 }
-                I::LoadSA { op, mem, offset, add } => {
-                    let base = (*top(stack) as u32).wrapping_add(add);
-                    *top(stack) = self.load_at(inst, op, (mem, offset), base)?
+                I::Copy { dst, src } => regs[fp + dst as usize] = regs[fp + src as usize],
+                I::Const32 { dst, c } => regs[fp + dst as usize] = c as u128,
+                I::Const64 { dst, c } => regs[fp + dst as usize] = c as u128,
+                I::ConstPool { dst, p } => regs[fp + dst as usize] = at.code.imms[p as usize],
+                I::Select { dst, cond, a, b } => {
+                    let pick = if regs[fp + cond as usize] as u32 != 0 { a } else { b };
+                    regs[fp + dst as usize] = regs[fp + pick as usize]
                 }
-                I::Store { bytes, mem, offset } => self.store(stack, inst, bytes, (mem, offset))?,
-                I::StoreLL { bytes, mem, offset, addr, val } => {
-                    let (base, v) = (stack[fp + addr as usize], stack[fp + val as usize]);
-                    self.store_l(base, inst, bytes, (mem, offset), v)?
+                I::GlobalGet { dst, g } => regs[fp + dst as usize] = self.global(inst, g),
+                I::GlobalSet { src, g } => self.set_global(inst, g, regs[fp + src as usize]),
+                I::Load { op, mem, offset, dst, addr } => {
+                    let v = self.load_at(inst, op, (mem, offset), regs[fp + addr as usize] as u64)?;
+                    regs[fp + dst as usize] = v
                 }
-                I::StoreLC { bytes, mem, offset, addr, c } => {
-                    let base = stack[fp + addr as usize];
-                    self.store_l(base, inst, bytes, (mem, offset), c as u128)?
+                I::Store { bytes, mem, offset, addr, val } => {
+                    let (base, v) = (regs[fp + addr as usize] as u64, regs[fp + val as usize]);
+                    self.store_at(inst, bytes, (mem, offset), base, v)?
                 }
-                I::LoadLane { bytes, lane, mem, offset } => self.load_lane(stack, inst, (bytes, lane), (mem, offset))?,
-                I::StoreLane { bytes, lane, mem, offset } => self.store_lane(stack, inst, (bytes, lane), (mem, offset))?,
-                I::Const32(v) => stack.push(v as u128),
-                I::Const64(v) => stack.push(v as u128),
-                I::ConstPool(p) => stack.push(at.code.imms[p as usize]),
-                I::Un(h, f) => numeric::un(stack, h, f)?,
-                I::Bin(h, f) => numeric::bin(stack, h, f)?,
-                I::Tern(f) => numeric::tern(stack, f)?,
-                I::UnImm(f, p) => numeric::un_imm(stack, f, at.code.imms[p as usize])?,
-                I::BinImm(f, p) => numeric::bin_imm(stack, f, at.code.imms[p as usize])?,
-                I::BinLL { h, f, a, b } => fused::bin_ll(stack, fp, (h, f), a, b)?,
-                I::BinLC { h, f, a, c } => fused::bin_lc(stack, fp, (h, f), a, c)?,
-                I::BinSC { h, f, c } => fused::bin_sc(stack, (h, f), c)?,
-                I::BinSL { h, f, b } => fused::bin_sl(stack, fp, (h, f), b)?,
-                I::BinLS { h, f, a } => fused::bin_ls(stack, fp, (h, f), a)?,
-                I::UnL { h, f, a } => fused::un_l(stack, fp, (h, f), a)?,
-                I::BinLSSet { h, f, a, dst } => fused::bin_ls_set(stack, fp, (h, f), a, dst)?,
-                I::BinSet { h, f, dst } => fused::bin_set(stack, fp, (h, f), dst)?,
-                I::BinLLSet { h, f, a, b, dst } => fused::bin_ll_set(stack, fp, (h, f), (a, b), dst)?,
-                I::BinSCSet { h, f, c, dst } => fused::bin_sc_set(stack, fp, (h, f), c, dst)?,
-                I::BinSLSet { h, f, b, dst } => fused::bin_sl_set(stack, fp, (h, f), b, dst)?,
-                I::BinLC32Set { h, f, a, c, dst } => fused::bin_lc_set(stack, fp, (h, f), (a, c), dst)?,
-                I::BrIfBinLL { h, f, a, b, target } => fused::br_if_bin_ll(stack, &mut at, fuel, (h, f), (a, b), target)?,
-                I::BrIfBinLC32 { h, f, a, c, target } => fused::br_if_bin_lc(stack, &mut at, fuel, (h, f), (a, c as u128), target)?,
-                I::BrIfBinLP { h, f, a, p, target } => {
-                    let c = at.code.imms[p as usize];
-                    fused::br_if_bin_lc(stack, &mut at, fuel, (h, f), (a, c), target)?
+                I::Un { f, dst, a } => regs[fp + dst as usize] = f(regs[fp + a as usize])?,
+                I::Bin { f, dst, a, b } => {
+                    regs[fp + dst as usize] = f(regs[fp + a as usize], regs[fp + b as usize])?
                 }
-                I::BinTee { h, f, dst } => tee::bin_tee(stack, fp, (h, f), dst)?,
-                I::BinLLTee { h, f, a, b, dst } => tee::bin_ll_tee(stack, fp, (h, f), (a, b), dst)?,
-                I::BinLC32Tee { h, f, a, c, dst } => tee::bin_lc_tee(stack, fp, (h, f), (a, c), dst)?,
-                I::BinSLTee { h, f, b, dst } => tee::bin_sl_tee(stack, fp, (h, f), b, dst)?,
-                I::BinLSTee { h, f, a, dst } => tee::bin_ls_tee(stack, fp, (h, f), a, dst)?,
-                I::LocalCopy { src, dst } => stack[fp + dst as usize] = stack[fp + src as usize],
-                I::BrIfBin { h, f, t } => fused::br_if_bin(stack, &mut at, fuel, (h, f), t)?,
-                I::JumpIfZeroBinLL { h, f, a, b, pc } => fused::jump_if_zero_bin_ll(stack, &mut at, (h, f), (a, b), pc)?,
-                I::JumpIfZeroBinLC32 { h, f, a, c, pc } => fused::jump_if_zero_bin_lc(stack, &mut at, (h, f), (a, c), pc)?,
-                I::JumpIfZeroUn { h, f, pc } => fused::jump_if_zero_un(stack, &mut at, (h, f), pc)?,
-                other => self.exec_cold(stack, at.code, inst, other)?,
-            }
+                I::Stacked { height, i } => self.run_stacked(regs, &at, height, i)?,
+                // Stack-form instructions only occur in `Code::stacked`.
+                other => unreachable!("stack-form instruction in the register code: {other:?}"),
+            }});
         }
     }
 }
+

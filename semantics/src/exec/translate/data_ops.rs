@@ -13,23 +13,23 @@ impl Translator<'_> {
         use Operator as O;
         let heap = |h| heap_type(h).map_err(|e| unsupported(e, offset));
         match op {
-            O::TableGet { table } => self.emit(I::TableGet(table)),
-            O::TableSet { table } => self.emit(I::TableSet(table)),
-            O::TableSize { table } => self.emit(I::TableSize(table)),
-            O::TableGrow { table } => self.emit(I::TableGrow(table)),
-            O::TableFill { table } => self.emit(I::TableFill(table)),
+            O::TableGet { table } => self.stacked(I::TableGet(table)),
+            O::TableSet { table } => self.stacked(I::TableSet(table)),
+            O::TableSize { table } => self.stacked(I::TableSize(table)),
+            O::TableGrow { table } => self.stacked(I::TableGrow(table)),
+            O::TableFill { table } => self.stacked(I::TableFill(table)),
             O::TableCopy {
                 dst_table,
                 src_table,
-            } => self.emit(I::TableCopy {
+            } => self.stacked(I::TableCopy {
                 dst: dst_table,
                 src: src_table,
             }),
-            O::TableInit { elem_index, table } => self.emit(I::TableInit {
+            O::TableInit { elem_index, table } => self.stacked(I::TableInit {
                 table,
                 elem: elem_index,
             }),
-            O::ElemDrop { elem_index } => self.emit(I::ElemDrop(elem_index)),
+            O::ElemDrop { elem_index } => self.stacked(I::ElemDrop(elem_index)),
             O::I32Load { memarg } => self.load(LoadOp::I32, &memarg),
             O::I64Load { memarg } => self.load(LoadOp::I64, &memarg),
             O::F32Load { memarg } => self.load(LoadOp::F32, &memarg),
@@ -72,42 +72,42 @@ impl Translator<'_> {
             O::V128Store16Lane { memarg, lane } => self.lane(true, 2, lane, &memarg),
             O::V128Store32Lane { memarg, lane } => self.lane(true, 4, lane, &memarg),
             O::V128Store64Lane { memarg, lane } => self.lane(true, 8, lane, &memarg),
-            O::MemorySize { mem } => self.emit(I::MemorySize(mem)),
-            O::MemoryGrow { mem } => self.emit(I::MemoryGrow(mem)),
-            O::MemoryFill { mem } => self.emit(I::MemoryFill(mem)),
-            O::MemoryCopy { dst_mem, src_mem } => self.emit(I::MemoryCopy {
+            O::MemorySize { mem } => self.stacked(I::MemorySize(mem)),
+            O::MemoryGrow { mem } => self.stacked(I::MemoryGrow(mem)),
+            O::MemoryFill { mem } => self.stacked(I::MemoryFill(mem)),
+            O::MemoryCopy { dst_mem, src_mem } => self.stacked(I::MemoryCopy {
                 dst: dst_mem,
                 src: src_mem,
             }),
-            O::MemoryInit { data_index, mem } => self.emit(I::MemoryInit {
+            O::MemoryInit { data_index, mem } => self.stacked(I::MemoryInit {
                 mem,
                 data: data_index,
             }),
-            O::DataDrop { data_index } => self.emit(I::DataDrop(data_index)),
-            O::I32Const { value } => self.emit(I::Const32(value as u32)),
-            O::I64Const { value } => self.emit(I::Const64(value as u64)),
-            O::F32Const { value } => self.emit(I::Const32(value.bits())),
-            O::F64Const { value } => self.emit(I::Const64(value.bits())),
+            O::DataDrop { data_index } => self.stacked(I::DataDrop(data_index)),
+            O::I32Const { value } => self.constant(value as u32 as u128, false),
+            O::I64Const { value } => self.constant(value as u64 as u128, true),
+            O::F32Const { value } => self.constant(value.bits() as u128, false),
+            O::F64Const { value } => self.constant(value.bits() as u128, true),
             O::V128Const { value } => {
                 let p = self.pool(u128::from_le_bytes(*value.bytes()));
-                self.emit(I::ConstPool(p))
+                self.emit_result(|dst| I::ConstPool { dst, p })
             }
             O::RefNull { hty } => {
                 let top = module_top(self.module, heap(hty)?);
-                self.emit(I::RefNull(top))
+                self.stacked(I::RefNull(top))
             }
-            O::RefIsNull => self.emit(I::RefIsNull),
-            O::RefFunc { function_index } => self.emit(I::RefFunc(function_index)),
-            O::RefAsNonNull => self.emit(I::RefAsNonNull),
-            O::RefEq => self.emit(I::RefEq),
-            O::StructNew { struct_type_index } => self.emit(I::StructNew(struct_type_index)),
+            O::RefIsNull => self.stacked(I::RefIsNull),
+            O::RefFunc { function_index } => self.stacked(I::RefFunc(function_index)),
+            O::RefAsNonNull => self.stacked(I::RefAsNonNull),
+            O::RefEq => self.stacked(I::RefEq),
+            O::StructNew { struct_type_index } => self.stacked(I::StructNew(struct_type_index)),
             O::StructNewDefault { struct_type_index } => {
-                self.emit(I::StructNewDefault(struct_type_index))
+                self.stacked(I::StructNewDefault(struct_type_index))
             }
             O::StructGet {
                 struct_type_index: ty,
                 field_index: field,
-            } => self.emit(I::StructGet {
+            } => self.stacked(I::StructGet {
                 ty,
                 field,
                 ext: Ext::None,
@@ -117,68 +117,68 @@ impl Translator<'_> {
                 field_index: field,
             } => {
                 let ext = self.field_ext(ty, Some(field), true);
-                self.emit(I::StructGet { ty, field, ext })
+                self.stacked(I::StructGet { ty, field, ext })
             }
             O::StructGetU {
                 struct_type_index: ty,
                 field_index: field,
             } => {
                 let ext = self.field_ext(ty, Some(field), false);
-                self.emit(I::StructGet { ty, field, ext })
+                self.stacked(I::StructGet { ty, field, ext })
             }
             O::StructSet {
                 struct_type_index: ty,
                 field_index: field,
-            } => self.emit(I::StructSet { ty, field }),
-            O::ArrayNew { array_type_index } => self.emit(I::ArrayNew(array_type_index)),
+            } => self.stacked(I::StructSet { ty, field }),
+            O::ArrayNew { array_type_index } => self.stacked(I::ArrayNew(array_type_index)),
             O::ArrayNewDefault { array_type_index } => {
-                self.emit(I::ArrayNewDefault(array_type_index))
+                self.stacked(I::ArrayNewDefault(array_type_index))
             }
             O::ArrayNewFixed {
                 array_type_index: ty,
                 array_size: len,
-            } => self.emit(I::ArrayNewFixed { ty, len }),
+            } => self.stacked(I::ArrayNewFixed { ty, len }),
             O::ArrayNewData {
                 array_type_index: ty,
                 array_data_index: data,
-            } => self.emit(I::ArrayNewData { ty, data }),
+            } => self.stacked(I::ArrayNewData { ty, data }),
             O::ArrayNewElem {
                 array_type_index: ty,
                 array_elem_index: elem,
-            } => self.emit(I::ArrayNewElem { ty, elem }),
+            } => self.stacked(I::ArrayNewElem { ty, elem }),
             O::ArrayGet {
                 array_type_index: ty,
-            } => self.emit(I::ArrayGet { ty, ext: Ext::None }),
+            } => self.stacked(I::ArrayGet { ty, ext: Ext::None }),
             O::ArrayGetS {
                 array_type_index: ty,
             } => {
                 let ext = self.field_ext(ty, None, true);
-                self.emit(I::ArrayGet { ty, ext })
+                self.stacked(I::ArrayGet { ty, ext })
             }
             O::ArrayGetU {
                 array_type_index: ty,
             } => {
                 let ext = self.field_ext(ty, None, false);
-                self.emit(I::ArrayGet { ty, ext })
+                self.stacked(I::ArrayGet { ty, ext })
             }
-            O::ArraySet { array_type_index } => self.emit(I::ArraySet(array_type_index)),
-            O::ArrayLen => self.emit(I::ArrayLen),
-            O::ArrayFill { array_type_index } => self.emit(I::ArrayFill(array_type_index)),
+            O::ArraySet { array_type_index } => self.stacked(I::ArraySet(array_type_index)),
+            O::ArrayLen => self.stacked(I::ArrayLen),
+            O::ArrayFill { array_type_index } => self.stacked(I::ArrayFill(array_type_index)),
             O::ArrayCopy {
                 array_type_index_dst: dst,
                 array_type_index_src: src,
-            } => self.emit(I::ArrayCopy { dst, src }),
+            } => self.stacked(I::ArrayCopy { dst, src }),
             O::ArrayInitData {
                 array_type_index: ty,
                 array_data_index: data,
-            } => self.emit(I::ArrayInitData { ty, data }),
+            } => self.stacked(I::ArrayInitData { ty, data }),
             O::ArrayInitElem {
                 array_type_index: ty,
                 array_elem_index: elem,
-            } => self.emit(I::ArrayInitElem { ty, elem }),
-            O::RefI31 => self.emit(I::RefI31),
-            O::I31GetS => self.emit(I::I31Get { signed: true }),
-            O::I31GetU => self.emit(I::I31Get { signed: false }),
+            } => self.stacked(I::ArrayInitElem { ty, elem }),
+            O::RefI31 => self.stacked(I::RefI31),
+            O::I31GetS => self.stacked(I::I31Get { signed: true }),
+            O::I31GetU => self.stacked(I::I31Get { signed: false }),
             O::RefTestNonNull { hty }
             | O::RefTestNullable { hty }
             | O::RefCastNonNull { hty }
@@ -189,10 +189,10 @@ impl Translator<'_> {
                     heap: heap(hty)?,
                 });
                 let test = matches!(op, O::RefTestNonNull { .. } | O::RefTestNullable { .. });
-                self.emit(if test { I::RefTest(rt) } else { I::RefCast(rt) })
+                self.stacked(if test { I::RefTest(rt) } else { I::RefCast(rt) })
             }
-            O::AnyConvertExtern => self.emit(I::AnyConvertExtern),
-            O::ExternConvertAny => self.emit(I::ExternConvertAny),
+            O::AnyConvertExtern => self.stacked(I::AnyConvertExtern),
+            O::ExternConvertAny => self.stacked(I::ExternConvertAny),
             other => self.numeric(&other, offset)?,
         }
         Ok(())
@@ -217,7 +217,7 @@ impl Translator<'_> {
 
     pub(super) fn lane(&mut self, store: bool, bytes: u8, lane: u8, memarg: &MemArg) {
         let (mem, offset) = mem(memarg);
-        self.emit(if store {
+        self.stacked(if store {
             Instr::StoreLane {
                 bytes,
                 lane,
@@ -234,21 +234,54 @@ impl Translator<'_> {
         });
     }
 
-    /// Pure numeric instructions are looked up once here; the evaluator just calls them.
+    pub(super) fn load(&mut self, op: LoadOp, memarg: &MemArg) {
+        let (mem, offset) = mem(memarg);
+        let addr = self.pop();
+        self.emit_result(|dst| Instr::Load {
+            op,
+            mem,
+            offset,
+            dst,
+            addr,
+        });
+    }
+
+    pub(super) fn store(&mut self, bytes: u8, memarg: &MemArg) {
+        let (mem, offset) = mem(memarg);
+        let val = self.pop();
+        let addr = self.pop();
+        self.emit(Instr::Store {
+            bytes,
+            mem,
+            offset,
+            addr,
+            val,
+        });
+    }
+
+    /// Pure numeric instructions are looked up once here: the table's hot rows become their
+    /// own instruction, the others carry their raw-bits function.
     pub(super) fn numeric(&mut self, op: &Operator, offset: usize) -> Result<(), DecodeError> {
-        use crate::numerics::{ops::Hot, NumericFn};
+        use crate::numerics::NumericFn;
         let f = crate::numerics::lookup(op).ok_or_else(|| unsupported(op, offset))?;
         match f {
-            NumericFn::Un(f) => self.emit_numeric(Instr::Un(Hot::of(op), f)),
-            NumericFn::Bin(f) => self.emit_numeric(Instr::Bin(Hot::of(op), f)),
-            NumericFn::Tern(f) => self.emit(Instr::Tern(f)),
+            NumericFn::Un(f) => {
+                let a = self.pop();
+                self.emit_result(|dst| Instr::hot(op, dst, a, a).unwrap_or(Instr::Un { f, dst, a }));
+            }
+            NumericFn::Bin(f) => {
+                let b = self.pop();
+                let a = self.pop();
+                self.emit_result(|dst| Instr::hot(op, dst, a, b).unwrap_or(Instr::Bin { f, dst, a, b }));
+            }
+            NumericFn::Tern(f) => self.stacked(Instr::Tern(f)),
             NumericFn::UnImm(f, imm) => {
                 let p = self.pool(imm);
-                self.emit(Instr::UnImm(f, p))
+                self.stacked(Instr::UnImm(f, p))
             }
             NumericFn::BinImm(f, imm) => {
                 let p = self.pool(imm);
-                self.emit(Instr::BinImm(f, p))
+                self.stacked(Instr::BinImm(f, p))
             }
         }
         Ok(())

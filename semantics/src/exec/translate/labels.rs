@@ -1,5 +1,6 @@
-//! Labels: block arities, branch targets resolved at the label's `end` (fixups) and the
-//! barrier that keeps fusion from crossing a branch target.
+//! Labels: block arities, branch targets resolved at the label's `end` (fixups), the
+//! barrier that keeps rewriting from crossing a branch target, and the operand stack at
+//! merges (every value in its own slot).
 
 use wasmparser::BlockType;
 
@@ -26,6 +27,7 @@ impl Translator<'_> {
         })
     }
 
+    /// Opens a block; its parameters (and everything below) are in their own slots.
     pub(super) fn push_label(
         &mut self,
         kind: LabelKind,
@@ -34,12 +36,11 @@ impl Translator<'_> {
         fv: Option<&mut Validator>,
     ) -> Result<(), DecodeError> {
         let (params, results) = self.block_arity(bt, offset)?;
-        let fv = fv.ok_or_else(|| unsupported("block in constant expression", offset))?;
-        // The validator has just pushed this block's frame; its height excludes the params.
-        let height = fv
-            .get_control_frame(0)
-            .map(|f| f.height as u32)
-            .unwrap_or(0);
+        if fv.is_none() {
+            return Err(unsupported("block in constant expression", offset));
+        }
+        self.materialize_all();
+        let height = self.operands.len() as u32 - params;
         let branch_arity = if kind == LabelKind::Loop {
             params
         } else {
@@ -48,8 +49,10 @@ impl Translator<'_> {
         self.set_barrier();
         self.labels.push(Label {
             kind,
-            base: self.num_locals + height,
+            base: self.stack_base + height,
+            params,
             branch_arity,
+            results,
             loop_pc: self.pc(),
             fixups: Vec::new(),
             else_jump: None,
@@ -58,8 +61,9 @@ impl Translator<'_> {
         Ok(())
     }
 
-    /// Branch target of relative label `depth`; forward targets get registered for fixing up.
-    pub(super) fn target(&mut self, depth: u32, fixup: Fixup) -> BrTarget {
+    /// Branch target of relative label `depth` for values now on top of the stack (in
+    /// `from..`); forward targets get registered for fixing up.
+    pub(super) fn target(&mut self, depth: u32, from: Reg, fixup: Fixup) -> BrTarget {
         let idx = self.labels.len() - 1 - depth as usize;
         let label = &mut self.labels[idx];
         let pc = if label.kind == LabelKind::Loop {
@@ -72,18 +76,35 @@ impl Translator<'_> {
             pc,
             keep: label.branch_arity,
             drop_to: label.base,
+            from,
         }
     }
 
-    pub(super) fn branch(&mut self, depth: u32, make: fn(BrTarget) -> Instr) {
+    pub(super) fn arity(&self, depth: u32) -> usize {
+        self.labels[self.labels.len() - 1 - depth as usize].branch_arity as usize
+    }
+
+    /// Where the values a branch to `depth` carries are read from: the value's own register
+    /// when it is one, else the top slots after materializing them.
+    pub(super) fn branch_source(&mut self, depth: u32) -> Reg {
+        match self.arity(depth) {
+            0 => 0,
+            1 => *self.operands.last().expect("validation guarantees operands"),
+            n => self.materialize_top(n),
+        }
+    }
+
+    /// A branch instruction `make(target)` to relative label `depth`.
+    pub(super) fn branch(&mut self, depth: u32, make: impl FnOnce(BrTarget) -> Instr) {
+        let from = self.branch_source(depth);
         let at = self.code.instrs.len();
-        let t = self.target(depth, Fixup::Instr(at));
+        let t = self.target(depth, from, Fixup::Instr(at));
         self.emit(make(t));
     }
 
-    pub(super) fn table_target(&mut self, depth: u32) -> u32 {
+    pub(super) fn table_target(&mut self, depth: u32, from: Reg) -> u32 {
         let at = self.code.br_tables.len();
-        let t = self.target(depth, Fixup::Table(at));
+        let t = self.target(depth, from, Fixup::Table(at));
         self.code.br_tables.push(t);
         at as u32
     }
@@ -93,27 +114,61 @@ impl Translator<'_> {
             Fixup::Table(i) => self.code.br_tables[i].pc = pc,
             Fixup::Catch(h, c) => self.code.handlers[h].catches[c].target.pc = pc,
             Fixup::Instr(i) => match &mut self.code.instrs[i] {
-                Instr::Jump(t)
-                | Instr::JumpIfZero(t)
-                | Instr::JumpIfZeroBinLL { pc: t, .. }
-                | Instr::JumpIfZeroBinLC32 { pc: t, .. }
-                | Instr::JumpIfZeroUn { pc: t, .. } => *t = pc,
+                Instr::Jump(t) | Instr::JumpIfZero { pc: t, .. } => *t = pc,
                 Instr::Br(t)
-                | Instr::BrIf(t)
-                | Instr::BrOnNull(t)
-                | Instr::BrOnNonNull(t)
-                | Instr::BrIfBin { t, .. } => t.pc = pc,
+                | Instr::BrIf { t, .. }
+                | Instr::BrOnNull { t, .. }
+                | Instr::BrOnNonNull { t, .. } => t.pc = pc,
                 other => unreachable!("not a branch: {other:?}"),
             },
         }
     }
 
+    /// `else`: the `then` arm's results go to their own slots, and the `else` arm starts
+    /// from the block's parameters.
+    pub(super) fn else_(&mut self) {
+        if self.dead.take().is_none() {
+            self.materialize_all();
+        }
+        let at = self.code.instrs.len();
+        self.emit(Instr::Jump(u32::MAX));
+        let label = self.labels.last_mut().unwrap();
+        label.fixups.push(Fixup::Instr(at));
+        let jump = label.else_jump.take();
+        let height = label.base - self.stack_base + label.params;
+        if let Some(j) = jump {
+            let pc = self.pc();
+            self.patch(Fixup::Instr(j), pc);
+        }
+        self.set_barrier();
+        self.reset_operands(height as usize);
+    }
+
     pub(super) fn end(&mut self) {
+        let reachable = self.dead.take().is_none();
+        if self.labels.len() == 1 && reachable && self.labels[0].fixups.is_empty() {
+            // The function's end, reached only by falling through: return the results from
+            // wherever they are.
+            self.labels.pop();
+            let n = self.code.num_results as usize;
+            let from = match n {
+                1 => self.pop(),
+                _ => self.materialize_top(n),
+            };
+            self.emit(Instr::Return { from });
+            return;
+        }
+        if reachable {
+            self.materialize_all();
+        }
         let label = self.labels.pop().expect("validator checks block nesting");
+        let height = (label.base - self.stack_base + label.results) as usize;
+        self.reset_operands(height);
         if self.labels.is_empty() {
             // End of the function: branches to the body label land on the final return.
             let pc = self.pc();
-            self.emit(Instr::Return);
+            let from = self.materialize_top(label.results as usize);
+            self.emit(Instr::Return { from });
             for f in label.fixups {
                 self.patch(f, pc);
             }

@@ -4,11 +4,15 @@
 //! operand-stack height at every label is read off the validator instead of being recomputed.
 
 mod data_ops;
-mod fusion;
 mod labels;
+mod operands;
 mod ops;
+#[cfg(test)]
+mod tests;
 
 use wasmparser::{FuncValidator, FunctionBody, MemArg, ValidatorResources};
+
+use std::collections::HashMap;
 
 use super::code::*;
 use crate::binary::{DecodeError, DecodeErrorKind};
@@ -36,10 +40,14 @@ enum Fixup {
 #[derive(Debug)]
 struct Label {
     kind: LabelKind,
-    /// Stack height (relative to the frame) below the label's operands.
-    base: u32,
+    /// Register of the label's first operand (its stack height below its parameters).
+    base: Reg,
+    /// Number of values the block takes (restored on `else` after dead code).
+    params: u32,
     /// Number of values a branch to this label carries.
     branch_arity: u32,
+    /// Number of values the block leaves.
+    results: u32,
     /// Loop header pc (branch target of a loop).
     loop_pc: u32,
     fixups: Vec<Fixup>,
@@ -52,11 +60,26 @@ struct Translator<'m> {
     module: &'m ModuleRepr,
     code: Code,
     labels: Vec<Label>,
-    num_locals: u32,
-    /// Instructions before this index may be branch targets' predecessors: the peephole
-    /// fusion never merges an instruction below it with one at or above it.
+    /// Where each operand-stack value is (see `operands`).
+    operands: Vec<Reg>,
+    /// Register of operand-stack position 0 (after the locals and constants).
+    stack_base: Reg,
+    /// The register holding each constant kept in the frame.
+    consts: HashMap<u128, Reg>,
+    max_height: u32,
+    /// Operand-stack height after the current operator (the validator's), which tells how
+    /// many values a stack-form instruction leaves.
+    next_height: u32,
+    /// Inside code no path reaches (after `br`, `return`, ...): how many blocks deep.
+    dead: Option<u32>,
+    /// Instructions before this index may be branch targets' predecessors: no instruction
+    /// below it is rewritten for one at or above it.
     barrier: usize,
 }
+
+/// At most this many distinct constants of a function get a register; the rest are written
+/// to their stack slot by an instruction.
+const MAX_CONST_REGS: usize = 256;
 
 fn unsupported(what: impl std::fmt::Debug, offset: usize) -> DecodeError {
     DecodeError {
@@ -100,11 +123,12 @@ pub(crate) fn translate_body(
         let vt = crate::binary::val_type(vt).map_err(|e| unsupported(e, offset as usize))?;
         let bits = default_bits(m, vt);
         t.code
-            .local_defaults
+            .frame_init
             .extend(std::iter::repeat_n(bits, count as usize));
     }
-    t.num_locals = t.code.num_params + t.code.local_defaults.len() as u32;
-    t.labels[0].base = t.num_locals;
+    t.keep_constants(body);
+    t.stack_base = t.code.num_params + t.code.frame_init.len() as u32;
+    t.labels[0].base = t.stack_base;
     let mut reader = body
         .get_operators_reader()
         .map_err(DecodeError::malformed)?;
@@ -112,10 +136,12 @@ pub(crate) fn translate_body(
         let (op, offset) = reader.read_with_offset().map_err(DecodeError::malformed)?;
         let offset = offset as usize;
         fv.op(offset as u64, &op).map_err(DecodeError::invalid)?;
+        t.next_height = fv.operand_stack_height();
         t.op(op, offset, Some(fv))?;
     }
     reader.finish().map_err(DecodeError::malformed)?;
     jumps_to_return(&mut t.code.instrs);
+    t.code.frame_size = t.stack_base + t.max_height;
     Ok(t.code)
 }
 
@@ -124,8 +150,8 @@ pub(crate) fn translate_body(
 fn jumps_to_return(instrs: &mut [Instr]) {
     for i in 0..instrs.len() {
         if let Instr::Jump(t) = instrs[i] {
-            if matches!(instrs.get(t as usize), Some(Instr::Return)) {
-                instrs[i] = Instr::Return;
+            if let Some(&ret @ Instr::Return { .. }) = instrs.get(t as usize) {
+                instrs[i] = ret;
             }
         }
     }
@@ -156,8 +182,15 @@ pub(crate) fn translate_const(
                 offset,
             ));
         }
+        let (pops, pushes) = t.const_effect(&op);
+        let height = t.operands.len() as u32;
+        if pops > height {
+            return Err(DecodeError::invalid_msg("type mismatch", offset));
+        }
+        t.next_height = height - pops + pushes;
         t.op(op, offset, None)?;
     }
+    t.code.frame_size = t.max_height;
     Ok(t.code)
 }
 
@@ -196,8 +229,10 @@ fn is_constant_operator(op: &wasmparser::Operator) -> bool {
 /// The element of a `funcref` element segment given by index.
 pub(crate) fn ref_func_expr(f: u32) -> Code {
     Code {
-        instrs: vec![Instr::RefFunc(f), Instr::Return],
+        instrs: vec![Instr::Stacked { height: 0, i: 0 }, Instr::Return { from: 0 }],
+        stacked: vec![Instr::RefFunc(f)],
         num_results: 1,
+        frame_size: 1,
         ..Code::default()
     }
 }
@@ -221,7 +256,9 @@ impl<'m> Translator<'m> {
         let body = Label {
             kind: LabelKind::Block,
             base: num_params,
+            params: 0,
             branch_arity: num_results,
+            results: num_results,
             loop_pc: 0,
             fixups: Vec::new(),
             else_jump: None,
@@ -231,17 +268,14 @@ impl<'m> Translator<'m> {
             module,
             code,
             labels: vec![body],
-            num_locals: num_params,
+            operands: Vec::new(),
+            stack_base: num_params,
+            consts: HashMap::new(),
+            max_height: 0,
+            next_height: 0,
+            dead: None,
             barrier: 0,
         }
-    }
-
-    fn pc(&self) -> u32 {
-        self.code.instrs.len() as u32
-    }
-
-    fn emit(&mut self, i: Instr) {
-        self.code.instrs.push(i);
     }
 
     fn ref_type_index(&mut self, rt: RefType) -> u32 {

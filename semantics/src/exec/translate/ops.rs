@@ -2,7 +2,6 @@
 
 use wasmparser::Operator;
 
-use super::fusion::into_local;
 use super::{unsupported, Fixup, LabelKind, Translator, Validator};
 use crate::binary::{ref_type, DecodeError};
 use crate::exec::code::*;
@@ -16,53 +15,39 @@ impl Translator<'_> {
     ) -> Result<(), DecodeError> {
         use Instr as I;
         use Operator as O;
+        // Code after an unconditional branch is validated but never run: skip it up to the
+        // `else` or `end` of its block.
+        if let Some(depth) = self.dead {
+            match op {
+                O::Block { .. } | O::Loop { .. } | O::If { .. } | O::TryTable { .. } => {
+                    self.dead = Some(depth + 1)
+                }
+                O::End if depth > 0 => self.dead = Some(depth - 1),
+                O::End => self.end(),
+                O::Else if depth == 0 => self.else_(),
+                _ => {}
+            }
+            return Ok(());
+        }
         match op {
-            O::Unreachable => self.emit(I::Unreachable),
+            O::Unreachable => {
+                self.emit(I::Unreachable);
+                self.dead = Some(0);
+            }
             O::Nop => {}
             O::Block { blockty } => self.push_label(LabelKind::Block, blockty, offset, fv)?,
             O::Loop { blockty } => self.push_label(LabelKind::Loop, blockty, offset, fv)?,
             O::If { blockty } => {
-                let fused = match self.fusable(1) {
-                    Some(Instr::BinLL { h, f, a, b }) => Some(I::JumpIfZeroBinLL {
-                        h,
-                        f,
-                        a,
-                        b,
-                        pc: u32::MAX,
-                    }),
-                    Some(Instr::BinLC { h, f, a, c }) => {
-                        u32::try_from(c).ok().map(|c| I::JumpIfZeroBinLC32 {
-                            h,
-                            f,
-                            a,
-                            c,
-                            pc: u32::MAX,
-                        })
-                    }
-                    Some(Instr::Un(h, f)) => Some(I::JumpIfZeroUn { h, f, pc: u32::MAX }),
-                    _ => None,
-                };
-                if fused.is_some() {
-                    self.pop_instrs(1);
-                }
+                let cond = self.pop();
+                self.materialize_all();
                 let at = self.code.instrs.len();
-                self.emit(fused.unwrap_or(I::JumpIfZero(u32::MAX)));
+                self.emit(I::JumpIfZero { cond, pc: u32::MAX });
                 self.push_label(LabelKind::If, blockty, offset, fv)?;
                 self.labels.last_mut().unwrap().else_jump = Some(at);
             }
-            O::Else => {
-                let at = self.code.instrs.len();
-                self.emit(I::Jump(u32::MAX));
-                let label = self.labels.last_mut().unwrap();
-                label.fixups.push(Fixup::Instr(at));
-                let jump = label.else_jump.take();
-                if let Some(j) = jump {
-                    let pc = self.pc();
-                    self.patch(Fixup::Instr(j), pc);
-                }
-                self.set_barrier();
-            }
+            O::Else => self.else_(),
             O::TryTable { try_table } => {
+                self.materialize_all();
                 let mut catches = Vec::new();
                 for (k, c) in try_table.catches.iter().enumerate() {
                     let h = self.code.handlers.len();
@@ -73,7 +58,7 @@ impl Translator<'_> {
                         wasmparser::Catch::AllRef { label } => (CatchKind::AllRef, label),
                     };
                     // Catch labels are relative to the context outside the try_table.
-                    let target = self.target(depth, Fixup::Catch(h, k));
+                    let target = self.target(depth, 0, Fixup::Catch(h, k));
                     catches.push(CatchClause { kind, target });
                 }
                 let start = self.pc();
@@ -88,71 +73,42 @@ impl Translator<'_> {
             }
             O::End => self.end(),
             O::Br { relative_depth } => {
-                let t = self.target(relative_depth, Fixup::Instr(self.code.instrs.len()));
-                // Loop targets are never fixed up; a loop header is final once emitted (no
-                // fusion rewrites a `BrIf*` form).
-                let loop_test = self.labels[self.labels.len() - 1 - relative_depth as usize].kind
-                    == LabelKind::Loop
-                    && t.keep == 0
-                    && matches!(
-                        self.code.instrs.get(t.pc as usize),
-                        Some(Instr::BrIfBinLL { .. } | Instr::BrIfBinLC32 { .. })
-                    );
-                self.emit(if loop_test { I::BrToTest(t) } else { I::Br(t) });
+                self.branch(relative_depth, I::Br);
+                self.dead = Some(0);
             }
-            O::BrIf { relative_depth } => match self.fusable(1) {
-                Some(Instr::Bin(h, f)) => {
-                    self.pop_instrs(1);
-                    let at = self.code.instrs.len();
-                    let t = self.target(relative_depth, Fixup::Instr(at));
-                    self.emit(I::BrIfBin { h, f, t });
-                }
-                Some(Instr::BinLL { h, f, a, b }) => {
-                    self.pop_instrs(1);
-                    let target = self.table_target(relative_depth);
-                    self.emit(I::BrIfBinLL { h, f, a, b, target });
-                }
-                Some(Instr::BinLC { h, f, a, c }) if c <= u32::MAX as u64 => {
-                    self.pop_instrs(1);
-                    let target = self.table_target(relative_depth);
-                    self.emit(I::BrIfBinLC32 {
-                        h,
-                        f,
-                        a,
-                        c: c as u32,
-                        target,
-                    });
-                }
-                Some(Instr::BinLC { h, f, a, c }) => {
-                    self.pop_instrs(1);
-                    let p = self.pool(c as u128);
-                    let target = self.table_target(relative_depth);
-                    self.emit(I::BrIfBinLP {
-                        h,
-                        f,
-                        a,
-                        p,
-                        target,
-                    });
-                }
-                _ => self.branch(relative_depth, I::BrIf),
-            },
-            O::BrOnNull { relative_depth } => self.branch(relative_depth, I::BrOnNull),
-            O::BrOnNonNull { relative_depth } => self.branch(relative_depth, I::BrOnNonNull),
+            O::BrIf { relative_depth } => {
+                let cond = self.pop();
+                self.branch(relative_depth, |t| I::BrIf { cond, t });
+            }
+            O::BrOnNull { relative_depth } => {
+                let r = self.pop();
+                self.branch(relative_depth, |t| I::BrOnNull { r, t });
+                self.push(r);
+            }
+            O::BrOnNonNull { relative_depth } => {
+                let r = *self.operands.last().expect("validation guarantees operands");
+                self.branch(relative_depth, |t| I::BrOnNonNull { r, t });
+                self.pop();
+            }
             O::BrTable { targets } => {
+                let index = self.pop();
                 let mut depths = Vec::with_capacity(targets.len() as usize + 1);
                 for d in targets.targets() {
                     depths.push(d.map_err(DecodeError::malformed)?);
                 }
                 depths.push(targets.default());
+                // All targets carry the same number of values: read them from one place.
+                let from = self.branch_source(targets.default());
                 let first = self.code.br_tables.len() as u32;
                 for d in depths {
-                    self.table_target(d);
+                    self.table_target(d, from);
                 }
                 self.emit(I::BrTable {
+                    index,
                     first,
                     len: targets.len(),
                 });
+                self.dead = Some(0);
             }
             O::BrOnCast {
                 relative_depth,
@@ -167,61 +123,138 @@ impl Translator<'_> {
                 let fail = matches!(op, O::BrOnCastFail { .. });
                 let rt =
                     self.ref_type_index(ref_type(to_ref_type).map_err(|e| unsupported(e, offset))?);
-                let target = self.table_target(relative_depth);
+                let r = *self.operands.last().expect("validation guarantees operands");
+                let from = self.branch_source(relative_depth);
+                let target = self.table_target(relative_depth, from);
                 self.emit(if fail {
-                    I::BrOnCastFail { target, rt }
+                    I::BrOnCastFail { r, target, rt }
                 } else {
-                    I::BrOnCast { target, rt }
+                    I::BrOnCast { r, target, rt }
                 });
             }
-            O::Return => self.emit(I::Return),
-            O::Call { function_index } => self.emit(I::Call(function_index)),
-            O::ReturnCall { function_index } => self.emit(I::ReturnCall(function_index)),
+            O::Return => {
+                let n = self.code.num_results as usize;
+                let from = match n {
+                    1 => self.pop(),
+                    _ => self.materialize_top(n),
+                };
+                self.emit(I::Return { from });
+                self.dead = Some(0);
+            }
+            O::Call { function_index } => self.call(function_index, offset, |base| I::Call {
+                func: function_index,
+                base,
+            })?,
+            O::ReturnCall { function_index } => {
+                self.call(function_index, offset, |base| I::ReturnCall {
+                    func: function_index,
+                    base,
+                })?;
+                self.dead = Some(0);
+            }
             O::CallIndirect {
                 type_index,
                 table_index,
-            } => self.emit(I::CallIndirect {
-                table: table_index,
-                ty: type_index,
-            }),
-            O::ReturnCallIndirect {
+            }
+            | O::ReturnCallIndirect {
                 type_index,
                 table_index,
-            } => self.emit(I::ReturnCallIndirect {
-                table: table_index,
-                ty: type_index,
-            }),
-            O::CallRef { .. } => self.emit(I::CallRef),
-            O::ReturnCallRef { .. } => self.emit(I::ReturnCallRef),
-            O::Throw { tag_index } => self.emit(I::Throw(tag_index)),
-            O::ThrowRef => self.emit(I::ThrowRef),
-            O::Drop => self.emit(I::Drop),
-            O::Select | O::TypedSelect { .. } => self.emit(I::Select),
-            O::LocalGet { local_index } => match self.fusable(1) {
-                // `local.set x; local.get x` is `local.tee x`.
-                Some(Instr::LocalSet(x)) if x == local_index => {
-                    self.pop_instrs(1);
-                    self.emit(I::LocalTee(x))
-                }
-                _ => self.emit(I::LocalGet(local_index)),
-            },
-            O::LocalSet { local_index: dst } => match self.fusable(1) {
-                Some(Instr::LocalGet(src)) => self.replace_last(I::LocalCopy { src, dst }),
-                // A numeric result stored straight into a local skips the push and pop.
-                last => match last.and_then(|i| into_local(i, dst, false)) {
-                    Some(fused) => self.replace_last(fused),
-                    None => self.emit(I::LocalSet(dst)),
-                },
-            },
-            O::LocalTee { local_index: dst } => {
-                match self.fusable(1).and_then(|i| into_local(i, dst, true)) {
-                    Some(fused) => self.replace_last(fused),
-                    None => self.emit(I::LocalTee(dst)),
+            } => {
+                let index = self.pop();
+                let tail = matches!(op, O::ReturnCallIndirect { .. });
+                self.call_type(type_index, offset, |base| {
+                    if tail {
+                        I::ReturnCallIndirect { table: table_index, ty: type_index, index, base }
+                    } else {
+                        I::CallIndirect { table: table_index, ty: type_index, index, base }
+                    }
+                })?;
+                if tail {
+                    self.dead = Some(0);
                 }
             }
-            O::GlobalGet { global_index } => self.emit(I::GlobalGet(global_index)),
-            O::GlobalSet { global_index } => self.emit(I::GlobalSet(global_index)),
+            O::CallRef { type_index } | O::ReturnCallRef { type_index } => {
+                let func = self.pop();
+                let tail = matches!(op, O::ReturnCallRef { .. });
+                self.call_type(type_index, offset, |base| {
+                    if tail {
+                        I::ReturnCallRef { func, base }
+                    } else {
+                        I::CallRef { func, base }
+                    }
+                })?;
+                if tail {
+                    self.dead = Some(0);
+                }
+            }
+            O::Throw { tag_index } => {
+                self.materialize_all();
+                let height = self.next_slot();
+                self.emit(I::Throw { tag: tag_index, height });
+                self.dead = Some(0);
+            }
+            O::ThrowRef => {
+                let exn = self.pop();
+                self.materialize_all();
+                let height = self.next_slot();
+                self.emit(I::ThrowRef { exn, height });
+                self.dead = Some(0);
+            }
+            O::Drop => {
+                self.pop();
+            }
+            O::Select | O::TypedSelect { .. } => {
+                let cond = self.pop();
+                let b = self.pop();
+                let a = self.pop();
+                self.emit_result(|dst| I::Select { dst, cond, a, b });
+            }
+            O::LocalGet { local_index } => self.push(local_index),
+            O::LocalSet { local_index } => self.set_local(local_index, false),
+            O::LocalTee { local_index } => self.set_local(local_index, true),
+            O::GlobalGet { global_index } => self.emit_result(|dst| I::GlobalGet { dst, g: global_index }),
+            O::GlobalSet { global_index } => {
+                let src = self.pop();
+                self.emit(I::GlobalSet { src, g: global_index });
+            }
             other => self.data_op(other, offset)?,
+        }
+        Ok(())
+    }
+
+    fn call(
+        &mut self,
+        func: u32,
+        offset: usize,
+        make: impl FnOnce(Reg) -> Instr,
+    ) -> Result<(), DecodeError> {
+        let ty = *self
+            .module
+            .func_types
+            .get(func as usize)
+            .ok_or_else(|| unsupported("function index", offset))?;
+        self.call_type(ty, offset, make)
+    }
+
+    /// A call of type `ty`: the arguments go to the top slots, whose first one is the
+    /// callee's first register; the results come back to the same place.
+    fn call_type(
+        &mut self,
+        ty: u32,
+        offset: usize,
+        make: impl FnOnce(Reg) -> Instr,
+    ) -> Result<(), DecodeError> {
+        let f = self
+            .module
+            .func_type(ty)
+            .ok_or_else(|| unsupported("call type", offset))?;
+        let (params, results) = (f.params.len(), f.results.len());
+        let base = self.materialize_top(params);
+        self.emit(make(base));
+        self.operands.truncate(self.operands.len() - params);
+        for _ in 0..results {
+            let own = self.next_slot();
+            self.push(own);
         }
         Ok(())
     }

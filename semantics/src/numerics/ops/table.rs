@@ -8,14 +8,16 @@
 //! [`Guarded`](crate::numerics::domain::Guarded) value of `Out` with its trap conditions. The
 //! number of operands is the number of closure arguments after `d` (all of type `In`).
 //!
-//! Rows under `hot` also get an inline form in the evaluator ([`Hot`](super::Hot)); the others
-//! go through a function pointer. Every consumer is generated from this table by passing its
-//! generator macro to `scalar_ops!`: the generic [`apply`](crate::numerics::instr::apply), the
-//! raw-bits [`lookup`](crate::numerics::lookup) and the hot forms.
+//! Rows under `hot` also get their own register instruction in the evaluator, computed inline
+//! (`exec::code::Instr`); the others go through a function pointer. Every consumer is
+//! generated from this table by passing its generator macro (and optionally one token tree
+//! of its own) to `scalar_ops!`: the generic [`apply`](crate::numerics::instr::apply), the
+//! raw-bits [`lookup`](crate::numerics::lookup), the hot instructions and their evaluation.
 
 macro_rules! scalar_ops {
-    ($generator:ident) => {
+    ($generator:ident $(, $extra:tt)?) => {
         $generator! {
+            $($extra)?
             hot {
                 I32Add: pure(I32 => I32) |d, a, b| $crate::numerics::int::iadd(d, a, b);
                 I32Sub: pure(I32 => I32) |d, a, b| $crate::numerics::int::isub(d, a, b);
