@@ -171,105 +171,132 @@ impl<'s> Machine<'s> {
             home,
         };
         let regs = &mut guard.slots;
+        // The running activation's pc, fp and code live in locals (registers); `at` is
+        // brought up to date around the handlers that take the whole frame.
+        let (mut pc, mut fp, mut code) = (0, fp, code);
+        // A slice (its address and length in registers) for the arms that only read and
+        // write registers; the others take the vector, which they may grow or cut, and
+        // take the slice again after.
+        let mut slots = &mut regs[..];
+        macro_rules! with_frame {
+            ($handler:expr) => {{
+                at.pc = pc;
+                let result = $handler;
+                (pc, fp, code) = (at.pc, at.fp, at.code);
+                slots = &mut regs[..];
+                result
+            }};
+        }
 
         loop {
-            at.pc += 1;
-            let (fp, inst) = (at.fp, at.inst);
+            pc += 1;
             // Matching the place (not a copy) lets each arm read just its own fields.
-            scalar_ops!(dispatch, { at.code.instrs[at.pc - 1], regs, fp, {
+            scalar_ops!(dispatch, { code.instrs[pc - 1], slots, fp, {
                 I::Unreachable => return Err(trap(TrapKind::Unreachable)),
-                I::Jump(t) => control::jump(&mut at, fuel, t)?,
-                I::JumpIfZero { cond, pc } => {
-                    if regs[fp + cond as usize] as u32 == 0 {
-                        at.pc = pc as usize;
+                I::Jump(t) => control::jump(&mut pc, fuel, t)?,
+                I::JumpIfZero { cond, pc: target } => {
+                    if slots[fp + cond as usize] as u32 == 0 {
+                        pc = target as usize;
                     }
                 }
-                I::Br(t) => control::branch(regs, &mut at, fuel, t)?,
+                I::Br(t) => control::branch(slots, fp, &mut pc, fuel, t)?,
                 I::BrIf { cond, t } => {
-                    if regs[fp + cond as usize] as u32 != 0 {
-                        control::branch(regs, &mut at, fuel, t)?
+                    if slots[fp + cond as usize] as u32 != 0 {
+                        control::branch(slots, fp, &mut pc, fuel, t)?
                     }
                 }
-                I::BrTable { index, first, len } => control::br_table(regs, &mut at, fuel, index, (first, len))?,
+                I::BrTable { index, first, len } => {
+                    let i = (slots[fp + index as usize] as u32).min(len);
+                    let t = code.br_tables[(first + i) as usize];
+                    control::branch(slots, fp, &mut pc, fuel, t)?
+                }
                 I::BrOnNull { r, t } => {
-                    if Ref::is_null_bits(regs[fp + r as usize]) {
-                        control::branch(regs, &mut at, fuel, t)?
+                    if Ref::is_null_bits(slots[fp + r as usize]) {
+                        control::branch(slots, fp, &mut pc, fuel, t)?
                     }
                 }
                 I::BrOnNonNull { r, t } => {
-                    if !Ref::is_null_bits(regs[fp + r as usize]) {
-                        control::branch(regs, &mut at, fuel, t)?
+                    if !Ref::is_null_bits(slots[fp + r as usize]) {
+                        control::branch(slots, fp, &mut pc, fuel, t)?
                     }
                 }
-                I::BrOnCast { r, target, rt } => self.br_on_cast(regs, &mut at, fuel, (r, target, rt, true))?,
-                I::BrOnCastFail { r, target, rt } => self.br_on_cast(regs, &mut at, fuel, (r, target, rt, false))?,
+                I::BrOnCast { r, target, rt } => {
+                    if self.ref_is(slots[fp + r as usize], &at, rt) {
+                        control::branch(slots, fp, &mut pc, fuel, code.br_tables[target as usize])?
+                    }
+                }
+                I::BrOnCastFail { r, target, rt } => {
+                    if !self.ref_is(slots[fp + r as usize], &at, rt) {
+                        control::branch(slots, fp, &mut pc, fuel, code.br_tables[target as usize])?
+                    }
+                }
                 I::Return { from } => {
-                    if !calls::leave(regs, &mut frames, &mut at, from) {
+                    if !with_frame!(calls::leave(regs, &mut frames, &mut at, from)) {
                         return Ok(());
                     }
                 }
                 I::Call { func, base } => {
-                    let f = self.instance(inst).funcs[func as usize];
-                    self.enter(codes, (regs, &mut frames), &mut at, fuel, (f, base))?
+                    let f = self.instance(at.inst).funcs[func as usize];
+                    with_frame!(self.enter(codes, (regs, &mut frames), &mut at, fuel, (f, base)))?
                 }
                 I::CallIndirect { table, ty, index, base } => {
-                    let f = self.indirect_target(regs[fp + index as usize], inst, table, ty)?;
-                    self.enter(codes, (regs, &mut frames), &mut at, fuel, (f, base))?
+                    let f = self.indirect_target(slots[fp + index as usize], at.inst, table, ty)?;
+                    with_frame!(self.enter(codes, (regs, &mut frames), &mut at, fuel, (f, base)))?
                 }
                 I::CallRef { func, base } => {
-                    let f = Self::ref_target(regs[fp + func as usize])?;
-                    self.enter(codes, (regs, &mut frames), &mut at, fuel, (f, base))?
+                    let f = Self::ref_target(slots[fp + func as usize])?;
+                    with_frame!(self.enter(codes, (regs, &mut frames), &mut at, fuel, (f, base)))?
                 }
                 I::ReturnCall { func, base } => {
-                    let f = self.instance(inst).funcs[func as usize];
-                    if !self.tail_call(codes, (regs, &mut frames), &mut at, fuel, (f, base))? {
+                    let f = self.instance(at.inst).funcs[func as usize];
+                    if !with_frame!(self.tail_call(codes, (regs, &mut frames), &mut at, fuel, (f, base)))? {
                         return Ok(());
                     }
                 }
                 I::ReturnCallIndirect { table, ty, index, base } => {
-                    let f = self.indirect_target(regs[fp + index as usize], inst, table, ty)?;
-                    if !self.tail_call(codes, (regs, &mut frames), &mut at, fuel, (f, base))? {
+                    let f = self.indirect_target(slots[fp + index as usize], at.inst, table, ty)?;
+                    if !with_frame!(self.tail_call(codes, (regs, &mut frames), &mut at, fuel, (f, base)))? {
                         return Ok(());
                     }
                 }
                 I::ReturnCallRef { func, base } => {
-                    let f = Self::ref_target(regs[fp + func as usize])?;
-                    if !self.tail_call(codes, (regs, &mut frames), &mut at, fuel, (f, base))? {
+                    let f = Self::ref_target(slots[fp + func as usize])?;
+                    if !with_frame!(self.tail_call(codes, (regs, &mut frames), &mut at, fuel, (f, base)))? {
                         return Ok(());
                     }
                 }
                 I::Throw { tag, height } => {
                     regs.truncate(fp + height as usize);
-                    self.throw_tag((regs, &mut frames), &mut at, tag)?
+                    with_frame!(self.throw_tag((regs, &mut frames), &mut at, tag))?
                 }
                 I::ThrowRef { exn, height } => {
-                    let exn = regs[fp + exn as usize];
+                    let exn = slots[fp + exn as usize];
                     regs.truncate(fp + height as usize);
-                    self.throw_ref((regs, &mut frames), &mut at, exn)?
+                    with_frame!(self.throw_ref((regs, &mut frames), &mut at, exn))?
                 }
-                I::Copy { dst, src } => regs[fp + dst as usize] = regs[fp + src as usize],
-                I::Const32 { dst, c } => regs[fp + dst as usize] = c as u128,
-                I::Const64 { dst, c } => regs[fp + dst as usize] = c as u128,
-                I::ConstPool { dst, p } => regs[fp + dst as usize] = at.code.imms[p as usize],
+                I::Copy { dst, src } => slots[fp + dst as usize] = slots[fp + src as usize],
+                I::Const32 { dst, c } => slots[fp + dst as usize] = c as u128,
+                I::Const64 { dst, c } => slots[fp + dst as usize] = c as u128,
+                I::ConstPool { dst, p } => slots[fp + dst as usize] = code.imms[p as usize],
                 I::Select { dst, cond, a, b } => {
-                    let pick = if regs[fp + cond as usize] as u32 != 0 { a } else { b };
-                    regs[fp + dst as usize] = regs[fp + pick as usize]
+                    let pick = if slots[fp + cond as usize] as u32 != 0 { a } else { b };
+                    slots[fp + dst as usize] = slots[fp + pick as usize]
                 }
-                I::GlobalGet { dst, g } => regs[fp + dst as usize] = self.global(inst, g),
-                I::GlobalSet { src, g } => self.set_global(inst, g, regs[fp + src as usize]),
+                I::GlobalGet { dst, g } => slots[fp + dst as usize] = self.global(at.inst, g),
+                I::GlobalSet { src, g } => self.set_global(at.inst, g, slots[fp + src as usize]),
                 I::Load { op, mem, offset, dst, addr } => {
-                    let v = self.load_at(inst, op, (mem, offset), regs[fp + addr as usize] as u64)?;
-                    regs[fp + dst as usize] = v
+                    let v = self.load_at(at.inst, op, (mem, offset), slots[fp + addr as usize] as u64)?;
+                    slots[fp + dst as usize] = v
                 }
                 I::Store { bytes, mem, offset, addr, val } => {
-                    let (base, v) = (regs[fp + addr as usize] as u64, regs[fp + val as usize]);
-                    self.store_at(inst, bytes, (mem, offset), base, v)?
+                    let (base, v) = (slots[fp + addr as usize] as u64, slots[fp + val as usize]);
+                    self.store_at(at.inst, bytes, (mem, offset), base, v)?
                 }
-                I::Un { f, dst, a } => regs[fp + dst as usize] = f(regs[fp + a as usize])?,
+                I::Un { f, dst, a } => slots[fp + dst as usize] = f(slots[fp + a as usize])?,
                 I::Bin { f, dst, a, b } => {
-                    regs[fp + dst as usize] = f(regs[fp + a as usize], regs[fp + b as usize])?
+                    slots[fp + dst as usize] = f(slots[fp + a as usize], slots[fp + b as usize])?
                 }
-                I::Stacked { height, i } => self.run_stacked(regs, &at, height, i)?,
+                I::Stacked { height, i } => with_frame!(self.run_stacked(regs, &at, height, i))?,
                 // Stack-form instructions only occur in `Code::stacked`.
                 other => unreachable!("stack-form instruction in the register code: {other:?}"),
             }});
