@@ -22,23 +22,35 @@ pub use body::Code;
 pub use operands::*;
 
 /// Defines `Instr`: the variants given, then one `{ dst, a, b }` variant per hot row of the
-/// numeric table (`b` unused by unary rows), with the translator's constructor for them.
+/// numeric table (`b` unused by unary rows) and, for each hot predicate, a compare-and-branch
+/// variant (`<Row>BrIf`); with the translator's constructors for them. The rows are taken
+/// one at a time to pick out the predicates.
 macro_rules! define_instr {
-    (
-        { $($fixed:tt)* }
-        hot {
-            $($name:ident: $shape:ident($in:ident $(=> $out:ident)?) |$d:ident $(, $arg:ident)+| $e:expr;)*
-        }
-        cold { $($cold:tt)* }
-    ) => {
+    ({ $($fixed:tt)* } hot { $($rows:tt)* } cold { $($cold:tt)* }) => {
+        define_instr!(@rows { $($fixed)* } [] [] $($rows)*);
+    };
+    (@rows $fixed:tt [$($plain:ident)*] [$($pred:ident)*]
+        $name:ident: pred($in:ident) |$d:ident $(, $arg:ident)+| $e:expr; $($rest:tt)*) => {
+        define_instr!(@rows $fixed [$($plain)* $name] [$($pred)* $name] $($rest)*);
+    };
+    (@rows $fixed:tt [$($plain:ident)*] [$($pred:ident)*]
+        $name:ident: $shape:ident($in:ident $(=> $out:ident)?) |$d:ident $(, $arg:ident)+| $e:expr;
+        $($rest:tt)*) => {
+        define_instr!(@rows $fixed [$($plain)* $name] [$($pred)*] $($rest)*);
+    };
+    (@rows { $($fixed:tt)* } [$($plain:ident)*] [$($pred:ident)*]) => { pastey::paste! {
         /// One internal instruction. Indices (`u32`) are module-level indices resolved
         /// through the current instance at run time; `pool` indices refer to `Code::imms`.
         #[derive(Debug, Clone, Copy)]
         pub enum Instr {
             $($fixed)*
             $(
-                #[doc = concat!("`", stringify!($name), "` of `a` (and `b` if binary) into `dst`.")]
-                $name { dst: Reg, a: Reg, b: Reg },
+                #[doc = concat!("`", stringify!($plain), "` of `a` (and `b` if binary) into `dst`.")]
+                $plain { dst: Reg, a: Reg, b: Reg },
+            )*
+            $(
+                #[doc = concat!("`", stringify!($pred), "` of `a` (and `b`), then `br_if` to `Code::br_tables[target]`.")]
+                [<$pred BrIf>] { a: Reg, b: Reg, target: u32 },
             )*
         }
 
@@ -46,7 +58,16 @@ macro_rules! define_instr {
             /// The register form of the hot numeric instruction `op`, if it is one.
             pub fn hot(op: &wasmparser::Operator, dst: Reg, a: Reg, b: Reg) -> Option<Instr> {
                 Some(match op {
-                    $(wasmparser::Operator::$name => Instr::$name { dst, a, b },)*
+                    $(wasmparser::Operator::$plain => Instr::$plain { dst, a, b },)*
+                    _ => return None,
+                })
+            }
+
+            /// The compare-and-branch form of a hot predicate (whose result only the branch
+            /// reads), if `self` is one.
+            pub fn branch_on(self, target: u32) -> Option<Instr> {
+                Some(match self {
+                    $(Instr::$pred { a, b, .. } => Instr::[<$pred BrIf>] { a, b, target },)*
                     _ => return None,
                 })
             }
@@ -55,7 +76,7 @@ macro_rules! define_instr {
             /// instruction writes nothing else (so the translator may retarget it).
             pub fn result_reg(&mut self) -> Option<&mut Reg> {
                 match self {
-                    $(Instr::$name { dst, .. })|* => Some(dst),
+                    $(Instr::$plain { dst, .. })|* => Some(dst),
                     Instr::Un { dst, .. }
                     | Instr::Bin { dst, .. }
                     | Instr::Copy { dst, .. }
@@ -70,8 +91,8 @@ macro_rules! define_instr {
         }
 
         #[cfg(test)]
-        pub(crate) const HOT_OPS: &[wasmparser::Operator<'static>] = &[$(wasmparser::Operator::$name),*];
-    };
+        pub(crate) const HOT_OPS: &[wasmparser::Operator<'static>] = &[$(wasmparser::Operator::$plain),*];
+    }};
 }
 
 scalar_ops!(define_instr, {

@@ -15,6 +15,8 @@ mod load_store;
 mod numeric;
 mod refs;
 #[cfg(test)]
+mod hot_tests;
+#[cfg(test)]
 mod tests;
 
 pub(crate) use calls::{eval_const, invoke};
@@ -30,28 +32,59 @@ use crate::exec::value::Ref;
 use crate::syntax::types::*;
 
 /// The evaluator's `match` on an instruction: the arms given, then one arm per hot row of the
-/// numeric table computing the row inline (no function pointer, no second dispatch).
+/// numeric table computing the row inline (no function pointer, no second dispatch), and one
+/// per hot predicate's compare-and-branch form. The rows are taken one at a time to pick out
+/// the predicates.
 macro_rules! dispatch {
     (
-        { $instr:expr, $regs:ident, $fp:ident, { $($arms:tt)* } }
-        hot {
-            $($name:ident: $shape:ident($in:ident $(=> $out:ident)?) |$d:ident $(, $arg:ident)+| $e:expr;)*
-        }
+        { $instr:expr, ($regs:ident, $fp:ident, $pc:ident, $fuel:ident, $code:ident), { $($arms:tt)* } }
+        hot { $($rows:tt)* }
         cold { $($cold:tt)* }
     ) => {
-        match $instr {
-            $(Instr::$name { dst, a, b } => {
+        dispatch!(@rows $instr, ($regs, $fp, $pc, $fuel, $code), { $($arms)* }, [] $($rows)*)
+    };
+    (@rows $instr:expr, ($regs:ident, $fp:ident, $pc:ident, $fuel:ident, $code:ident), $given:tt,
+        [$($arms:tt)*] $name:ident: pred($in:ident) |$d:ident $(, $arg:ident)+| $e:expr; $($rest:tt)*) => {
+        dispatch!(@rows $instr, ($regs, $fp, $pc, $fuel, $code), $given, [$($arms)*
+            Instr::$name { dst, a, b } => {
                 let v: crate::numerics::NumResult =
-                    hot_row!($regs, $fp, a, b, $shape, $in, [$($out)?], |$d $(, $arg)+| $e);
+                    hot_row!($regs, $fp, a, b, pred, $in, [], |$d $(, $arg)+| $e);
                 $regs[$fp + dst as usize] = v?;
-            })*
-            $($arms)*
-        }
+            }
+            Instr::[<$name BrIf>] { a, b, target } => {
+                let v: crate::numerics::NumResult =
+                    hot_row!($regs, $fp, a, b, pred, $in, [], |$d $(, $arg)+| $e);
+                if v? as u32 != 0 {
+                    control::branch($regs, $fp, &mut $pc, $fuel, $code.br_tables[target as usize])?
+                }
+            }
+        ] $($rest)*)
+    };
+    (@rows $instr:expr, $ctx:tt, $given:tt, [$($arms:tt)*]
+        $name:ident: $shape:ident($in:ident $(=> $out:ident)?) |$d:ident $(, $arg:ident)+| $e:expr;
+        $($rest:tt)*) => {
+        dispatch!(@rows $instr, $ctx, $given, [$($arms)*
+            Instr::$name { dst, a, b } => {
+                let v: crate::numerics::NumResult =
+                    hot_row!(@ctx $ctx, a, b, $shape, $in, [$($out)?], |$d $(, $arg)+| $e);
+                hot_row!(@store $ctx, dst, v?);
+            }
+        ] $($rest)*)
+    };
+    (@rows $instr:expr, $ctx:tt, { $($given:tt)* }, [$($arms:tt)*]) => {
+        pastey::paste! { match $instr { $($arms)* $($given)* } }
     };
 }
 
-/// A hot row evaluated on registers `a` (and `b` for a binary row).
+/// A hot row evaluated on registers `a` (and `b` for a binary row); `@ctx` takes them from
+/// the dispatch context, `@store` writes a result there.
 macro_rules! hot_row {
+    (@ctx ($regs:ident, $fp:ident, $pc:ident, $fuel:ident, $code:ident), $($rest:tt)*) => {
+        hot_row!($regs, $fp, $($rest)*)
+    };
+    (@store ($regs:ident, $fp:ident, $pc:ident, $fuel:ident, $code:ident), $dst:ident, $v:expr) => {
+        $regs[$fp + $dst as usize] = $v
+    };
     ($regs:ident, $fp:ident, $x:ident, $y:ident, $shape:ident, $in:ident, $out:tt, |$d:ident, $a:ident| $e:expr) => {{
         let _ = $y;
         raw_eval!($shape, $in, $out, |$d, $a| $e, $regs[$fp + $x as usize])
@@ -191,7 +224,7 @@ impl<'s> Machine<'s> {
         loop {
             pc += 1;
             // Matching the place (not a copy) lets each arm read just its own fields.
-            scalar_ops!(dispatch, { code.instrs[pc - 1], slots, fp, {
+            scalar_ops!(dispatch, { code.instrs[pc - 1], (slots, fp, pc, fuel, code), {
                 I::Unreachable => return Err(trap(TrapKind::Unreachable)),
                 I::Jump(t) => control::jump(&mut pc, fuel, t)?,
                 I::JumpIfZero { cond, pc: target } => {

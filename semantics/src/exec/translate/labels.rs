@@ -94,6 +94,26 @@ impl Translator<'_> {
         }
     }
 
+    /// `br_if` to `depth` on `cond`, the result of the hot predicate just computed (read by
+    /// nothing else), as one compare-and-branch instruction; `false` when it is not one.
+    /// Only for branches carrying at most one value, which need no copy before the branch.
+    pub(super) fn branch_on_compare(&mut self, depth: u32, cond: Reg) -> bool {
+        if self.arity(depth) > 1 || cond != self.next_slot() {
+            return false;
+        }
+        let Some(last) = self.code.instrs.len().checked_sub(1).filter(|&i| i >= self.barrier) else {
+            return false;
+        };
+        let mut compare = self.code.instrs[last];
+        if compare.result_reg().map(|dst| *dst) != Some(cond) || compare.branch_on(0).is_none() {
+            return false;
+        }
+        let from = self.branch_source(depth);
+        let target = self.table_target(depth, from);
+        self.code.instrs[last] = compare.branch_on(target).expect("a hot predicate");
+        true
+    }
+
     /// A branch instruction `make(target)` to relative label `depth`.
     pub(super) fn branch(&mut self, depth: u32, make: impl FnOnce(BrTarget) -> Instr) {
         let from = self.branch_source(depth);

@@ -78,7 +78,9 @@ impl Translator<'_> {
             }
             O::BrIf { relative_depth } => {
                 let cond = self.pop();
-                self.branch(relative_depth, |t| I::BrIf { cond, t });
+                if !self.branch_on_compare(relative_depth, cond) {
+                    self.branch(relative_depth, |t| I::BrIf { cond, t });
+                }
             }
             O::BrOnNull { relative_depth } => {
                 let r = self.pop();
@@ -141,51 +143,51 @@ impl Translator<'_> {
                 self.emit(I::Return { from });
                 self.dead = Some(0);
             }
-            O::Call { function_index } => self.call(function_index, offset, |base| I::Call {
-                func: function_index,
-                base,
-            })?,
-            O::ReturnCall { function_index } => {
-                self.call(function_index, offset, |base| I::ReturnCall {
-                    func: function_index,
-                    base,
-                })?;
-                self.dead = Some(0);
+            O::Call { function_index } | O::ReturnCall { function_index } => {
+                let tail = matches!(op, O::ReturnCall { .. });
+                let ty = *self
+                    .module
+                    .func_types
+                    .get(function_index as usize)
+                    .ok_or_else(|| unsupported("function index", offset))?;
+                let func = function_index;
+                self.call(ty, offset, tail, |base| {
+                    if tail {
+                        I::ReturnCall { func, base }
+                    } else {
+                        I::Call { func, base }
+                    }
+                })?
             }
             O::CallIndirect {
                 type_index,
-                table_index,
+                table_index: table,
             }
             | O::ReturnCallIndirect {
                 type_index,
-                table_index,
+                table_index: table,
             } => {
                 let index = self.pop();
                 let tail = matches!(op, O::ReturnCallIndirect { .. });
-                self.call_type(type_index, offset, |base| {
+                let ty = type_index;
+                self.call(ty, offset, tail, |base| {
                     if tail {
-                        I::ReturnCallIndirect { table: table_index, ty: type_index, index, base }
+                        I::ReturnCallIndirect { table, ty, index, base }
                     } else {
-                        I::CallIndirect { table: table_index, ty: type_index, index, base }
+                        I::CallIndirect { table, ty, index, base }
                     }
-                })?;
-                if tail {
-                    self.dead = Some(0);
-                }
+                })?
             }
             O::CallRef { type_index } | O::ReturnCallRef { type_index } => {
                 let func = self.pop();
                 let tail = matches!(op, O::ReturnCallRef { .. });
-                self.call_type(type_index, offset, |base| {
+                self.call(type_index, offset, tail, |base| {
                     if tail {
                         I::ReturnCallRef { func, base }
                     } else {
                         I::CallRef { func, base }
                     }
-                })?;
-                if tail {
-                    self.dead = Some(0);
-                }
+                })?
             }
             O::Throw { tag_index } => {
                 self.materialize_all();
@@ -222,26 +224,14 @@ impl Translator<'_> {
         Ok(())
     }
 
+    /// A call of type `ty` (`tail`: a tail call, after which code is dead): the arguments
+    /// go to the top slots, whose first one is the callee's first register; the results
+    /// come back to the same place.
     fn call(
-        &mut self,
-        func: u32,
-        offset: usize,
-        make: impl FnOnce(Reg) -> Instr,
-    ) -> Result<(), DecodeError> {
-        let ty = *self
-            .module
-            .func_types
-            .get(func as usize)
-            .ok_or_else(|| unsupported("function index", offset))?;
-        self.call_type(ty, offset, make)
-    }
-
-    /// A call of type `ty`: the arguments go to the top slots, whose first one is the
-    /// callee's first register; the results come back to the same place.
-    fn call_type(
         &mut self,
         ty: u32,
         offset: usize,
+        tail: bool,
         make: impl FnOnce(Reg) -> Instr,
     ) -> Result<(), DecodeError> {
         let f = self
@@ -255,6 +245,9 @@ impl Translator<'_> {
         for _ in 0..results {
             let own = self.next_slot();
             self.push(own);
+        }
+        if tail {
+            self.dead = Some(0);
         }
         Ok(())
     }
