@@ -22,8 +22,9 @@ pub use body::Code;
 pub use operands::*;
 
 /// Defines `Instr`: the variants given, then one `{ dst, a, b }` variant per hot row of the
-/// numeric table (`b` unused by unary rows) and, for each hot predicate, a compare-and-branch
-/// variant (`<Row>BrIf`); with the translator's constructors for them. The rows are taken
+/// numeric table (`b` unused by unary rows) and, for each hot predicate, compare-and-branch
+/// variants (`<Row>BrIf` for `br_if`, `<Row>Jz` for `if`); with the translator's
+/// constructors for them. The rows are taken
 /// one at a time to pick out the predicates.
 macro_rules! define_instr {
     ({ $($fixed:tt)* } hot { $($rows:tt)* } cold { $($cold:tt)* }) => {
@@ -51,6 +52,8 @@ macro_rules! define_instr {
             $(
                 #[doc = concat!("`", stringify!($pred), "` of `a` (and `b`), then `br_if` to `Code::br_tables[target]`.")]
                 [<$pred BrIf>] { a: Reg, b: Reg, target: u32 },
+                #[doc = concat!("`", stringify!($pred), "` of `a` (and `b`), then a jump to `pc` when false (`if`).")]
+                [<$pred Jz>] { a: Reg, b: Reg, pc: u32 },
             )*
         }
 
@@ -70,6 +73,23 @@ macro_rules! define_instr {
                     $(Instr::$pred { a, b, .. } => Instr::[<$pred BrIf>] { a, b, target },)*
                     _ => return None,
                 })
+            }
+
+            /// The `if` form of a hot predicate (jump to `pc` when false), if `self` is one.
+            pub fn jump_unless(self, pc: u32) -> Option<Instr> {
+                Some(match self {
+                    $(Instr::$pred { a, b, .. } => Instr::[<$pred Jz>] { a, b, pc },)*
+                    _ => return None,
+                })
+            }
+
+            /// The target of a jump on a condition (`if`), to be patched.
+            pub fn jump_target(&mut self) -> Option<&mut u32> {
+                match self {
+                    $(Instr::[<$pred Jz>] { pc, .. })|* => Some(pc),
+                    Instr::JumpIfZero { pc, .. } | Instr::Jump(pc) => Some(pc),
+                    _ => None,
+                }
             }
 
             /// The register a value-producing instruction writes its one result to, if the

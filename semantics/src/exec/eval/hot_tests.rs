@@ -73,12 +73,20 @@ fn run(store: &mut Store, code: &Code, a: u128, b: u128) -> Result<u128, String>
     Ok(m.stack[0])
 }
 
-/// Runs the compare-and-branch form of `Instr::hot(op)`: 1 when it branches, else 0.
+/// Runs the compare-and-branch forms of `Instr::hot(op)`: 1 when the predicate held (the
+/// `br_if` form branched and the `if` form did not jump), else 0; both must agree.
 fn run_branch(store: &mut Store, op: &wasmparser::Operator, a: u128, b: u128) -> Option<Result<u128, String>> {
-    let branch = Instr::hot(op, 2, 0, 1).unwrap().branch_on(0)?;
+    let branched = run_compare_and_jump(store, Instr::hot(op, 2, 0, 1).unwrap().branch_on(0)?, a, b);
+    let fell_through = run_compare_and_jump(store, Instr::hot(op, 2, 0, 1).unwrap().jump_unless(3)?, a, b);
+    assert_eq!(branched, fell_through.map(|v| 1 - v), "{op:?} {a:#x} {b:#x}: br_if and if forms");
+    Some(branched)
+}
+
+/// Runs `jump` (to pc 3, or br_tables[0] which is pc 3): 1 when it jumped, else 0.
+fn run_compare_and_jump(store: &mut Store, jump: Instr, a: u128, b: u128) -> Result<u128, String> {
     let code = Code {
         instrs: vec![
-            branch,
+            jump,
             Instr::Const32 { dst: 2, c: 0 },
             Instr::Return { from: 2 },
             Instr::Const32 { dst: 2, c: 1 },
@@ -90,7 +98,7 @@ fn run_branch(store: &mut Store, op: &wasmparser::Operator, a: u128, b: u128) ->
         frame_size: 3,
         ..Code::default()
     };
-    Some(run(store, &code, a, b))
+    run(store, &code, a, b)
 }
 
 #[test]

@@ -58,6 +58,13 @@ macro_rules! dispatch {
                     control::branch($regs, $fp, &mut $pc, $fuel, $code.br_tables[target as usize])?
                 }
             }
+            Instr::[<$name Jz>] { a, b, pc } => {
+                let v: crate::numerics::NumResult =
+                    hot_row!($regs, $fp, a, b, pred, $in, [], |$d $(, $arg)+| $e);
+                if v? as u32 == 0 {
+                    $pc = pc as usize;
+                }
+            }
         ] $($rest)*)
     };
     (@rows $instr:expr, $ctx:tt, $given:tt, [$($arms:tt)*]

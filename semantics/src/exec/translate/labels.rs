@@ -98,20 +98,31 @@ impl Translator<'_> {
     /// nothing else), as one compare-and-branch instruction; `false` when it is not one.
     /// Only for branches carrying at most one value, which need no copy before the branch.
     pub(super) fn branch_on_compare(&mut self, depth: u32, cond: Reg) -> bool {
-        if self.arity(depth) > 1 || cond != self.next_slot() {
+        if self.arity(depth) > 1 {
             return false;
         }
-        let Some(last) = self.code.instrs.len().checked_sub(1).filter(|&i| i >= self.barrier) else {
+        let Some(compare) = self.take_compare(cond) else {
             return false;
         };
-        let mut compare = self.code.instrs[last];
-        if compare.result_reg().map(|dst| *dst) != Some(cond) || compare.branch_on(0).is_none() {
-            return false;
-        }
         let from = self.branch_source(depth);
         let target = self.table_target(depth, from);
-        self.code.instrs[last] = compare.branch_on(target).expect("a hot predicate");
+        self.emit(compare.branch_on(target).expect("a hot predicate"));
         true
+    }
+
+    /// The hot predicate just computed into `cond` (read by nothing else), taken out of the
+    /// code to be fused with the `if` or `br_if` on it.
+    pub(super) fn take_compare(&mut self, cond: Reg) -> Option<Instr> {
+        if cond != self.next_slot() {
+            return None;
+        }
+        let last = self.code.instrs.len().checked_sub(1).filter(|&i| i >= self.barrier)?;
+        let mut compare = self.code.instrs[last];
+        if compare.result_reg().map(|dst| *dst) != Some(cond) || compare.branch_on(0).is_none() {
+            return None;
+        }
+        self.code.instrs.pop();
+        Some(compare)
     }
 
     /// A branch instruction `make(target)` to relative label `depth`.
@@ -133,14 +144,20 @@ impl Translator<'_> {
         match fixup {
             Fixup::Table(i) => self.code.br_tables[i].pc = pc,
             Fixup::Catch(h, c) => self.code.handlers[h].catches[c].target.pc = pc,
-            Fixup::Instr(i) => match &mut self.code.instrs[i] {
-                Instr::Jump(t) | Instr::JumpIfZero { pc: t, .. } => *t = pc,
-                Instr::Br(t)
-                | Instr::BrIf { t, .. }
-                | Instr::BrOnNull { t, .. }
-                | Instr::BrOnNonNull { t, .. } => t.pc = pc,
-                other => unreachable!("not a branch: {other:?}"),
-            },
+            Fixup::Instr(i) => {
+                let instr = &mut self.code.instrs[i];
+                if let Some(target) = instr.jump_target() {
+                    *target = pc;
+                    return;
+                }
+                match instr {
+                    Instr::Br(t)
+                    | Instr::BrIf { t, .. }
+                    | Instr::BrOnNull { t, .. }
+                    | Instr::BrOnNonNull { t, .. } => t.pc = pc,
+                    other => unreachable!("not a branch: {other:?}"),
+                }
+            }
         }
     }
 

@@ -39,9 +39,15 @@ impl Translator<'_> {
             O::Loop { blockty } => self.push_label(LabelKind::Loop, blockty, offset, fv)?,
             O::If { blockty } => {
                 let cond = self.pop();
+                // The compare reads only registers at or above `cond`'s slot, or locals and
+                // constants: the copies that materialize the values below may go first.
+                let compare = self.take_compare(cond);
                 self.materialize_all();
                 let at = self.code.instrs.len();
-                self.emit(I::JumpIfZero { cond, pc: u32::MAX });
+                self.emit(match compare {
+                    Some(c) => c.jump_unless(u32::MAX).expect("a hot predicate"),
+                    None => I::JumpIfZero { cond, pc: u32::MAX },
+                });
                 self.push_label(LabelKind::If, blockty, offset, fv)?;
                 self.labels.last_mut().unwrap().else_jump = Some(at);
             }
