@@ -88,18 +88,7 @@ pub(crate) fn lower(
     types: String,
     span: Span,
 ) -> Result<Query, Stop> {
-    let q = Query {
-        rule,
-        chain,
-        types,
-        span,
-        vars: vec![],
-        exprs: vec![],
-        terms: vec![],
-        lhs_conditions: vec![],
-        rhs_assumptions: vec![],
-        obligations: vec![],
-    };
+    let q = Query::empty(rule, chain, types, span);
     let mut l = Lowerer { p, g, q, memo: HashMap::new(), leaf_var: HashMap::new(), well_formed: vec![] };
     // Leaves first so variables come out in a readable order.
     for (i, node) in g.nodes.iter().enumerate() {
