@@ -119,11 +119,12 @@ impl Graph {
                         .ok_or_else(|| format!("enum `{}` has no variant `{variant}`", p.type_name(ty)))?;
                     let fty = *v.2.get(index).ok_or_else(|| format!("variant `{variant}` has too few fields"))?;
                     let ftv = self.store.from_isle_type(p, fty)?;
-                    let before = self.store.info(result).clone();
                     self.store.unify(result, ftv)?;
-                    // Remove the constraint's repeated effect: it is now an equality.
+                    // Remove the constraint's repeated effect: it is now an
+                    // equality. It counts as a change whether or not `result`
+                    // learned anything, so propagation takes another round.
                     self.deferred[i] = Deferred::Done;
-                    Ok(before != *self.store.info(result) || true)
+                    Ok(true)
                 }
                 Info::Unknown => Ok(false),
                 _ => Err(format!("variant `{variant}` of a non-enum value")),
