@@ -176,11 +176,11 @@ fn spec_report<R: serde::Serialize>(report: &R, json: bool, print: fn(&R), agree
 fn print_clif_specs(r: &saffron_fuzz::clif_specs::Report) {
     println!(
         "{} executions in {:.1}s ({:.0}/s), {} functions; {} of {} specs covered, widths {:?}",
-        r.tally.execs, r.seconds, r.tally.execs_per_sec, r.functions, r.specs_covered, r.specs_total, r.widths_covered
+        r.summary.tally.execs, r.summary.seconds, r.summary.tally.execs_per_sec, r.functions, r.summary.specs_covered, r.summary.specs_total, r.widths_covered
     );
     println!(
         "setup {:.1}s; solver: {} calls, {} ms, {} undecided; by instruction: {:?}",
-        r.setup_seconds, r.tally.solver_calls, r.tally.solver_ms, r.tally.undecided, r.solver_calls_by_inst
+        r.setup_seconds, r.summary.tally.solver_calls, r.summary.tally.solver_ms, r.summary.tally.undecided, r.solver_calls_by_inst
     );
     for n in &r.not_covered {
         println!("not covered: {}: {}", n.inst, n.reason);
@@ -188,7 +188,7 @@ fn print_clif_specs(r: &saffron_fuzz::clif_specs::Report) {
     for n in &r.partly_covered {
         println!("partly covered: {}: {}", n.inst, n.reason);
     }
-    println!("{} mismatching executions, {} shown", r.tally.mismatching_execs, r.mismatches.len());
+    println!("{} mismatching executions, {} shown", r.summary.tally.mismatching_execs, r.mismatches.len());
     for m in &r.mismatches {
         println!("\nMISMATCH {} [{}]: {}", m.function, m.types, m.verdict);
         println!("{}", m.clif.trim_end());
@@ -234,14 +234,15 @@ fn run_isa_specs(args: &Args) -> anyhow::Result<ExitCode> {
 fn print_isa_specs(r: &saffron_fuzz::isa_specs::Report) {
     println!(
         "{} executions in {:.1}s ({:.0}/s), {} encoded instances; {} of {} x64 specs covered; {} CPU faults",
-        r.tally.execs, r.seconds, r.tally.execs_per_sec, r.instances, r.specs_covered, r.specs_total, r.cpu_faults
+        r.summary.tally.execs, r.summary.seconds, r.summary.tally.execs_per_sec, r.instances, r.summary.specs_covered, r.summary.specs_total, r.cpu_faults
     );
     println!("compared: {}", r.compared);
-    println!("setup {:.1}s; solver: {} calls, {} ms, {} undecided", r.setup_seconds, r.tally.solver_calls, r.tally.solver_ms, r.tally.undecided);
+    let tally = &r.summary.tally;
+    println!("setup {:.1}s; solver: {} calls, {} ms, {} undecided", r.setup_seconds, tally.solver_calls, tally.solver_ms, tally.undecided);
     for n in &r.specs_not_covered {
         println!("not covered: {}: {}", n.inst, n.reason);
     }
-    println!("{} mismatching executions, {} shown (minimised)", r.tally.mismatching_execs, r.mismatches.len());
+    println!("{} mismatching executions, {} shown (minimised)", tally.mismatching_execs, r.mismatches.len());
     for m in &r.mismatches {
         println!("\nMISMATCH {} [{}]: {}", m.inst, m.types, m.verdict);
         println!("  {}    ; bytes {}", m.assembly, m.bytes);

@@ -22,6 +22,21 @@ const FAILING: &str = r#"(module
 /// Does not parse: the unbalanced parenthesis is on line 3.
 const UNPARSABLE: &str = "(module)\n(assert_return (invoke \"f\")\n(((\n";
 
+/// Runs `saffron wast --json` on `script` saved as `name`, which must fail
+/// (exit 1), and returns the JSON report.
+fn failing_script_json(name: &str, script: &str) -> serde_json::Value {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_file(dir.path(), name, script.as_bytes());
+    let output = saffron(&["wast", "--json", &path]);
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "stderr:\n{}",
+        stderr(&output)
+    );
+    serde_json::from_str(&stdout(&output)).expect("stdout is JSON")
+}
+
 #[test]
 fn clean_script_exits_zero_with_summary_line() {
     let dir = tempfile::tempdir().unwrap();
@@ -44,16 +59,7 @@ fn clean_script_exits_zero_with_summary_line() {
 
 #[test]
 fn failing_script_exits_one_and_json_names_the_line() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = write_file(dir.path(), "bad.wast", FAILING.as_bytes());
-    let output = saffron(&["wast", "--json", &path]);
-    assert_eq!(
-        output.status.code(),
-        Some(1),
-        "stderr:\n{}",
-        stderr(&output)
-    );
-    let json: serde_json::Value = serde_json::from_str(&stdout(&output)).expect("stdout is JSON");
+    let json = failing_script_json("bad.wast", FAILING);
     assert_eq!(json["passed"], 2);
     assert_eq!(json["failed"], 1);
     assert_eq!(json["skipped"], 0);
@@ -77,16 +83,7 @@ fn failing_script_exits_one_and_json_names_the_line() {
 
 #[test]
 fn unparsable_script_is_one_failure_at_its_line() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = write_file(dir.path(), "broken.wast", UNPARSABLE.as_bytes());
-    let output = saffron(&["wast", "--json", &path]);
-    assert_eq!(
-        output.status.code(),
-        Some(1),
-        "stderr:\n{}",
-        stderr(&output)
-    );
-    let json: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let json = failing_script_json("broken.wast", UNPARSABLE);
     assert_eq!(json["failed"], 1);
     assert_eq!(json["passed"], 0);
     let failure = &json["files"][0]["failures"][0];

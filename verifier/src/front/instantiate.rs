@@ -202,6 +202,13 @@ mod tests {
         exps.iter().flat_map(|e| instantiate(&p, e)).collect()
     }
 
+    /// Runs `rest` after declaring `name` as a `(Value) Value` term with an
+    /// external constructor, and an external extractor when `extractor`.
+    fn run_with_unary_term(name: &str, extractor: bool, rest: &str) -> Vec<Instance> {
+        let extract = if extractor { format!("(extern extractor {name} {name})\n") } else { String::new() };
+        run(&format!("(decl {name} (Value) Value)\n{extract}(extern constructor {name} {name})\n{rest}"))
+    }
+
     fn queries(insts: &[Instance]) -> Vec<&ir::Query> {
         insts.iter().filter_map(|i| if let InstanceBody::Query(q) = &i.body { Some(q) } else { None }).collect()
     }
@@ -229,11 +236,10 @@ mod tests {
 
     #[test]
     fn widths_flow_through_zero_ext() {
-        let insts = run(
+        let insts = run_with_unary_term(
+            "uext",
+            true,
             r#"
-(decl uext (Value) Value)
-(extern extractor uext uext)
-(extern constructor uext uext)
 (spec (uext x) (provide (= result (zero_ext 32 x))))
 (instantiate uext ((args (bv 8)) (ret (bv 32))) ((args (bv 16)) (ret (bv 32))))
 (rule keep (simplify (uext x)) (uext x))
@@ -250,10 +256,10 @@ mod tests {
 
     #[test]
     fn underconstrained_width_is_unsupported() {
-        let insts = run(
+        let insts = run_with_unary_term(
+            "opaque",
+            false,
             r#"
-(decl opaque (Value) Value)
-(extern constructor opaque opaque)
 (spec (opaque x) (provide (with (t) (= result (zero_ext 32 t)))))
 (rule (simplify x) (opaque x))
 "#,
@@ -289,10 +295,10 @@ mod tests {
 
     #[test]
     fn missing_spec_is_reported_not_dropped() {
-        let insts = run(
+        let insts = run_with_unary_term(
+            "nospec",
+            false,
             r#"
-(decl nospec (Value) Value)
-(extern constructor nospec nospec)
 (rule (simplify x) (nospec x))
 "#,
         );

@@ -6,8 +6,9 @@ use super::types::{enum_variants, Info};
 use super::walk::{Invocation, Walker, DECL_KIND, R};
 use crate::expand::{is_chained, ChainTree};
 use crate::ir::{Side, VarRole};
+use crate::load::Program;
 use cranelift_isle::lexer::Pos;
-use cranelift_isle::sema::{self, Expr, Pattern, TermKind, TypeId, VarId};
+use cranelift_isle::sema::{self, Expr, Pattern, TermId, TermKind, TypeId, VarId, VariantId};
 use std::collections::HashMap;
 
 impl Walker<'_> {
@@ -94,14 +95,10 @@ impl Walker<'_> {
             Pattern::Term(_, t, subs) => {
                 let term = &p.termenv.terms[t.index()];
                 let name = p.term_name(*t).to_string();
-                // Variants of enums whose model is not an enum carry specs.
-                let spec_kind = if p.specs.contains_key(t) { &DECL_KIND } else { &term.kind };
-                match spec_kind {
+                match walked_kind(p, *t) {
                     TermKind::EnumVariant { variant } => {
                         let ty = term.ret_ty;
-                        self.require_enum_model(ty, &name, pos)?;
-                        let vs = enum_variants(p, ty);
-                        let (vname, _, ftys) = vs[variant.index()].clone();
+                        let (vname, ftys) = self.modelled_variant(ty, *variant, &name, pos)?;
                         let btv = self.g.fresh_tv(Info::Bool);
                         let test = self.node(NodeKind::IsVariant(vname.clone(), v), btv, pos);
                         self.cond(test, pos, format!("match `{name}`"), Dest::Lhs);
@@ -199,13 +196,10 @@ impl Walker<'_> {
                 }
                 let term = &p.termenv.terms[t.index()];
                 let name = p.term_name(*t).to_string();
-                let spec_kind = if p.specs.contains_key(t) { &DECL_KIND } else { &term.kind };
-                match spec_kind {
+                match walked_kind(p, *t) {
                     TermKind::EnumVariant { variant } => {
                         let ty = term.ret_ty;
-                        self.require_enum_model(ty, &name, pos)?;
-                        let vs = enum_variants(p, ty);
-                        let (vname, _, ftys) = vs[variant.index()].clone();
+                        let (vname, ftys) = self.modelled_variant(ty, *variant, &name, pos)?;
                         for (&v, fty) in vals.iter().zip(ftys) {
                             let ftv = self.isle_tv(fty, pos)?;
                             self.unify(self.g.tv(v), ftv, pos)?;
@@ -250,15 +244,17 @@ impl Walker<'_> {
         }
     }
 
-    /// Enum variant terms without specs need the enum to be modelled as one.
-    pub(super) fn require_enum_model(&self, ty: TypeId, term: &str, pos: Pos) -> R<()> {
+    /// The name and field types of the variant an enum variant term without
+    /// a spec matches or builds; the enum must be modelled as one.
+    fn modelled_variant(&self, ty: TypeId, variant: VariantId, term: &str, pos: Pos) -> R<(String, Vec<TypeId>)> {
         if self.p.type_models.contains_key(&ty) {
             return Err(self.unsup(
                 pos,
                 format!("no spec for variant `{term}` of `{}`, whose model is not an enum", self.p.type_name(ty)),
             ));
         }
-        Ok(())
+        let (vname, _, ftys) = enum_variants(self.p, ty)[variant.index()].clone();
+        Ok((vname, ftys))
     }
 
     pub(super) fn const_prim(&mut self, name: &str, pos: Pos) -> R<NodeId> {
@@ -271,5 +267,16 @@ impl Walker<'_> {
             .ok_or_else(|| self.unsup(pos, format!("no model for constant `${key}`")))?;
         let env = self.state_env();
         self.spec_expr(&model, &env)
+    }
+}
+
+/// The kind a term is walked as: a term with a spec is applied through its
+/// spec whatever ISLE declares it as (variants of enums whose model is not an
+/// enum carry specs).
+fn walked_kind(p: &Program, t: TermId) -> &TermKind {
+    if p.specs.contains_key(&t) {
+        &DECL_KIND
+    } else {
+        &p.termenv.terms[t.index()].kind
     }
 }

@@ -14,18 +14,7 @@ impl QueryBuilder {
     pub fn new(rule: &str, types: &str) -> QueryBuilder {
         let span = Span::new("handwritten.isle", 1, 1);
         QueryBuilder {
-            q: Query {
-                rule: rule.into(),
-                chain: vec![rule.into()],
-                types: types.into(),
-                span: span.clone(),
-                vars: vec![],
-                exprs: vec![],
-                terms: vec![],
-                lhs_conditions: vec![],
-                rhs_assumptions: vec![],
-                obligations: vec![],
-            },
+            q: Query::empty(rule.into(), vec![rule.into()], types.into(), span.clone()),
             span,
         }
     }

@@ -98,6 +98,23 @@ pub enum FpConstKind { PosInf, NegInf, PosZero, NegZero, NaN }
 impl Expr {
     /// The operands of an expression, in order.
     pub fn operands(&self) -> Vec<ExprId> {
+        // Read through a copy so that which variant holds which operand is
+        // written once, in `operand_slots`.
+        let mut copy = self.clone();
+        copy.operand_slots().into_iter().map(|a| *a).collect()
+    }
+
+    /// Rebuilds the expression with every operand replaced through `f`.
+    pub fn map_operands(&self, f: impl Fn(ExprId) -> ExprId) -> Expr {
+        let mut out = self.clone();
+        for a in out.operand_slots() {
+            *a = f(*a);
+        }
+        out
+    }
+
+    /// The operand fields of an expression, in order.
+    fn operand_slots(&mut self) -> Vec<&mut ExprId> {
         match self {
             Expr::Var(_) | Expr::Const(_) | Expr::FpConst { .. } => vec![],
             Expr::Not(a)
@@ -111,8 +128,8 @@ impl Expr {
             | Expr::FpTest(_, a)
             | Expr::ToFp { arg: a, .. }
             | Expr::FpToFp { arg: a, .. }
-            | Expr::FpToBv { arg: a, .. } => vec![*a],
-            Expr::And(xs) | Expr::Or(xs) => xs.clone(),
+            | Expr::FpToBv { arg: a, .. } => vec![a],
+            Expr::And(xs) | Expr::Or(xs) => xs.iter_mut().collect(),
             Expr::Imp(a, b)
             | Expr::Eq(a, b)
             | Expr::Int(_, a, b)
@@ -120,46 +137,8 @@ impl Expr {
             | Expr::BvCmp(_, a, b)
             | Expr::Concat(a, b)
             | Expr::FpBin(_, a, b)
-            | Expr::FpCmp(_, a, b) => vec![*a, *b],
-            Expr::Ite(c, a, b) => vec![*c, *a, *b],
+            | Expr::FpCmp(_, a, b) => vec![a, b],
+            Expr::Ite(c, a, b) => vec![c, a, b],
         }
-    }
-
-    /// Rebuilds the expression with every operand replaced through `f`.
-    pub fn map_operands(&self, f: impl Fn(ExprId) -> ExprId) -> Expr {
-        let mut out = self.clone();
-        match &mut out {
-            Expr::Var(_) | Expr::Const(_) | Expr::FpConst { .. } => {}
-            Expr::Not(a)
-            | Expr::BvUn(_, a)
-            | Expr::Extract { arg: a, .. }
-            | Expr::ZeroExt { arg: a, .. }
-            | Expr::SignExt { arg: a, .. }
-            | Expr::Int2Bv { arg: a, .. }
-            | Expr::Bv2Int(a)
-            | Expr::FpUn(_, a)
-            | Expr::FpTest(_, a)
-            | Expr::ToFp { arg: a, .. }
-            | Expr::FpToFp { arg: a, .. }
-            | Expr::FpToBv { arg: a, .. } => *a = f(*a),
-            Expr::And(xs) | Expr::Or(xs) => xs.iter_mut().for_each(|x| *x = f(*x)),
-            Expr::Imp(a, b)
-            | Expr::Eq(a, b)
-            | Expr::Int(_, a, b)
-            | Expr::BvBin(_, a, b)
-            | Expr::BvCmp(_, a, b)
-            | Expr::Concat(a, b)
-            | Expr::FpBin(_, a, b)
-            | Expr::FpCmp(_, a, b) => {
-                *a = f(*a);
-                *b = f(*b);
-            }
-            Expr::Ite(c, a, b) => {
-                *c = f(*c);
-                *a = f(*a);
-                *b = f(*b);
-            }
-        }
-        out
     }
 }

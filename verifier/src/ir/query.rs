@@ -77,6 +77,23 @@ pub struct Query {
 }
 
 impl Query {
+    /// A query with no variables, expressions or conditions yet, for the
+    /// front end (or a test) to fill in.
+    pub fn empty(rule: String, chain: Vec<String>, types: String, span: Span) -> Query {
+        Query {
+            rule,
+            chain,
+            types,
+            span,
+            vars: vec![],
+            exprs: vec![],
+            terms: vec![],
+            lhs_conditions: vec![],
+            rhs_assumptions: vec![],
+            obligations: vec![],
+        }
+    }
+
     pub fn expr(&self, id: ExprId) -> &Expr {
         &self.exprs[id.0 as usize]
     }

@@ -5,14 +5,14 @@
 use super::clif_func::{self, Shape, PARAMS};
 use super::inputs::{self, mask};
 use super::judge::{self, Judged as _, Native, Prepared};
-use crate::spec_fuzz::{used_solver, Tally};
+use crate::spec_fuzz::campaign::{round_robin, show_spec_value, solve_options, Pass, RunSummary};
+use crate::spec_fuzz::used_solver;
 use super::native::{self, NativeFn, Outcome};
 use super::probe::{self, ArgKind, NotCovered, SpecCase};
 use crate::campaign::SplitMix64;
 use cranelift_codegen::ir::{types, Opcode, Type};
 use saffron_verifier::ir::VarId;
 use saffron_verifier::ir::{Bits, Value};
-use saffron_verifier::solve::SolveOptions;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::PathBuf;
@@ -51,14 +51,9 @@ pub struct SpecMismatch {
 
 #[derive(Clone, Debug, Serialize)]
 pub struct Report {
-    pub seconds: f64,
-    pub seed: u64,
+    /// `specs_total` counts the instructions with a spec in `inst_specs.isle`.
     #[serde(flatten)]
-    pub tally: Tally,
-    /// Instructions with a spec in `inst_specs.isle`.
-    pub specs_total: usize,
-    pub specs_covered: usize,
-    pub covered: Vec<String>,
+    pub summary: RunSummary,
     pub widths_covered: Vec<u32>,
     /// Compiled functions (instruction × width × type choice × immediate).
     pub functions: usize,
@@ -81,10 +76,6 @@ struct Runnable {
     func: NativeFn,
     /// Values fixed at compile time (condition code, immediates).
     fixed: HashMap<VarId, Value>,
-}
-
-fn solve_options() -> SolveOptions {
-    SolveOptions { timeout: Duration::from_secs(5), rlimit: None }
 }
 
 /// The value type an immediate argument encodes.
@@ -224,12 +215,7 @@ pub fn run(opts: &Options) -> Result<Report, String> {
     not_covered.sort_by(|a, b| a.inst.cmp(&b.inst));
 
     let mut report = Report {
-        seconds: 0.0,
-        seed: opts.seed,
-        tally: Tally::default(),
-        specs_total: probe.spec_insts.len(),
-        specs_covered: covered.len(),
-        covered: covered.into_iter().collect(),
+        summary: RunSummary::new(opts.seed, probe.spec_insts.len(), covered.into_iter().collect()),
         widths_covered: Vec::new(),
         functions: runnables.len(),
         not_covered,
@@ -247,55 +233,46 @@ pub fn run(opts: &Options) -> Result<Report, String> {
     // Every function runs at least once, then round-robin until the deadline.
     let deadline = start + Duration::from_secs_f64(opts.seconds);
     let mut examples = vec![0usize; runnables.len()];
-    'rounds: for round in 0.. {
-        // Without a function the deadline is never looked at: stop.
-        if runnables.is_empty() {
-            break;
-        }
-        for (ri, r) in runnables.iter().enumerate() {
-            if round > 0 && Instant::now() >= deadline {
-                break 'rounds;
-            }
-            let case = &probe.cases[r.case];
-            let prep = prepared[r.case].as_ref().expect("prepared above");
-            // The first round sweeps the edge values deterministically;
-            // later rounds draw edge and random values.
-            let batch: Vec<[u64; PARAMS]> = if round == 0 {
-                inputs::edge_sweep(&mut rng, &r.shape.operands)
-            } else {
-                (0..BATCH)
-                    .map(|_| {
-                        let mut a = [0u64; PARAMS];
-                        for (k, t) in r.shape.operands.iter().enumerate() {
-                            a[k] = inputs::operand(&mut rng, *t);
-                        }
-                        a
-                    })
-                    .collect()
+    round_robin(&runnables, deadline, |pass, ri, r| {
+        let case = &probe.cases[r.case];
+        let prep = prepared[r.case].as_ref().expect("prepared above");
+        // The first pass sweeps the edge values deterministically; later
+        // passes draw edge and random values.
+        let batch: Vec<[u64; PARAMS]> = if pass == Pass::First {
+            inputs::edge_sweep(&mut rng, &r.shape.operands)
+        } else {
+            (0..BATCH)
+                .map(|_| {
+                    let mut a = [0u64; PARAMS];
+                    for (k, t) in r.shape.operands.iter().enumerate() {
+                        a[k] = inputs::operand(&mut rng, *t);
+                    }
+                    a
+                })
+                .collect()
+        };
+        let outcomes = native::run_batch(r.func, &batch)?;
+        for (args, outcome) in batch.iter().zip(outcomes) {
+            let inputs = case_inputs(case, r, args);
+            let native = match outcome {
+                Outcome::Returned(v) => Native::Returned(vec![Bits::new(case.width(case.result), (v & mask(case.width(case.result))) as u128)]),
+                Outcome::Trapped(_) => Native::Trapped,
+                // A signal other than a trap's: wrong whatever the spec says.
+                Outcome::Crashed(_) => Native::Crashed,
             };
-            let outcomes = native::run_batch(r.func, &batch)?;
-            for (args, outcome) in batch.iter().zip(outcomes) {
-                let inputs = case_inputs(case, r, args);
-                let native = match outcome {
-                    Outcome::Returned(v) => Native::Returned(vec![Bits::new(case.width(case.result), (v & mask(case.width(case.result))) as u128)]),
-                    Outcome::Trapped(_) => Native::Trapped,
-                    // A signal other than a trap's: wrong whatever the spec says.
-                    Outcome::Crashed(_) => Native::Crashed,
-                };
-                let t = Instant::now();
-                let verdict = judge::judge(case, prep, &inputs, &native, &solve_opts);
-                if used_solver(&native, &verdict) {
-                    *report.solver_calls_by_inst.entry(case.inst.clone()).or_default() += 1;
-                }
-                if report.tally.record(&native, &verdict, t.elapsed()) && examples[ri] < EXAMPLES_PER_SHAPE {
-                    examples[ri] += 1;
-                    report.mismatches.push(describe(case, prep, r, args, outcome, &inputs, "disallowed".to_string()));
-                }
+            let t = Instant::now();
+            let verdict = judge::judge(case, prep, &inputs, &native, &solve_opts);
+            if used_solver(&native, &verdict) {
+                *report.solver_calls_by_inst.entry(case.inst.clone()).or_default() += 1;
+            }
+            if report.summary.tally.record(&native, &verdict, t.elapsed()) && examples[ri] < EXAMPLES_PER_SHAPE {
+                examples[ri] += 1;
+                report.mismatches.push(describe(case, prep, r, args, outcome, &inputs, "disallowed".to_string()));
             }
         }
-    }
-    report.seconds = start.elapsed().as_secs_f64();
-    report.tally.finish(report.seconds);
+        Ok::<(), String>(())
+    })?;
+    report.summary.finish(start);
     Ok(report)
 }
 
@@ -322,7 +299,6 @@ fn describe(
 ) -> SpecMismatch {
     let (results, trap) = judge::spec_answer(case, prep, inputs);
     let result = results.into_iter().next().flatten();
-    let show = |v: Option<Value>| v.map(|v| v.to_string()).unwrap_or_else(|| "not determined by the facts alone".into());
     let mut names: Vec<String> = inputs.iter().map(|(v, x)| format!("{} = {x}", case.query.var(*v).name)).collect();
     names.sort();
     names.push(format!("native arguments = {:x?}", &args[..r.shape.operands.len()]));
@@ -337,8 +313,8 @@ fn describe(
             Outcome::Trapped(s) => format!("trapped (signal {s})"),
             Outcome::Crashed(s) => format!("crashed (signal {s})"),
         },
-        spec_result: show(result),
-        spec_trap: show(trap),
+        spec_result: show_spec_value(&result),
+        spec_trap: show_spec_value(&trap),
         verdict,
     }
 }

@@ -1,6 +1,6 @@
 //! The engines under comparison, behind one trait.
 
-use crate::module_info::ModuleInfo;
+use crate::module_info::{ExportKind, ModuleInfo};
 use crate::value::{FinalState, Instantiation, Outcome, Val};
 
 // Saffron joins as soon as its Contract A surface compiles (feature
@@ -80,3 +80,38 @@ pub fn engine_names() -> Vec<&'static str> {
 
 /// Whether Saffron takes part in differential runs in this build.
 pub const SAFFRON_ENABLED: bool = cfg!(feature = "saffron");
+
+/// A live instance's exports read by name, each engine through its own API.
+trait ExportReader {
+    fn memory(&mut self, name: &str) -> Option<Vec<u8>>;
+    fn global(&mut self, name: &str) -> Option<Val>;
+    fn table(&mut self, name: &str) -> Option<Vec<Val>>;
+}
+
+/// Every exported memory, global and table `info` lists, as the engine sees
+/// it now; exports the engine does not find are left out.
+fn read_exports(info: &ModuleInfo, live: &mut impl ExportReader) -> FinalState {
+    let mut state = FinalState::default();
+    for export in &info.exports {
+        let name = export.name.clone();
+        match export.kind {
+            ExportKind::Memory => {
+                if let Some(bytes) = live.memory(&name) {
+                    state.memories.push((name, bytes));
+                }
+            }
+            ExportKind::Global => {
+                if let Some(v) = live.global(&name) {
+                    state.globals.push((name, v));
+                }
+            }
+            ExportKind::Table => {
+                if let Some(elems) = live.table(&name) {
+                    state.tables.push((name, elems));
+                }
+            }
+            _ => {}
+        }
+    }
+    state
+}

@@ -1,7 +1,7 @@
 //! Saffron's reference interpreter (Contract A) as the engine under test.
 
-use super::Engine;
-use crate::module_info::{ExportKind, ModuleInfo};
+use super::{read_exports, Engine, ExportReader};
+use crate::module_info::ModuleInfo;
 use crate::value::{classify_trap_message, FinalState, Instantiation, Outcome, Val};
 use saffron_semantics as sem;
 
@@ -109,30 +109,40 @@ impl Engine for SaffronEngine {
     }
 
     fn final_state(&mut self, info: &ModuleInfo) -> FinalState {
-        let (store, instance) = self.live.as_mut().expect("state after successful instantiate");
-        let mut state = FinalState::default();
-        for export in &info.exports {
-            let name = export.name.clone();
-            match (&export.kind, store.export(*instance, &name)) {
-                (ExportKind::Memory, Some(sem::Extern::Memory(m))) => {
-                    state.memories.push((name, store.memory_data(m).to_vec()));
-                }
-                (ExportKind::Global, Some(sem::Extern::Global(g))) => {
-                    state.globals.push((name, from_saffron(&store.global_get(g))));
-                }
-                (ExportKind::Table, Some(sem::Extern::Table(t))) => {
-                    let size = store.table_size(t);
-                    let elems = (0..size)
-                        .map(|i| match store.table_get(t, i) {
-                            Some(sem::Value::Ref(r)) => ref_val(&r),
-                            _ => Val::FuncRef { null: true },
-                        })
-                        .collect();
-                    state.tables.push((name, elems));
-                }
-                _ => {}
-            }
+        read_exports(info, self.live.as_mut().expect("state after successful instantiate"))
+    }
+}
+
+impl ExportReader for (sem::Store, sem::InstanceAddr) {
+    fn memory(&mut self, name: &str) -> Option<Vec<u8>> {
+        let (store, instance) = self;
+        match store.export(*instance, name) {
+            Some(sem::Extern::Memory(m)) => Some(store.memory_data(m).to_vec()),
+            _ => None,
         }
-        state
+    }
+
+    fn global(&mut self, name: &str) -> Option<Val> {
+        let (store, instance) = self;
+        match store.export(*instance, name) {
+            Some(sem::Extern::Global(g)) => Some(from_saffron(&store.global_get(g))),
+            _ => None,
+        }
+    }
+
+    fn table(&mut self, name: &str) -> Option<Vec<Val>> {
+        let (store, instance) = self;
+        let Some(sem::Extern::Table(t)) = store.export(*instance, name) else {
+            return None;
+        };
+        let size = store.table_size(t);
+        Some(
+            (0..size)
+                .map(|i| match store.table_get(t, i) {
+                    Some(sem::Value::Ref(r)) => ref_val(&r),
+                    _ => Val::FuncRef { null: true },
+                })
+                .collect(),
+        )
     }
 }

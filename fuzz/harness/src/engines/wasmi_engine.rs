@@ -1,7 +1,7 @@
 //! wasmi 2 (an interpreter) as a second reference engine.
 
-use super::Engine;
-use crate::module_info::{ExportKind, ModuleInfo};
+use super::{read_exports, Engine, ExportReader};
+use crate::module_info::ModuleInfo;
 use crate::value::{Exhaustion, FinalState, Instantiation, Outcome, TrapKind, Val};
 
 pub struct WasmiEngine {
@@ -151,33 +151,25 @@ impl Engine for WasmiEngine {
     }
 
     fn final_state(&mut self, info: &ModuleInfo) -> FinalState {
-        let (store, instance) = self.live.as_mut().expect("state after successful instantiate");
-        let mut state = FinalState::default();
-        for export in &info.exports {
-            let name = export.name.clone();
-            match export.kind {
-                ExportKind::Memory => {
-                    if let Some(m) = instance.get_memory(&*store, &name) {
-                        state.memories.push((name, m.data(&*store).to_vec()));
-                    }
-                }
-                ExportKind::Global => {
-                    if let Some(g) = instance.get_global(&*store, &name) {
-                        state.globals.push((name, from_wasmi(&g.get(&*store))));
-                    }
-                }
-                ExportKind::Table => {
-                    if let Some(t) = instance.get_table(&*store, &name) {
-                        let size = t.size(&*store);
-                        let elems = (0..size)
-                            .map(|i| t.get(&*store, i).map(|r| ref_to_val(&r)).unwrap_or(Val::FuncRef { null: true }))
-                            .collect();
-                        state.tables.push((name, elems));
-                    }
-                }
-                _ => {}
-            }
-        }
-        state
+        read_exports(info, self.live.as_mut().expect("state after successful instantiate"))
+    }
+}
+
+impl ExportReader for (wasmi::Store<()>, wasmi::Instance) {
+    fn memory(&mut self, name: &str) -> Option<Vec<u8>> {
+        let (store, instance) = self;
+        instance.get_memory(&*store, name).map(|m| m.data(&*store).to_vec())
+    }
+
+    fn global(&mut self, name: &str) -> Option<Val> {
+        let (store, instance) = self;
+        instance.get_global(&*store, name).map(|g| from_wasmi(&g.get(&*store)))
+    }
+
+    fn table(&mut self, name: &str) -> Option<Vec<Val>> {
+        let (store, instance) = self;
+        let t = instance.get_table(&*store, name)?;
+        let size = t.size(&*store);
+        Some((0..size).map(|i| t.get(&*store, i).map(|r| ref_to_val(&r)).unwrap_or(Val::FuncRef { null: true })).collect())
     }
 }

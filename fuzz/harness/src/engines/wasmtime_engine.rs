@@ -1,7 +1,7 @@
 //! wasmtime 48 (Cranelift) as a reference engine.
 
-use super::Engine;
-use crate::module_info::{ExportKind, ModuleInfo};
+use super::{read_exports, Engine, ExportReader};
+use crate::module_info::ModuleInfo;
 use crate::value::{Exhaustion, FinalState, Instantiation, Outcome, TrapKind, Val};
 
 pub struct WasmtimeEngine {
@@ -146,34 +146,27 @@ impl Engine for WasmtimeEngine {
     }
 
     fn final_state(&mut self, info: &ModuleInfo) -> FinalState {
-        let (store, instance) = self.live.as_mut().expect("state after successful instantiate");
-        let mut state = FinalState::default();
-        for export in &info.exports {
-            let name = export.name.clone();
-            match export.kind {
-                ExportKind::Memory => {
-                    if let Some(m) = instance.get_memory(&mut *store, &name) {
-                        state.memories.push((name, m.data(&*store).to_vec()));
-                    }
-                }
-                ExportKind::Global => {
-                    if let Some(g) = instance.get_global(&mut *store, &name) {
-                        let v = from_wasmtime(&g.get(&mut *store));
-                        state.globals.push((name, v));
-                    }
-                }
-                ExportKind::Table => {
-                    if let Some(t) = instance.get_table(&mut *store, &name) {
-                        let size = t.size(&*store);
-                        let elems = (0..size)
-                            .map(|i| t.get(&mut *store, i).map(|r| ref_to_val(&r)).unwrap_or(Val::FuncRef { null: true }))
-                            .collect();
-                        state.tables.push((name, elems));
-                    }
-                }
-                _ => {}
-            }
-        }
-        state
+        read_exports(info, self.live.as_mut().expect("state after successful instantiate"))
+    }
+}
+
+impl ExportReader for (wasmtime::Store<()>, wasmtime::Instance) {
+    fn memory(&mut self, name: &str) -> Option<Vec<u8>> {
+        let (store, instance) = self;
+        let m = instance.get_memory(&mut *store, name)?;
+        Some(m.data(&*store).to_vec())
+    }
+
+    fn global(&mut self, name: &str) -> Option<Val> {
+        let (store, instance) = self;
+        let g = instance.get_global(&mut *store, name)?;
+        Some(from_wasmtime(&g.get(&mut *store)))
+    }
+
+    fn table(&mut self, name: &str) -> Option<Vec<Val>> {
+        let (store, instance) = self;
+        let t = instance.get_table(&mut *store, name)?;
+        let size = t.size(&*store);
+        Some((0..size).map(|i| t.get(&mut *store, i).map(|r| ref_to_val(&r)).unwrap_or(Val::FuncRef { null: true })).collect())
     }
 }

@@ -7,7 +7,7 @@ use super::probe::{self, IsaCase, NotCovered};
 use super::runnable::{self, Runnable};
 use crate::campaign::SplitMix64;
 use crate::spec_fuzz::judge::{self, Native, Prepared, Verdict};
-use crate::spec_fuzz::Tally;
+use crate::spec_fuzz::campaign::{round_robin, show_spec_value, solve_options, Pass, RunSummary};
 use saffron_verifier::ir::VarId;
 use saffron_verifier::ir::{Bits, Value};
 use saffron_verifier::solve::SolveOptions;
@@ -62,14 +62,9 @@ pub struct IsaMismatch {
 #[derive(Clone, Debug, Serialize)]
 pub struct Report {
     pub unit: &'static str,
-    pub seconds: f64,
-    pub seed: u64,
+    /// `specs_total` counts the `x64_<form>_raw` terms with a spec.
     #[serde(flatten)]
-    pub tally: Tally,
-    /// `x64_<form>_raw` terms with a spec.
-    pub specs_total: usize,
-    pub specs_covered: usize,
-    pub covered: Vec<String>,
+    pub summary: RunSummary,
     pub specs_not_covered: Vec<NotCovered>,
     /// Encoded instances (form x registers x immediates).
     pub instances: usize,
@@ -78,10 +73,6 @@ pub struct Report {
     pub cpu_faults: u64,
     pub mismatches: Vec<IsaMismatch>,
     pub setup_seconds: f64,
-}
-
-fn solve_options() -> SolveOptions {
-    SolveOptions { timeout: Duration::from_secs(5), rlimit: None }
 }
 
 /// One judged run.
@@ -141,12 +132,7 @@ pub fn run(opts: &Options) -> Result<Report, String> {
     not_covered.dedup_by(|a, b| a.inst == b.inst && a.reason == b.reason);
     let mut report = Report {
         unit: "x64",
-        seconds: 0.0,
-        seed: opts.seed,
-        tally: Tally::default(),
-        specs_total: probe.spec_insts.len(),
-        specs_covered: covered.len(),
-        covered: covered.into_iter().collect(),
+        summary: RunSummary::new(opts.seed, probe.spec_insts.len(), covered.into_iter().collect()),
         specs_not_covered: not_covered,
         instances: runnables.len(),
         compared: COMPARED,
@@ -159,38 +145,32 @@ pub fn run(opts: &Options) -> Result<Report, String> {
     // round-robin until the deadline.
     let deadline = start + Duration::from_secs_f64(opts.seconds);
     let mut examples = vec![0usize; runnables.len()];
-    'rounds: for round in 0.. {
-        // Without an instance the deadline is never looked at: stop.
-        if runnables.is_empty() {
-            break;
-        }
-        for (ri, r) in runnables.iter().enumerate() {
-            if round > 0 && Instant::now() >= deadline {
-                break 'rounds;
+    round_robin(&runnables, deadline, |pass, ri, r| {
+        let case = &cases[r.case];
+        let batch: Vec<MachineState> = if pass == Pass::First {
+            r.edge_sweep(case, &mut rng)
+        } else {
+            (0..BATCH).map(|_| r.input(case, &mut rng, None)).collect()
+        };
+        let outcomes = r.code.run_batch(&batch)?;
+        for (before, outcome) in batch.iter().zip(&outcomes) {
+            if let Outcome::Trapped(_) = outcome {
+                report.cpu_faults += 1;
             }
-            let case = &cases[r.case];
-            let batch: Vec<MachineState> =
-                if round == 0 { r.edge_sweep(case, &mut rng) } else { (0..BATCH).map(|_| r.input(case, &mut rng, None)).collect() };
-            let outcomes = r.code.run_batch(&batch)?;
-            for (before, outcome) in batch.iter().zip(&outcomes) {
-                if let Outcome::Trapped(_) = outcome {
-                    report.cpu_faults += 1;
-                }
-                let t = Instant::now();
-                let verdict = judging.verdict(r, before, outcome);
-                if !report.tally.record(&judging.native(r, outcome), &verdict, t.elapsed()) {
-                    continue;
-                }
-                if examples[ri] < EXAMPLES_PER_INSTANCE && report.mismatches.len() < MAX_EXAMPLES {
-                    examples[ri] += 1;
-                    let (small, small_outcome) = minimise(&judging, r, *before, *outcome)?;
-                    report.mismatches.push(describe(&judging, r, &small, &small_outcome));
-                }
+            let t = Instant::now();
+            let verdict = judging.verdict(r, before, outcome);
+            if !report.summary.tally.record(&judging.native(r, outcome), &verdict, t.elapsed()) {
+                continue;
+            }
+            if examples[ri] < EXAMPLES_PER_INSTANCE && report.mismatches.len() < MAX_EXAMPLES {
+                examples[ri] += 1;
+                let (small, small_outcome) = minimise(&judging, r, *before, *outcome)?;
+                report.mismatches.push(describe(&judging, r, &small, &small_outcome));
             }
         }
-    }
-    report.seconds = start.elapsed().as_secs_f64();
-    report.tally.finish(report.seconds);
+        Ok::<(), String>(())
+    })?;
+    report.summary.finish(start);
     Ok(report)
 }
 
@@ -236,10 +216,6 @@ fn minimise(j: &Judging, r: &Runnable, before: MachineState, outcome: Outcome) -
     Ok(best)
 }
 
-fn show(v: &Option<Value>) -> String {
-    v.as_ref().map(|v| v.to_string()).unwrap_or_else(|| "not determined by the facts alone".into())
-}
-
 fn describe(j: &Judging, r: &Runnable, before: &MachineState, outcome: &Outcome) -> IsaMismatch {
     let case = &j.cases[r.case];
     let inputs = r.query_inputs(case, before);
@@ -265,8 +241,8 @@ fn describe(j: &Judging, r: &Runnable, before: &MachineState, outcome: &Outcome)
         inputs: shown,
         rflags_in: format!("{:#x}", before.rflags),
         cpu,
-        spec: results.iter().map(show).collect::<Vec<_>>().join(", "),
-        spec_trap: show(&trap),
+        spec: results.iter().map(show_spec_value).collect::<Vec<_>>().join(", "),
+        spec_trap: show_spec_value(&trap),
         verdict: "disallowed".into(),
     }
 }

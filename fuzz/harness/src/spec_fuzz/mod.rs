@@ -7,8 +7,11 @@
 //! - [`probe_rules`]: loading generated probe rules, one query per
 //!   instruction and type instance;
 //! - [`fork`]: running native code on a batch of inputs in forked children,
-//!   so that a trap is an outcome, never the end of the run.
+//!   so that a trap is an outcome, never the end of the run;
+//! - [`campaign`]: the head of both reports and the round-robin schedule
+//!   both drivers run their instances on.
 
+pub mod campaign;
 pub mod fork;
 pub mod judge;
 pub mod probe_rules;
