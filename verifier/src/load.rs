@@ -498,6 +498,7 @@ fn unit_spec_additions(u: Unit) -> &'static [(&'static str, &'static str)] {
             ("x64/div.isle", include_str!("../../isle-rules/specs/x64/div.isle")),
             ("x64/bits.isle", include_str!("../../isle-rules/specs/x64/bits.isle")),
             ("x64/mem.isle", include_str!("../../isle-rules/specs/x64/mem.isle")),
+            ("x64/extend.isle", include_str!("../../isle-rules/specs/x64/extend.isle")),
         ],
         Unit::Opt | Unit::Aarch64 => &[],
     }
