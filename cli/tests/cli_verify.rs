@@ -102,3 +102,49 @@ fn x64_unit_default_scope_is_verified() {
     assert!(count("unsupported") * 20 <= applicable, "{summary}");
     assert_eq!(count("counterexample"), 0, "{summary}");
 }
+
+/// CVE-2023-26489 (isle-rules/bugs/amode_uextend_shift.isle) through the
+/// load and store lowerings, without `--default-excludes`: a sub-64-bit
+/// `load` (whose `x64_movzx` was vacuous when inlined through every
+/// `ExtMode` rule), an `atomic_load` (a plain `mov`), a read-modify-write
+/// store (`store (iadd (load p) x) p` as `add [p], x`), and two loads out of
+/// the unit's scope (f32 through XMM, i128 as two `mov`s). Every instance in
+/// scope is decided: counterexamples, never `unsupported` or `unknown`; the
+/// two others are `out_of_scope`, counted under their tags.
+#[test]
+fn x64_amode_bug_is_caught_in_loads_and_stores_without_unsupported() {
+    let rules = [
+        "load_sub64_x64_movzx",
+        "isa/x64/lower.isle:3413", // atomic_load of i8/i16/i32
+        "store_x64_add_mem",
+        "isa/x64/lower.isle:3072", // load of f32 (movss)
+        "isa/x64/lower.isle:3084", // load of i128
+    ];
+    let mut args = vec!["verify", "--unit", "x64", "--json", "--no-cache"];
+    let bug = concat!(env!("CARGO_MANIFEST_DIR"), "/../isle-rules/bugs/amode_uextend_shift.isle");
+    args.extend(["--extra", bug, "--rule", "bug_amode_uextend_shift"]);
+    let filters: Vec<String> = rules.iter().map(|r| format!("include:rule:{r}")).collect();
+    for f in &filters {
+        args.extend(["--filter", f.as_str()]);
+    }
+    let out = saffron(&args);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", stderr(&out)));
+    let summary = &report["summary"];
+    let count = |k: &str| summary[k].as_u64().unwrap_or_else(|| panic!("no `{k}` in {summary}"));
+    assert_eq!(out.status.code(), Some(1), "{summary}");
+    assert!(count("counterexample") > 0, "{summary}");
+    assert_eq!(count("replay_mismatch"), 0, "{summary}");
+    assert_eq!(count("unsupported"), 0, "{summary}");
+    assert_eq!(count("unknown"), 0, "{summary}");
+    assert_eq!(count("verified"), 0, "{summary}");
+    assert_eq!(summary["out_of_scope_by_tags"], serde_json::json!({"i128": 8, "xmm": 8}), "{summary}");
+    let instances = report["instantiations"].as_array().expect("instances");
+    for rule in &rules[..3] {
+        let caught = instances.iter().any(|i| i["rule"].as_str().is_some_and(|r| r.ends_with(rule)) && i["outcome"] == "counterexample");
+        assert!(caught, "no counterexample through {rule}: {summary}");
+    }
+    for i in instances.iter().filter(|i| i["outcome"] == "out_of_scope") {
+        let reason = i["reason"].as_str().unwrap_or_default();
+        assert!(reason.starts_with("out of the unit's scope (") && i["scope_tags"].is_array(), "{i}");
+    }
+}

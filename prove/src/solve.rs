@@ -68,7 +68,9 @@ fn ask(smt: &Smt, cond: Term, opts: &SolveOptions) -> Decision {
         }
         Outcome::Timeout => Decision::Unknown(UnknownReason::Timeout),
         Outcome::Unknown(s) => Decision::Unknown(UnknownReason::SolverGaveUp(s)),
-        Outcome::Unsupported(s) | Outcome::Error(s) => Decision::Unknown(UnknownReason::Unsupported(format!("solver: {s}"))),
+        Outcome::Unsupported(s) | Outcome::Error(s) | Outcome::OutOfScope { reason: s, .. } => {
+            Decision::Unknown(UnknownReason::Unsupported(format!("solver: {s}")))
+        }
     }
 }
 

@@ -44,6 +44,21 @@ pub const DEFAULT_EXCLUDED_TAGS: &[&str] = &[
     "clif_only",
 ];
 
+/// The default-excluded tags that mark a family of operations outside a
+/// unit's scope, rather than a cost (`slow`) or a known gap of the model
+/// (`TODO`, `amode_const`, `spectre`, `wasm_category_stack`). An expansion
+/// carrying one that is checked anyway (no `--default-excludes`) and uses
+/// something the verifier cannot model is reported as `out_of_scope`, with
+/// these tags named, instead of `unsupported`.
+pub const SCOPE_TAGS: &[&str] = &["vector", "atomics", "narrowfloat", "i128", "xmm", "control", "clif_only"];
+
+impl Expansion {
+    /// The expansion's tags that are [`SCOPE_TAGS`], sorted.
+    pub fn scope_tags(&self) -> Vec<String> {
+        self.tags.iter().filter(|t| SCOPE_TAGS.contains(&t.as_str())).cloned().collect()
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum FilterItem {
     Tag(String),

@@ -498,6 +498,7 @@ fn unit_spec_additions(u: Unit) -> &'static [(&'static str, &'static str)] {
             ("x64/div.isle", include_str!("../../isle-rules/specs/x64/div.isle")),
             ("x64/bits.isle", include_str!("../../isle-rules/specs/x64/bits.isle")),
             ("x64/mem.isle", include_str!("../../isle-rules/specs/x64/mem.isle")),
+            ("x64/extend.isle", include_str!("../../isle-rules/specs/x64/extend.isle")),
         ],
         Unit::Opt | Unit::Aarch64 => &[],
     }
@@ -620,6 +621,7 @@ fn index_program(
     let is_addition = |pos: Pos| files.file_name(pos.file).is_some_and(|n| n.starts_with(ADDITION_PREFIX));
     let mut overrides = Vec::new();
     let mut additions = Vec::new();
+    let mut model_pos: HashMap<String, Pos> = HashMap::new();
     for def in &defs {
         match def {
             ast::Def::Spec(s) if is_override(s.pos) => {
@@ -639,18 +641,29 @@ fn index_program(
             ast::Def::SpecMacro(m) => {
                 prog.macros.insert(m.name.0.clone(), m.clone());
             }
-            ast::Def::Model(m) => match &m.val {
-                ast::ModelValue::TypeValue(ty) => {
-                    let tid = tyenv
-                        .get_type_by_name(&m.name)
-                        .ok_or_else(|| err_at(m.name.1, format!("model for unknown type `{}`", m.name.0)))?;
-                    prog.type_models.insert(tid, ty.clone());
+            ast::Def::Model(m) => {
+                // A second model of a type or constant would silently
+                // replace the first: allowed only from an override file
+                // (as a spec override), otherwise an error naming both.
+                if let Some(first) = model_pos.insert(m.name.0.clone(), m.name.1) {
+                    if !is_override(m.name.1) {
+                        let at = pos_to_span(&files, first);
+                        return Err(err_at(m.name.1, format!("duplicate model for `{}`, first given at {at}", m.name.0)));
+                    }
                 }
-                ast::ModelValue::ConstValue(e) => {
-                    let name = m.name.0.trim_start_matches('$').to_string();
-                    prog.const_models.insert(name, e.clone());
+                match &m.val {
+                    ast::ModelValue::TypeValue(ty) => {
+                        let tid = tyenv
+                            .get_type_by_name(&m.name)
+                            .ok_or_else(|| err_at(m.name.1, format!("model for unknown type `{}`", m.name.0)))?;
+                        prog.type_models.insert(tid, ty.clone());
+                    }
+                    ast::ModelValue::ConstValue(e) => {
+                        let name = m.name.0.trim_start_matches('$').to_string();
+                        prog.const_models.insert(name, e.clone());
+                    }
                 }
-            },
+            }
             ast::Def::State(s) => prog.states.push(s.clone()),
             ast::Def::Instantiation(i) => {
                 let t = term_of(&i.term)
@@ -828,5 +841,19 @@ mod tests {
         assert!(text.contains("already has a shipped spec at s.isle:6:"), "{text}");
         let err = with((format!("{OVERRIDE_PREFIX}o.isle"), spec_g.into())).err().expect("override of no spec");
         assert!(err.to_string().contains("override of `g`, which has no shipped spec"), "{err}");
+    }
+    /// A second model of a type replaces the first only from an override
+    /// file; anywhere else it is an error naming both places.
+    #[test]
+    fn a_model_given_twice_is_an_error_unless_it_overrides() {
+        let shipped = "(type T (primitive T))\n(model T (type (bv 1)))\n";
+        let again = "(model T (type (bv 64)))\n";
+        let with = |extra: (String, String)| load_sources(vec![("s.isle".into(), shipped.into()), extra], None);
+        let err = with((format!("{ADDITION_PREFIX}a.isle"), again.into())).err().expect("a second model");
+        let text = err.to_string();
+        assert!(text.starts_with("<saffron-additions>/a.isle:1:"), "{text}");
+        assert!(text.contains("duplicate model for `T`, first given at s.isle:2:"), "{text}");
+        let ok = with((format!("{OVERRIDE_PREFIX}o.isle"), again.into())).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(ok.type_models.len(), 1);
     }
 }

@@ -55,6 +55,8 @@ pub struct WorkItem {
     pub rule: String,
     pub chain: Vec<String>,
     pub span: Span,
+    /// The expansion's [`SCOPE_TAGS`](crate::expand::SCOPE_TAGS).
+    pub scope_tags: Vec<String>,
     pub instance: Instance,
 }
 
@@ -112,6 +114,7 @@ fn instances_on(pool: &rayon::ThreadPool, program: &Program, opts: &VerifyOption
                     rule: e.rule.clone(),
                     chain: e.chain.clone(),
                     span: e.span.clone(),
+                    scope_tags: e.scope_tags(),
                     instance,
                 })
             })
@@ -288,7 +291,15 @@ pub fn check_item(item: &WorkItem, opts: &SolveOptions, cache: Option<&Cache>) -
                 }
             }
         }
-        InstanceBody::Unsupported { reason, span } => (Outcome::Unsupported(format!("{reason} (at {span})")), Source::Front),
+        InstanceBody::Unsupported { reason, span } => {
+            let reason = format!("{reason} (at {span})");
+            let outcome = if item.scope_tags.is_empty() {
+                Outcome::Unsupported(reason)
+            } else {
+                Outcome::OutOfScope { tags: item.scope_tags.clone(), reason }
+            };
+            (outcome, Source::Front)
+        }
         InstanceBody::Error { message, span } => (Outcome::Error(format!("{message} (at {span})")), Source::Front),
         InstanceBody::Inapplicable { .. } => (Outcome::Inapplicable, Source::Front),
     };

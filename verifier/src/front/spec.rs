@@ -28,6 +28,21 @@ impl Walker<'_> {
                 return Err(self.err(spec.pos, format!("spec of `{name}` modifies unknown state `{}`", m.state.0)));
             }
             let c = match &m.cond {
+                // A rule checked against its root term's spec: the spec's
+                // flag says when the term modifies the state, and what the
+                // rule's right side does decides it (it was walked first):
+                // the flag is true exactly when one of its terms modified it.
+                Some(cid) if inv == Invocation::Callee => {
+                    let conds = self.mods.get(&m.state.0).map(|e| e.0.clone()).unwrap_or_default();
+                    let any = if conds.is_empty() {
+                        self.bool_node(false, spec.pos)
+                    } else {
+                        let tv = self.g.fresh_tv(Info::Bool);
+                        self.node(NodeKind::Op(SpecOp::Or, conds), tv, spec.pos)
+                    };
+                    env.insert(cid.0.clone(), Binding::Node(any));
+                    any
+                }
                 Some(cid) => {
                     let tv = self.g.fresh_tv(Info::Bool);
                     let lname = self.fresh_name(&format!("{}_modified", m.state.0));

@@ -48,10 +48,17 @@ pub fn ledger_of_json(units: &[serde_json::Value]) -> Result<String, serde_json:
         timeout: usize,
         unknown: usize,
         unsupported: usize,
+        // Left out when zero, so that ledgers of runs without any stay as
+        // they were.
+        #[serde(skip_serializing_if = "is_zero")]
+        out_of_scope: usize,
         counterexample: usize,
         error: usize,
         replay_mismatch: usize,
         total: usize,
+    }
+    fn is_zero(n: &usize) -> bool {
+        *n == 0
     }
     #[derive(Serialize)]
     struct Unit {
@@ -72,6 +79,7 @@ pub fn ledger_of_json(units: &[serde_json::Value]) -> Result<String, serde_json:
             timeout: s.timeout,
             unknown: s.unknown,
             unsupported: s.unsupported,
+            out_of_scope: s.out_of_scope,
             counterexample: s.counterexample,
             error: s.error,
             replay_mismatch: s.replay_mismatch,
@@ -91,6 +99,7 @@ pub fn sarif(reports: &[UnitReport]) -> serde_json::Value {
         (OutcomeKind::Timeout, "The solver ran out of time."),
         (OutcomeKind::Unknown, "The solver gave up."),
         (OutcomeKind::Unsupported, "The rule uses something the verifier cannot model."),
+        (OutcomeKind::OutOfScope, "The rule uses something the verifier cannot model, in a family of operations outside the unit's scope."),
         (OutcomeKind::Inapplicable, "The rule never matches at this type instance."),
     ];
     let rules: Vec<_> = kinds

@@ -5,7 +5,14 @@ use crate::replay::{Counterexample, ReplayStatus};
 use crate::solve::{Outcome, OutcomeKind};
 use crate::span::Span;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
+
+/// How a set of scope tags is named in reasons and counts: `tag` or
+/// `tag1+tag2`.
+fn scope_key(tags: &[String]) -> String {
+    tags.join("+")
+}
 
 /// The result of one expansion at one type instance.
 #[derive(Clone, Debug, Serialize)]
@@ -17,6 +24,9 @@ pub struct InstanceResult {
     pub span: Span,
     pub outcome: OutcomeKind,
     pub reason: Option<String>,
+    /// For `out_of_scope`: the scope tags the expansion carries.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub scope_tags: Vec<String>,
     pub millis: u64,
     pub counterexample: Option<Counterexample>,
     /// Where the outcome came from.
@@ -54,11 +64,17 @@ fn span_text<S: serde::Serializer>(s: &Span, ser: S) -> Result<S::Ok, S::Error> 
 impl InstanceResult {
     pub fn new(rule: String, chain: Vec<String>, types: String, span: Span, outcome: Outcome, millis: u64) -> Self {
         let kind = outcome.kind();
+        let mut scope_tags = Vec::new();
         let (reason, counterexample) = match outcome {
             Outcome::Verified => (None, None),
             Outcome::Inapplicable => (Some("the left-hand side never matches at these types".into()), None),
             Outcome::Timeout => (Some(format!("solver timed out after {millis} ms")), None),
             Outcome::Unknown(r) | Outcome::Unsupported(r) | Outcome::Error(r) => (Some(r), None),
+            Outcome::OutOfScope { tags, reason } => {
+                let named = format!("out of the unit's scope ({}): {reason}", scope_key(&tags));
+                scope_tags = tags;
+                (Some(named), None)
+            }
             Outcome::Counterexample(cx) => {
                 let failed: Vec<&str> = cx.failed.iter().map(|f| f.what.as_str()).collect();
                 let mut reason = if failed.is_empty() {
@@ -81,6 +97,7 @@ impl InstanceResult {
             span,
             outcome: kind,
             reason,
+            scope_tags,
             millis,
             counterexample,
             source: Source::Front,
@@ -105,6 +122,11 @@ pub struct Summary {
     pub timeout: usize,
     pub unknown: usize,
     pub unsupported: usize,
+    /// Unsupported instances of expansions outside the unit's scope (see
+    /// [`Outcome::OutOfScope`]), also counted per set of scope tags.
+    pub out_of_scope: usize,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub out_of_scope_by_tags: BTreeMap<String, usize>,
     pub counterexample: usize,
     pub error: usize,
     /// Counterexamples whose replay disagreed with the solver.
@@ -129,6 +151,9 @@ impl Summary {
         for r in results {
             let mismatch = matches!(r.counterexample.as_ref().map(|c| &c.replay), Some(ReplayStatus::Mismatch(_)));
             s.count(r.outcome, mismatch, r.source);
+            if r.outcome == OutcomeKind::OutOfScope {
+                *s.out_of_scope_by_tags.entry(scope_key(&r.scope_tags)).or_default() += 1;
+            }
             if let Some(c) = &r.certificate {
                 s.certified(c.status);
             }
@@ -145,6 +170,7 @@ impl Summary {
             OutcomeKind::Timeout => &mut self.timeout,
             OutcomeKind::Unknown => &mut self.unknown,
             OutcomeKind::Unsupported => &mut self.unsupported,
+            OutcomeKind::OutOfScope => &mut self.out_of_scope,
             OutcomeKind::Counterexample => &mut self.counterexample,
             OutcomeKind::Error => &mut self.error,
         } += 1;
@@ -174,6 +200,10 @@ impl Summary {
         self.timeout += o.timeout;
         self.unknown += o.unknown;
         self.unsupported += o.unsupported;
+        self.out_of_scope += o.out_of_scope;
+        for (tags, n) in &o.out_of_scope_by_tags {
+            *self.out_of_scope_by_tags.entry(tags.clone()).or_default() += n;
+        }
         self.counterexample += o.counterexample;
         self.error += o.error;
         self.replay_mismatch += o.replay_mismatch;
@@ -185,12 +215,18 @@ impl Summary {
         self.unconfirmed += o.unconfirmed;
     }
 
-    /// The contract's closing line.
+    /// The contract's closing line; out-of-scope instances, when there are
+    /// any, after it with their tags.
     pub fn line(&self) -> String {
-        format!(
+        let mut line = format!(
             "{} verified, {} failed, {} inapplicable, {} timeout, {} unknown, {} unsupported",
             self.verified, self.failed, self.inapplicable, self.timeout, self.unknown, self.unsupported
-        )
+        );
+        if self.out_of_scope > 0 {
+            let tags: Vec<String> = self.out_of_scope_by_tags.iter().map(|(t, n)| format!("{t} {n}")).collect();
+            write!(line, ", {} out of scope ({})", self.out_of_scope, tags.join(", ")).unwrap();
+        }
+        line
     }
 }
 

@@ -15,6 +15,11 @@ pub enum Outcome {
     Unknown(String),
     /// The front end could not express something (never reaches the solver).
     Unsupported(String),
+    /// As `Unsupported`, in an expansion that carries one of the
+    /// [`SCOPE_TAGS`](crate::expand::SCOPE_TAGS): a family of operations
+    /// the unit does not claim to model (atomics, vector, XMM, i128, ...).
+    /// Kept apart so that `unsupported` counts only gaps inside the scope.
+    OutOfScope { tags: Vec<String>, reason: String },
     /// A bug or bad input: an ill-formed query.
     Error(String),
 }
@@ -29,6 +34,7 @@ impl Outcome {
             Outcome::Timeout => OutcomeKind::Timeout,
             Outcome::Unknown(_) => OutcomeKind::Unknown,
             Outcome::Unsupported(_) => OutcomeKind::Unsupported,
+            Outcome::OutOfScope { .. } => OutcomeKind::OutOfScope,
             Outcome::Error(_) => OutcomeKind::Error,
         }
     }
@@ -45,17 +51,20 @@ pub enum OutcomeKind {
     Timeout,
     Unknown,
     Unsupported,
+    #[serde(rename = "out_of_scope")]
+    OutOfScope,
     Error,
 }
 
 impl OutcomeKind {
-    pub const ALL: [OutcomeKind; 7] = [
+    pub const ALL: [OutcomeKind; 8] = [
         OutcomeKind::Verified,
         OutcomeKind::Counterexample,
         OutcomeKind::Inapplicable,
         OutcomeKind::Timeout,
         OutcomeKind::Unknown,
         OutcomeKind::Unsupported,
+        OutcomeKind::OutOfScope,
         OutcomeKind::Error,
     ];
 
@@ -68,6 +77,7 @@ impl OutcomeKind {
             OutcomeKind::Timeout => "timeout",
             OutcomeKind::Unknown => "unknown",
             OutcomeKind::Unsupported => "unsupported",
+            OutcomeKind::OutOfScope => "out_of_scope",
             OutcomeKind::Error => "error",
         }
     }
