@@ -65,6 +65,8 @@ enum Observed {
     Timeout,
     Unknown(String),
     Unsupported(String),
+    /// Not modelled, in an expansion that carries a scope tag (see `OutcomeKind::OutOfScope`).
+    OutOfScope(String),
     Error(String),
 }
 
@@ -78,6 +80,7 @@ impl Observed {
             Observed::Timeout => "timeout".into(),
             Observed::Unknown(r) => format!("unknown: {r}"),
             Observed::Unsupported(r) => format!("unsupported: {r}"),
+            Observed::OutOfScope(r) => format!("out of scope: {r}"),
             Observed::Error(m) => format!("error: {m}"),
         }
     }
@@ -161,6 +164,7 @@ fn observed(r: &InstanceResult) -> Observed {
         OutcomeKind::Timeout => Observed::Timeout,
         OutcomeKind::Unknown => Observed::Unknown(reason()),
         OutcomeKind::Unsupported => Observed::Unsupported(reason()),
+        OutcomeKind::OutOfScope => Observed::OutOfScope(reason()),
         OutcomeKind::Error => Observed::Error(reason()),
     }
 }
@@ -189,6 +193,7 @@ fn kind(o: &Observed) -> OutcomeKind {
         Observed::Timeout => OutcomeKind::Timeout,
         Observed::Unknown(_) => OutcomeKind::Unknown,
         Observed::Unsupported(_) => OutcomeKind::Unsupported,
+        Observed::OutOfScope(_) => OutcomeKind::OutOfScope,
         Observed::Error(_) => OutcomeKind::Error,
     }
 }
