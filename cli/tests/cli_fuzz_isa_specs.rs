@@ -73,6 +73,16 @@ fn wrong_specs_are_caught_and_minimised() {
 
 #[test]
 fn bad_input_is_exit_2() {
+    // `--spec-addition` is for instructions without a spec: adding one that
+    // alu.isle already gives is a load error naming both places.
+    let dir = tempfile::tempdir().unwrap();
+    let not_spec = "(spec (x64_notl_m_raw a)\n  (provide (with (inst) (= result (AssemblerOutputs.RetGpr inst (bvnot a))))))\n";
+    let addition = write_file(dir.path(), "addition.isle", not_spec.as_bytes());
+    let output = saffron(&["fuzz", "--target", "isa-specs", "--unit", "x64", "--seconds", "0", "--spec-addition", &addition]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    for part in ["addition.isle:1:7", "x64_notl_m_raw", "already has a spec at", "x64/alu.isle:"] {
+        assert!(stderr(&output).contains(part), "{part}: {}", stderr(&output));
+    }
     for (args, message) in [
         (vec!["--unit", "arm"], "unknown or unsupported unit `arm`"),
         (vec![], "needs --unit"),

@@ -403,11 +403,13 @@ pub fn load(opts: &LoadOptions) -> Result<Program, LoadError> {
     for (name, text) in &opts.spec_overrides {
         sources.push((format!("{OVERRIDE_PREFIX}{name}"), text.clone()));
     }
-    for (name, text) in &opts.spec_additions {
-        sources.push((format!("{ADDITION_PREFIX}{name}"), text.clone()));
-    }
+    // Saffron's own additions first, so that a user's addition of a spec one of them
+    // already gives is the one reported.
     for (name, text) in unit.map(unit_spec_additions).unwrap_or_default() {
         sources.push((format!("{ADDITION_PREFIX}{name}"), text.to_string()));
+    }
+    for (name, text) in &opts.spec_additions {
+        sources.push((format!("{ADDITION_PREFIX}{name}"), text.clone()));
     }
     let mut prog = load_sources_with(sources, unit, &rust_uses_self)?;
     prog._gen_dir = gen_dir;
@@ -725,7 +727,7 @@ fn index_program(
             let at = pos_to_span(&files, shipped.pos);
             return Err(err_at(
                 s.pos,
-                format!("addition of a spec for `{}`, which already has a shipped spec at {at}", s.term.0),
+                format!("addition of a spec for `{}`, which already has a spec at {at} (replace a spec with an override instead)", s.term.0),
             ));
         }
     }
@@ -838,7 +840,7 @@ mod tests {
         let err = with((format!("{ADDITION_PREFIX}a.isle"), spec_f.into())).err().expect("addition over a shipped spec");
         let text = err.to_string();
         assert!(text.starts_with("<saffron-additions>/a.isle:1:"), "{text}");
-        assert!(text.contains("already has a shipped spec at s.isle:6:"), "{text}");
+        assert!(text.contains("already has a spec at s.isle:6:"), "{text}");
         let err = with((format!("{OVERRIDE_PREFIX}o.isle"), spec_g.into())).err().expect("override of no spec");
         assert!(err.to_string().contains("override of `g`, which has no shipped spec"), "{err}");
     }
