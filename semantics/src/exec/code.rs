@@ -17,8 +17,10 @@ use crate::numerics::NumResult;
 use crate::syntax::types::HeapTop;
 
 mod body;
+mod check;
 mod operands;
 pub use body::Code;
+pub use check::CodeError;
 pub use operands::*;
 
 /// Defines `Instr`: the variants given, then one `{ dst, a, b }` variant per hot row of the
@@ -79,6 +81,20 @@ macro_rules! define_instr {
             pub fn jump_unless(self, pc: u32) -> Option<Instr> {
                 Some(match self {
                     $(Instr::$pred { a, b, .. } => Instr::[<$pred Jz>] { a, b, pc },)*
+                    _ => return None,
+                })
+            }
+
+            /// The registers a hot row or its compare-and-branch form names, and where the
+            /// branch form goes (`Ok` a `br_tables` index, `Err` a pc); `None` if `self` is
+            /// not one of them.
+            pub(crate) fn hot_operands(&self) -> Option<([Reg; 3], Option<Result<u32, u32>>)> {
+                Some(match *self {
+                    $(Instr::$plain { dst, a, b } => ([dst, a, b], None),)*
+                    $(
+                        Instr::[<$pred BrIf>] { a, b, target } => ([a, b, a], Some(Ok(target))),
+                        Instr::[<$pred Jz>] { a, b, pc } => ([a, b, a], Some(Err(pc))),
+                    )*
                     _ => return None,
                 })
             }

@@ -3,6 +3,7 @@
 //! Branch targets were resolved by the translator, so a branch only copies the values it
 //! carries to the label's registers and sets `pc`.
 
+use super::registers::FrameRegs;
 use super::{trap, Frame, Machine};
 use crate::exec::code::BrTarget;
 use crate::exec::trap::{Trap, TrapKind};
@@ -18,21 +19,19 @@ pub(super) fn charge(fuel: &mut u64) -> Result<(), Trap> {
     Ok(())
 }
 
-/// `br`: moves the carried values to the label's registers (of the frame at `fp`) and
+/// `br`: moves the carried values to the label's registers (of the running frame) and
 /// continues at the target.
 #[inline(always)]
 pub(super) fn branch(
-    regs: &mut [u128],
-    fp: usize,
+    frame: FrameRegs,
     pc: &mut usize,
     fuel: &mut u64,
     t: BrTarget,
 ) -> Result<(), Trap> {
-    let (src, dst) = (fp + t.from as usize, fp + t.drop_to as usize);
     match t.keep {
         0 => {}
-        1 => regs[dst] = regs[src],
-        keep => regs.copy_within(src..src + keep as usize, dst),
+        1 => frame.set(t.drop_to, frame.get(t.from)),
+        keep => frame.copy(t.from, t.drop_to, keep),
     }
     jump(pc, fuel, t.pc)
 }

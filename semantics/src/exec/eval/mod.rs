@@ -14,6 +14,7 @@ mod exceptions;
 mod load_store;
 mod numeric;
 mod refs;
+mod registers;
 #[cfg(test)]
 mod hot_tests;
 #[cfg(test)]
@@ -24,6 +25,7 @@ pub(crate) use calls::{eval_const, invoke};
 use std::sync::Arc;
 
 use super::code::{Code, Instr};
+use registers::FrameRegs;
 use crate::numerics::ops::raw::{concrete_ty, raw_eval, raw_result, Raw};
 use crate::numerics::ops::table::scalar_ops;
 use super::store::Store;
@@ -37,30 +39,30 @@ use crate::syntax::types::*;
 /// the predicates.
 macro_rules! dispatch {
     (
-        { $instr:expr, ($regs:ident, $fp:ident, $pc:ident, $fuel:ident, $code:ident), { $($arms:tt)* } }
+        { $instr:expr, ($regs:ident, $pc:ident, $fuel:ident, $code:ident), { $($arms:tt)* } }
         hot { $($rows:tt)* }
         cold { $($cold:tt)* }
     ) => {
-        dispatch!(@rows $instr, ($regs, $fp, $pc, $fuel, $code), { $($arms)* }, [] $($rows)*)
+        dispatch!(@rows $instr, ($regs, $pc, $fuel, $code), { $($arms)* }, [] $($rows)*)
     };
-    (@rows $instr:expr, ($regs:ident, $fp:ident, $pc:ident, $fuel:ident, $code:ident), $given:tt,
+    (@rows $instr:expr, ($regs:ident, $pc:ident, $fuel:ident, $code:ident), $given:tt,
         [$($arms:tt)*] $name:ident: pred($in:ident) |$d:ident $(, $arg:ident)+| $e:expr; $($rest:tt)*) => {
-        dispatch!(@rows $instr, ($regs, $fp, $pc, $fuel, $code), $given, [$($arms)*
+        dispatch!(@rows $instr, ($regs, $pc, $fuel, $code), $given, [$($arms)*
             Instr::$name { dst, a, b } => {
                 let v: crate::numerics::NumResult =
-                    hot_row!($regs, $fp, a, b, pred, $in, [], |$d $(, $arg)+| $e);
-                $regs[$fp + dst as usize] = v?;
+                    hot_row!($regs, a, b, pred, $in, [], |$d $(, $arg)+| $e);
+                $regs.set(dst, v?);
             }
             Instr::[<$name BrIf>] { a, b, target } => {
                 let v: crate::numerics::NumResult =
-                    hot_row!($regs, $fp, a, b, pred, $in, [], |$d $(, $arg)+| $e);
+                    hot_row!($regs, a, b, pred, $in, [], |$d $(, $arg)+| $e);
                 if v? as u32 != 0 {
-                    control::branch($regs, $fp, &mut $pc, $fuel, $code.br_tables[target as usize])?
+                    control::branch($regs, &mut $pc, $fuel, $code.br_tables[target as usize])?
                 }
             }
             Instr::[<$name Jz>] { a, b, pc } => {
                 let v: crate::numerics::NumResult =
-                    hot_row!($regs, $fp, a, b, pred, $in, [], |$d $(, $arg)+| $e);
+                    hot_row!($regs, a, b, pred, $in, [], |$d $(, $arg)+| $e);
                 if v? as u32 == 0 {
                     $pc = pc as usize;
                 }
@@ -86,18 +88,18 @@ macro_rules! dispatch {
 /// A hot row evaluated on registers `a` (and `b` for a binary row); `@ctx` takes them from
 /// the dispatch context, `@store` writes a result there.
 macro_rules! hot_row {
-    (@ctx ($regs:ident, $fp:ident, $pc:ident, $fuel:ident, $code:ident), $($rest:tt)*) => {
-        hot_row!($regs, $fp, $($rest)*)
+    (@ctx ($regs:ident, $pc:ident, $fuel:ident, $code:ident), $($rest:tt)*) => {
+        hot_row!($regs, $($rest)*)
     };
-    (@store ($regs:ident, $fp:ident, $pc:ident, $fuel:ident, $code:ident), $dst:ident, $v:expr) => {
-        $regs[$fp + $dst as usize] = $v
+    (@store ($regs:ident, $pc:ident, $fuel:ident, $code:ident), $dst:ident, $v:expr) => {
+        $regs.set($dst, $v)
     };
-    ($regs:ident, $fp:ident, $x:ident, $y:ident, $shape:ident, $in:ident, $out:tt, |$d:ident, $a:ident| $e:expr) => {{
+    ($regs:ident, $x:ident, $y:ident, $shape:ident, $in:ident, $out:tt, |$d:ident, $a:ident| $e:expr) => {{
         let _ = $y;
-        raw_eval!($shape, $in, $out, |$d, $a| $e, $regs[$fp + $x as usize])
+        raw_eval!($shape, $in, $out, |$d, $a| $e, $regs.get($x))
     }};
-    ($regs:ident, $fp:ident, $x:ident, $y:ident, $shape:ident, $in:ident, $out:tt, |$d:ident, $a:ident, $b:ident| $e:expr) => {
-        raw_eval!($shape, $in, $out, |$d, $a, $b| $e, $regs[$fp + $x as usize], $regs[$fp + $y as usize])
+    ($regs:ident, $x:ident, $y:ident, $shape:ident, $in:ident, $out:tt, |$d:ident, $a:ident, $b:ident| $e:expr) => {
+        raw_eval!($shape, $in, $out, |$d, $a, $b| $e, $regs.get($x), $regs.get($y))
     };
 }
 
@@ -214,60 +216,64 @@ impl<'s> Machine<'s> {
         // The running activation's pc, fp and code live in locals (registers); `at` is
         // brought up to date around the handlers that take the whole frame.
         let (mut pc, mut fp, mut code) = (0, fp, code);
-        // A slice (its address and length in registers) for the arms that only read and
-        // write registers; the others take the vector, which they may grow or cut, and
-        // take the slice again after.
-        let mut slots = &mut regs[..];
+        // The running frame's registers, reached without bounds checks (see `registers`);
+        // taken again after every handler that may move or cut the register vector.
+        let mut frame = FrameRegs::new(regs, fp, code);
         macro_rules! with_frame {
             ($handler:expr) => {{
                 at.pc = pc;
                 let result = $handler;
                 (pc, fp, code) = (at.pc, at.fp, at.code);
-                slots = &mut regs[..];
+                if registers::Continues::continues(&result) {
+                    frame = FrameRegs::new(regs, fp, code);
+                }
                 result
             }};
         }
 
         loop {
             pc += 1;
+            // SAFETY: `pc - 1` is an instruction: jumps land on instructions and the last one
+            // does not fall through (`Code::check`).
+            let instr = unsafe { code.instrs.get_unchecked(pc - 1) };
             // Matching the place (not a copy) lets each arm read just its own fields.
-            scalar_ops!(dispatch, { code.instrs[pc - 1], (slots, fp, pc, fuel, code), {
+            scalar_ops!(dispatch, { *instr, (frame, pc, fuel, code), {
                 I::Unreachable => return Err(trap(TrapKind::Unreachable)),
                 I::Jump(t) => control::jump(&mut pc, fuel, t)?,
                 I::JumpIfZero { cond, pc: target } => {
-                    if slots[fp + cond as usize] as u32 == 0 {
+                    if frame.get(cond) as u32 == 0 {
                         pc = target as usize;
                     }
                 }
-                I::Br(t) => control::branch(slots, fp, &mut pc, fuel, t)?,
+                I::Br(t) => control::branch(frame, &mut pc, fuel, t)?,
                 I::BrIf { cond, t } => {
-                    if slots[fp + cond as usize] as u32 != 0 {
-                        control::branch(slots, fp, &mut pc, fuel, t)?
+                    if frame.get(cond) as u32 != 0 {
+                        control::branch(frame, &mut pc, fuel, t)?
                     }
                 }
                 I::BrTable { index, first, len } => {
-                    let i = (slots[fp + index as usize] as u32).min(len);
+                    let i = (frame.get(index) as u32).min(len);
                     let t = code.br_tables[(first + i) as usize];
-                    control::branch(slots, fp, &mut pc, fuel, t)?
+                    control::branch(frame, &mut pc, fuel, t)?
                 }
                 I::BrOnNull { r, t } => {
-                    if Ref::is_null_bits(slots[fp + r as usize]) {
-                        control::branch(slots, fp, &mut pc, fuel, t)?
+                    if Ref::is_null_bits(frame.get(r)) {
+                        control::branch(frame, &mut pc, fuel, t)?
                     }
                 }
                 I::BrOnNonNull { r, t } => {
-                    if !Ref::is_null_bits(slots[fp + r as usize]) {
-                        control::branch(slots, fp, &mut pc, fuel, t)?
+                    if !Ref::is_null_bits(frame.get(r)) {
+                        control::branch(frame, &mut pc, fuel, t)?
                     }
                 }
                 I::BrOnCast { r, target, rt } => {
-                    if self.ref_is(slots[fp + r as usize], &at, rt) {
-                        control::branch(slots, fp, &mut pc, fuel, code.br_tables[target as usize])?
+                    if self.ref_is(frame.get(r), &at, rt) {
+                        control::branch(frame, &mut pc, fuel, code.br_tables[target as usize])?
                     }
                 }
                 I::BrOnCastFail { r, target, rt } => {
-                    if !self.ref_is(slots[fp + r as usize], &at, rt) {
-                        control::branch(slots, fp, &mut pc, fuel, code.br_tables[target as usize])?
+                    if !self.ref_is(frame.get(r), &at, rt) {
+                        control::branch(frame, &mut pc, fuel, code.br_tables[target as usize])?
                     }
                 }
                 I::Return { from } => {
@@ -280,11 +286,11 @@ impl<'s> Machine<'s> {
                     with_frame!(self.enter(codes, (regs, &mut frames), &mut at, fuel, (f, base)))?
                 }
                 I::CallIndirect { table, ty, index, base } => {
-                    let f = self.indirect_target(slots[fp + index as usize], at.inst, table, ty)?;
+                    let f = self.indirect_target(frame.get(index), at.inst, table, ty)?;
                     with_frame!(self.enter(codes, (regs, &mut frames), &mut at, fuel, (f, base)))?
                 }
                 I::CallRef { func, base } => {
-                    let f = Self::ref_target(slots[fp + func as usize])?;
+                    let f = Self::ref_target(frame.get(func))?;
                     with_frame!(self.enter(codes, (regs, &mut frames), &mut at, fuel, (f, base)))?
                 }
                 I::ReturnCall { func, base } => {
@@ -294,13 +300,13 @@ impl<'s> Machine<'s> {
                     }
                 }
                 I::ReturnCallIndirect { table, ty, index, base } => {
-                    let f = self.indirect_target(slots[fp + index as usize], at.inst, table, ty)?;
+                    let f = self.indirect_target(frame.get(index), at.inst, table, ty)?;
                     if !with_frame!(self.tail_call(codes, (regs, &mut frames), &mut at, fuel, (f, base)))? {
                         return Ok(());
                     }
                 }
                 I::ReturnCallRef { func, base } => {
-                    let f = Self::ref_target(slots[fp + func as usize])?;
+                    let f = Self::ref_target(frame.get(func))?;
                     if !with_frame!(self.tail_call(codes, (regs, &mut frames), &mut at, fuel, (f, base)))? {
                         return Ok(());
                     }
@@ -310,31 +316,31 @@ impl<'s> Machine<'s> {
                     with_frame!(self.throw_tag((regs, &mut frames), &mut at, tag))?
                 }
                 I::ThrowRef { exn, height } => {
-                    let exn = slots[fp + exn as usize];
+                    let exn = frame.get(exn);
                     regs.truncate(fp + height as usize);
                     with_frame!(self.throw_ref((regs, &mut frames), &mut at, exn))?
                 }
-                I::Copy { dst, src } => slots[fp + dst as usize] = slots[fp + src as usize],
-                I::Const32 { dst, c } => slots[fp + dst as usize] = c as u128,
-                I::Const64 { dst, c } => slots[fp + dst as usize] = c as u128,
-                I::ConstPool { dst, p } => slots[fp + dst as usize] = code.imms[p as usize],
+                I::Copy { dst, src } => frame.set(dst, frame.get(src)),
+                I::Const32 { dst, c } => frame.set(dst, c as u128),
+                I::Const64 { dst, c } => frame.set(dst, c as u128),
+                I::ConstPool { dst, p } => frame.set(dst, code.imms[p as usize]),
                 I::Select { dst, cond, a, b } => {
-                    let pick = if slots[fp + cond as usize] as u32 != 0 { a } else { b };
-                    slots[fp + dst as usize] = slots[fp + pick as usize]
+                    let pick = if frame.get(cond) as u32 != 0 { a } else { b };
+                    frame.set(dst, frame.get(pick))
                 }
-                I::GlobalGet { dst, g } => slots[fp + dst as usize] = self.global(at.inst, g),
-                I::GlobalSet { src, g } => self.set_global(at.inst, g, slots[fp + src as usize]),
+                I::GlobalGet { dst, g } => frame.set(dst, self.global(at.inst, g)),
+                I::GlobalSet { src, g } => self.set_global(at.inst, g, frame.get(src)),
                 I::Load { op, mem, offset, dst, addr } => {
-                    let v = self.load_at(at.inst, op, (mem, offset), slots[fp + addr as usize] as u64)?;
-                    slots[fp + dst as usize] = v
+                    let v = self.load_at(at.inst, op, (mem, offset), frame.get(addr) as u64)?;
+                    frame.set(dst, v)
                 }
                 I::Store { bytes, mem, offset, addr, val } => {
-                    let (base, v) = (slots[fp + addr as usize] as u64, slots[fp + val as usize]);
+                    let (base, v) = (frame.get(addr) as u64, frame.get(val));
                     self.store_at(at.inst, bytes, (mem, offset), base, v)?
                 }
-                I::Un { f, dst, a } => slots[fp + dst as usize] = f(slots[fp + a as usize])?,
+                I::Un { f, dst, a } => frame.set(dst, f(frame.get(a))?),
                 I::Bin { f, dst, a, b } => {
-                    slots[fp + dst as usize] = f(slots[fp + a as usize], slots[fp + b as usize])?
+                    frame.set(dst, f(frame.get(a), frame.get(b))?)
                 }
                 I::Stacked { height, i } => with_frame!(self.run_stacked(regs, &at, height, i))?,
                 // Stack-form instructions only occur in `Code::stacked`.

@@ -142,7 +142,20 @@ pub(crate) fn translate_body(
     reader.finish().map_err(DecodeError::malformed)?;
     jumps_to_return(&mut t.code.instrs);
     t.code.frame_size = t.stack_base + t.max_height;
-    Ok(t.code)
+    checked(t.code, body.range().start as usize)
+}
+
+/// `code` once it is known to keep inside its frame and its instructions (see `Code::check`;
+/// the evaluator relies on it).
+fn checked(code: Code, offset: usize) -> Result<Code, DecodeError> {
+    match code.check() {
+        Ok(()) => Ok(code),
+        Err(e) => Err(DecodeError {
+            kind: DecodeErrorKind::Invalid,
+            message: format!("saffron-semantics could not run this code: {e}"),
+            offset: Some(offset),
+        }),
+    }
 }
 
 /// A `Jump` landing on a `Return` is that `Return` (a jump moves no values): typically the
@@ -164,6 +177,7 @@ pub(crate) fn translate_const(
 ) -> Result<Code, DecodeError> {
     let mut t = Translator::new(m, 0, 1);
     let mut reader = e.get_operators_reader();
+    let start = reader.original_position();
     while !reader.eof() {
         let (op, offset) = reader.read_with_offset().map_err(DecodeError::malformed)?;
         let offset = offset as usize;
@@ -191,7 +205,7 @@ pub(crate) fn translate_const(
         t.op(op, offset, None)?;
     }
     t.code.frame_size = t.max_height;
-    Ok(t.code)
+    checked(t.code, start as usize)
 }
 
 /// The operators the spec allows in constant expressions (extended-const

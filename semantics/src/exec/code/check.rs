@@ -1,0 +1,185 @@
+//! The bounds the evaluator relies on, checked once per translated body.
+//!
+//! The evaluator reads and writes registers without a bounds check and fetches instructions
+//! by index without one (that check was an eighth of the work of a simple instruction). This
+//! is sound because every body is checked here when it is translated: each register an
+//! instruction names lies inside the frame, each jump lands on an instruction, and the last
+//! instruction never falls through. A body that fails is a translator bug; it is reported as
+//! an error instead of being run.
+
+use super::{BrTarget, Code, Instr, Reg};
+
+/// Why a translated body cannot be run.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("internal translation error at instruction {at}: {what}")]
+pub struct CodeError {
+    pub at: usize,
+    pub what: String,
+}
+
+impl Code {
+    /// Checks that every register operand is below `frame_size`, every jump target and
+    /// branch-table index is in range, and the body ends in an instruction that does not
+    /// fall through.
+    pub fn check(&self) -> Result<(), CodeError> {
+        let len = self.instrs.len();
+        let fail = |at: usize, what: String| Err(CodeError { at, what });
+        match self.instrs.last() {
+            Some(last) if ends_flow(last) => {}
+            last => return fail(len, format!("the body ends in {last:?}, which falls through")),
+        }
+        if (self.frame_init.len() as u64) + u64::from(self.num_params) > u64::from(self.frame_size) {
+            return fail(0, format!("frame of {} registers is too small", self.frame_size));
+        }
+        for h in &self.handlers {
+            for c in &h.catches {
+                if let Err(what) = self.target_in_range(&c.target) {
+                    return fail(h.start as usize, what);
+                }
+            }
+        }
+        for (at, instr) in self.instrs.iter().enumerate() {
+            let uses = self.operands(instr);
+            if let Some(what) = uses.bad {
+                return fail(at, format!("{instr:?} {what}"));
+            }
+            for r in uses.regs {
+                if r.0 as u64 + u64::from(r.1) > u64::from(self.frame_size) {
+                    return fail(at, format!("{instr:?} names registers {}..{} of a frame of {}", r.0, r.0 as u64 + u64::from(r.1), self.frame_size));
+                }
+            }
+            for pc in uses.pcs {
+                if pc as usize >= len {
+                    return fail(at, format!("{instr:?} jumps to {pc}, past the {len} instructions"));
+                }
+            }
+            for t in uses.tables {
+                let Some(target) = self.br_tables.get(t as usize) else {
+                    return fail(at, format!("{instr:?} names branch table entry {t} of {}", self.br_tables.len()));
+                };
+                if let Err(what) = self.target_in_range(target) {
+                    return fail(at, what);
+                }
+            }
+            if let Some(t) = uses.target {
+                if let Err(what) = self.target_in_range(&t) {
+                    return fail(at, what);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn target_in_range(&self, t: &BrTarget) -> Result<(), String> {
+        let end = |r: Reg| u64::from(r) + u64::from(t.keep);
+        if t.pc as usize >= self.instrs.len() {
+            return Err(format!("branch to {} past the {} instructions", t.pc, self.instrs.len()));
+        }
+        if end(t.from).max(end(t.drop_to)) > u64::from(self.frame_size) {
+            return Err(format!("{t:?} moves registers outside a frame of {}", self.frame_size));
+        }
+        Ok(())
+    }
+
+    /// The registers (first, count), jump targets and branch-table entries `instr` names.
+    fn operands(&self, instr: &Instr) -> Uses {
+        use Instr as I;
+        let mut u = Uses::default();
+        let one = |r: Reg| (r, 1u32);
+        if let Some((regs, branch)) = instr.hot_operands() {
+            u.regs.extend(regs.map(one));
+            match branch {
+                Some(Ok(t)) => u.tables.push(t),
+                Some(Err(pc)) => u.pcs.push(pc),
+                None => {}
+            }
+            return u;
+        }
+        match *instr {
+            I::Jump(pc) => u.pcs.push(pc),
+            I::JumpIfZero { cond, pc } => {
+                u.regs.push(one(cond));
+                u.pcs.push(pc);
+            }
+            I::Br(t) => u.target = Some(t),
+            I::BrIf { cond, t } => {
+                u.regs.push(one(cond));
+                u.target = Some(t);
+            }
+            I::BrTable { index, first, len } => {
+                u.regs.push(one(index));
+                u.tables.extend((0..=len).map(|i| first.saturating_add(i)));
+            }
+            I::Return { from } => u.regs.push((from, self.num_results)),
+            I::BrOnNull { r, t } | I::BrOnNonNull { r, t } => {
+                u.regs.push(one(r));
+                u.target = Some(t);
+            }
+            I::BrOnCast { r, target, .. } | I::BrOnCastFail { r, target, .. } => {
+                u.regs.push(one(r));
+                u.tables.push(target);
+            }
+            I::Call { base, .. } | I::ReturnCall { base, .. } => u.regs.push((base, 0)),
+            I::CallIndirect { index: r, base, .. }
+            | I::ReturnCallIndirect { index: r, base, .. }
+            | I::CallRef { func: r, base }
+            | I::ReturnCallRef { func: r, base } => u.regs.extend([one(r), (base, 0)]),
+            I::Throw { height, .. } => u.regs.push((height, 0)),
+            I::ThrowRef { exn, height } => u.regs.extend([one(exn), (height, 0)]),
+            I::Copy { dst, src } => u.regs.extend([one(dst), one(src)]),
+            I::Const32 { dst, .. } | I::Const64 { dst, .. } | I::GlobalGet { dst, .. } => {
+                u.regs.push(one(dst))
+            }
+            I::ConstPool { dst, p } => {
+                u.regs.push(one(dst));
+                if p as usize >= self.imms.len() {
+                    u.bad = Some(format!("names constant {p} of {}", self.imms.len()));
+                }
+            }
+            I::Select { dst, cond, a, b } => u.regs.extend([dst, cond, a, b].map(one)),
+            I::GlobalSet { src, .. } => u.regs.push(one(src)),
+            I::Load { dst, addr, .. } => u.regs.extend([one(dst), one(addr)]),
+            I::Store { addr, val, .. } => u.regs.extend([one(addr), one(val)]),
+            I::Un { dst, a, .. } => u.regs.extend([one(dst), one(a)]),
+            I::Bin { dst, a, b, .. } => u.regs.extend([dst, a, b].map(one)),
+            I::Stacked { height, i } => {
+                u.regs.push((height, 0));
+                if i as usize >= self.stacked.len() {
+                    u.bad = Some(format!("names stack-form instruction {i} of {}", self.stacked.len()));
+                }
+            }
+            I::Unreachable => {}
+            // A stack-form instruction outside `Code::stacked`.
+            _ => u.bad = Some("is a stack-form instruction outside `Code::stacked`".into()),
+        }
+        u
+    }
+}
+
+#[derive(Default)]
+struct Uses {
+    regs: Vec<(Reg, u32)>,
+    pcs: Vec<u32>,
+    tables: Vec<u32>,
+    target: Option<BrTarget>,
+    /// What else is wrong with the instruction.
+    bad: Option<String>,
+}
+
+/// Whether control never passes from `instr` to the next instruction.
+fn ends_flow(instr: &Instr) -> bool {
+    use Instr as I;
+    matches!(
+        instr,
+        I::Unreachable
+            | I::Jump(_)
+            | I::Br(_)
+            | I::BrTable { .. }
+            | I::Return { .. }
+            | I::ReturnCall { .. }
+            | I::ReturnCallIndirect { .. }
+            | I::ReturnCallRef { .. }
+            | I::Throw { .. }
+            | I::ThrowRef { .. }
+    )
+}

@@ -1,0 +1,78 @@
+//! The running frame's registers, reached without bounds checks.
+//!
+//! Every instruction names its operands as registers of the current frame. Indexing the
+//! register vector costs an addition and a bounds check per operand, a quarter of the work
+//! of an `i32.add`. Instead the loop keeps a pointer to the frame's first register, taken
+//! when the frame is entered and again whenever the vector may have moved. Two facts make
+//! the unchecked accesses sound:
+//! - `FrameRegs::new` asserts that the vector holds the whole frame (`fp + frame_size`);
+//! - `Code::check`, run on every translated body, proves that every register an
+//!   instruction names is below `frame_size`.
+
+use crate::exec::code::{Code, Reg};
+
+/// A pointer to the first register of the running frame; valid until the register vector is
+/// next resized or the frame changes (the loop then takes a new one).
+#[derive(Clone, Copy)]
+pub(super) struct FrameRegs {
+    first: *mut u128,
+}
+
+impl FrameRegs {
+    /// The registers of the frame at `fp` running `code`, a checked body.
+    #[inline(always)]
+    pub(super) fn new(regs: &mut [u128], fp: usize, code: &Code) -> Self {
+        assert!(
+            fp + code.frame_size as usize <= regs.len(),
+            "the register file holds the running frame"
+        );
+        FrameRegs {
+            // In bounds by the assertion (`fp` may equal the length for an empty frame).
+            first: regs[fp..].as_mut_ptr(),
+        }
+    }
+
+    #[inline(always)]
+    pub(super) fn get(self, r: Reg) -> u128 {
+        // SAFETY: `r < frame_size` (`Code::check`) and the frame is inside the vector (`new`).
+        unsafe { *self.first.add(r as usize) }
+    }
+
+    #[inline(always)]
+    pub(super) fn set(self, r: Reg, v: u128) {
+        // SAFETY: as in `get`.
+        unsafe { *self.first.add(r as usize) = v }
+    }
+
+    /// Copies registers `from..from + n` to `to..to + n` (they may overlap).
+    #[inline(always)]
+    pub(super) fn copy(self, from: Reg, to: Reg, n: u32) {
+        // SAFETY: both ranges end at most at `frame_size` (`Code::check` on branch targets).
+        unsafe { std::ptr::copy(self.first.add(from as usize), self.first.add(to as usize), n as usize) }
+    }
+}
+
+/// Whether a handler's outcome lets the loop go on in some frame (which then needs its
+/// registers taken again). A trap, or the outermost frame returning, ends the loop with the
+/// register vector cut to the results, which no longer holds a frame.
+pub(super) trait Continues {
+    fn continues(&self) -> bool;
+}
+
+impl Continues for bool {
+    fn continues(&self) -> bool {
+        *self
+    }
+}
+
+impl<E> Continues for Result<(), E> {
+    fn continues(&self) -> bool {
+        self.is_ok()
+    }
+}
+
+impl<E> Continues for Result<bool, E> {
+    fn continues(&self) -> bool {
+        matches!(self, Ok(true))
+    }
+}
