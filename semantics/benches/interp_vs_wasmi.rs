@@ -8,14 +8,28 @@
 //! `SAFFRON_BENCH_SECS` seconds there (default 0.8); only the call is timed,
 //! not decoding or instantiation. Each engine's time is the best of `SAFFRON_BENCH_REPEATS`
 //! interleaved runs (default 3).
+//!
+//! With `SAFFRON_BENCH_UNCALIBRATED=1` each workload runs once per engine at its starting
+//! argument: a fixed amount of work, for counting instructions under
+//! `valgrind --tool=callgrind` (repeatable on a noisy machine, unlike times).
 
 use std::time::Duration;
 
 /// CPU time of this thread: both engines run in it, and time spent waiting for a core on a
 /// loaded machine is not counted (wall-clock ratios there varied by 2x between runs).
+/// Uncalibrated runs (for callgrind, whose emulated process the vDSO clock crashes) use the
+/// wall clock instead.
 fn thread_time() -> Duration {
+    static START: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+    if uncalibrated() {
+        return START.get_or_init(std::time::Instant::now).elapsed();
+    }
     let t = rustix::time::clock_gettime(rustix::time::ClockId::ThreadCPUTime);
     Duration::new(t.tv_sec as u64, t.tv_nsec as u32)
+}
+
+fn uncalibrated() -> bool {
+    std::env::var_os("SAFFRON_BENCH_UNCALIBRATED").is_some()
 }
 
 struct Workload {
@@ -99,7 +113,10 @@ fn main() {
             Source::Wasm(bytes) => bytes.to_vec(),
         };
         let wasmi = WasmiRunner::new(&wasm);
-        let arg = calibrate(workload, target, |arg| wasmi.run(arg).1);
+        let arg = match uncalibrated() {
+            true => workload.start_arg,
+            false => calibrate(workload, target, |arg| wasmi.run(arg).1),
+        };
         // Best of `repeats` interleaved runs: on a shared machine the minimum is the figure
         // least disturbed by other load, and interleaving exposes both engines to the same.
         let (mut wasmi_result, mut wasmi_time) = wasmi.run(arg);
@@ -184,6 +201,8 @@ impl WasmiRunner {
         }
     }
 
+    // Out of line, so that callgrind can count its instructions apart from the rest.
+    #[inline(never)]
     fn run(&self, arg: i32) -> (i64, Duration) {
         let mut store = self.store.borrow_mut();
         let start = thread_time();

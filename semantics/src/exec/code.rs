@@ -120,7 +120,16 @@ macro_rules! define_instr {
                     | Instr::Const64 { dst, .. }
                     | Instr::Select { dst, .. }
                     | Instr::GlobalGet { dst, .. }
-                    | Instr::Load { dst, .. } => Some(dst),
+                    | Instr::Load { dst, .. }
+                    | Instr::Load32 { dst, .. }
+                    | Instr::Load64 { dst, .. }
+                    | Instr::Load8U { dst, .. }
+                    | Instr::Load8S32 { dst, .. }
+                    | Instr::Load8S64 { dst, .. }
+                    | Instr::Load16U { dst, .. }
+                    | Instr::Load16S32 { dst, .. }
+                    | Instr::Load16S64 { dst, .. }
+                    | Instr::Load32S64 { dst, .. } => Some(dst),
                     _ => None,
                 }
             }
@@ -166,6 +175,26 @@ scalar_ops!(define_instr, {
     GlobalGet { dst: Reg, g: u32 },
     GlobalSet { src: Reg, g: u32 },
     Load { op: LoadOp, mem: u32, offset: u64, dst: Reg, addr: Reg },
+    // Scalar loads and stores of memory 0, the memory nearly every access goes to: one variant
+    // per width and extension, so that an access is one dispatch, and the loop keeps memory
+    // 0's bytes at hand (`Load`/`Store` cover the other memories and the vector loads).
+    /// `i32.load`, `f32.load`, `i64.load32_u`.
+    Load32 { dst: Reg, addr: Reg, offset: u64 },
+    /// `i64.load`, `f64.load`.
+    Load64 { dst: Reg, addr: Reg, offset: u64 },
+    /// `i32.load8_u`, `i64.load8_u`.
+    Load8U { dst: Reg, addr: Reg, offset: u64 },
+    Load8S32 { dst: Reg, addr: Reg, offset: u64 },
+    Load8S64 { dst: Reg, addr: Reg, offset: u64 },
+    /// `i32.load16_u`, `i64.load16_u`.
+    Load16U { dst: Reg, addr: Reg, offset: u64 },
+    Load16S32 { dst: Reg, addr: Reg, offset: u64 },
+    Load16S64 { dst: Reg, addr: Reg, offset: u64 },
+    Load32S64 { dst: Reg, addr: Reg, offset: u64 },
+    Store8 { addr: Reg, val: Reg, offset: u64 },
+    Store16 { addr: Reg, val: Reg, offset: u64 },
+    Store32 { addr: Reg, val: Reg, offset: u64 },
+    Store64 { addr: Reg, val: Reg, offset: u64 },
     /// Stores the low `bytes` bytes of `val`.
     Store { bytes: u8, mem: u32, offset: u64, addr: Reg, val: Reg },
     /// A numeric instruction without an inline form, through its raw-bits function.

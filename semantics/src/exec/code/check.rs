@@ -138,8 +138,21 @@ impl Code {
             }
             I::Select { dst, cond, a, b } => u.regs.extend([dst, cond, a, b].map(one)),
             I::GlobalSet { src, .. } => u.regs.push(one(src)),
-            I::Load { dst, addr, .. } => u.regs.extend([one(dst), one(addr)]),
-            I::Store { addr, val, .. } => u.regs.extend([one(addr), one(val)]),
+            I::Load { dst, addr, .. }
+            | I::Load32 { dst, addr, .. }
+            | I::Load64 { dst, addr, .. }
+            | I::Load8U { dst, addr, .. }
+            | I::Load8S32 { dst, addr, .. }
+            | I::Load8S64 { dst, addr, .. }
+            | I::Load16U { dst, addr, .. }
+            | I::Load16S32 { dst, addr, .. }
+            | I::Load16S64 { dst, addr, .. }
+            | I::Load32S64 { dst, addr, .. } => u.regs.extend([one(dst), one(addr)]),
+            I::Store { addr, val, .. }
+            | I::Store8 { addr, val, .. }
+            | I::Store16 { addr, val, .. }
+            | I::Store32 { addr, val, .. }
+            | I::Store64 { addr, val, .. } => u.regs.extend([one(addr), one(val)]),
             I::Un { dst, a, .. } => u.regs.extend([one(dst), one(a)]),
             I::Bin { dst, a, b, .. } => u.regs.extend([dst, a, b].map(one)),
             I::Stacked { height, i } => {
@@ -182,4 +195,47 @@ fn ends_flow(instr: &Instr) -> bool {
             | I::Throw { .. }
             | I::ThrowRef { .. }
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn body(instrs: Vec<Instr>, frame_size: u32) -> Code {
+        Code { instrs, num_results: 1, frame_size, ..Code::default() }
+    }
+
+    #[test]
+    fn a_body_inside_its_frame_passes() {
+        let code = body(vec![Instr::Const32 { dst: 1, c: 7 }, Instr::Return { from: 1 }], 2);
+        assert_eq!(code.check(), Ok(()));
+    }
+
+    #[test]
+    fn registers_outside_the_frame_are_refused() {
+        let code = body(vec![Instr::Const32 { dst: 2, c: 7 }, Instr::Return { from: 1 }], 2);
+        assert_eq!(code.check().unwrap_err().at, 0);
+        // The results a return moves must be inside too.
+        let code = Code { num_results: 2, ..body(vec![Instr::Return { from: 1 }], 2) };
+        assert_eq!(code.check().unwrap_err().at, 0);
+    }
+
+    #[test]
+    fn jumps_outside_the_body_and_falling_off_its_end_are_refused() {
+        let code = body(vec![Instr::Jump(2), Instr::Return { from: 0 }], 1);
+        assert!(code.check().unwrap_err().what.contains("jumps to 2"));
+        let code = body(vec![Instr::Const32 { dst: 0, c: 1 }], 1);
+        assert!(code.check().unwrap_err().what.contains("falls through"));
+        let code = Code {
+            br_tables: vec![BrTarget { pc: 0, keep: 2, drop_to: 0, from: 1 }],
+            ..body(vec![Instr::BrTable { index: 0, first: 0, len: 0 }], 2)
+        };
+        assert!(code.check().unwrap_err().what.contains("outside a frame"));
+    }
+
+    #[test]
+    fn stack_form_instructions_are_refused_in_the_register_code() {
+        let code = body(vec![Instr::RefIsNull, Instr::Return { from: 0 }], 1);
+        assert!(code.check().unwrap_err().what.contains("stack-form"));
+    }
 }

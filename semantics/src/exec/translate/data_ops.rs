@@ -237,12 +237,21 @@ impl Translator<'_> {
     pub(super) fn load(&mut self, op: LoadOp, memarg: &MemArg) {
         let (mem, offset) = mem(memarg);
         let addr = self.pop();
-        self.emit_result(|dst| Instr::Load {
-            op,
-            mem,
-            offset,
-            dst,
-            addr,
+        self.emit_result(|dst| {
+            let memory0 = match op {
+                _ if mem != 0 => None,
+                LoadOp::I32 | LoadOp::F32 | LoadOp::I64U32 => Some(Instr::Load32 { dst, addr, offset }),
+                LoadOp::I64 | LoadOp::F64 => Some(Instr::Load64 { dst, addr, offset }),
+                LoadOp::I32U8 | LoadOp::I64U8 => Some(Instr::Load8U { dst, addr, offset }),
+                LoadOp::I32S8 => Some(Instr::Load8S32 { dst, addr, offset }),
+                LoadOp::I64S8 => Some(Instr::Load8S64 { dst, addr, offset }),
+                LoadOp::I32U16 | LoadOp::I64U16 => Some(Instr::Load16U { dst, addr, offset }),
+                LoadOp::I32S16 => Some(Instr::Load16S32 { dst, addr, offset }),
+                LoadOp::I64S16 => Some(Instr::Load16S64 { dst, addr, offset }),
+                LoadOp::I64S32 => Some(Instr::Load32S64 { dst, addr, offset }),
+                _ => None,
+            };
+            memory0.unwrap_or(Instr::Load { op, mem, offset, dst, addr })
         });
     }
 
@@ -250,12 +259,12 @@ impl Translator<'_> {
         let (mem, offset) = mem(memarg);
         let val = self.pop();
         let addr = self.pop();
-        self.emit(Instr::Store {
-            bytes,
-            mem,
-            offset,
-            addr,
-            val,
+        self.emit(match (mem, bytes) {
+            (0, 1) => Instr::Store8 { addr, val, offset },
+            (0, 2) => Instr::Store16 { addr, val, offset },
+            (0, 4) => Instr::Store32 { addr, val, offset },
+            (0, 8) => Instr::Store64 { addr, val, offset },
+            _ => Instr::Store { bytes, mem, offset, addr, val },
         });
     }
 
