@@ -3,6 +3,7 @@
 //! Branch targets were resolved by the translator, so a branch only copies the values it
 //! carries to the label's registers and sets `pc`.
 
+use super::cursor::Cursor;
 use super::registers::FrameRegs;
 use super::{trap, Frame, Machine};
 use crate::exec::code::BrTarget;
@@ -24,7 +25,7 @@ pub(super) fn charge(fuel: &mut u64) -> Result<(), Trap> {
 #[inline(always)]
 pub(super) fn branch(
     frame: FrameRegs,
-    pc: &mut usize,
+    pc: &mut Cursor,
     fuel: &mut u64,
     t: BrTarget,
 ) -> Result<(), Trap> {
@@ -38,11 +39,11 @@ pub(super) fn branch(
 
 /// A jump that moves no values (`else`, the end of an `if` arm).
 #[inline(always)]
-pub(super) fn jump(pc: &mut usize, fuel: &mut u64, target: u32) -> Result<(), Trap> {
-    if (target as usize) < *pc {
+pub(super) fn jump(pc: &mut Cursor, fuel: &mut u64, target: u32) -> Result<(), Trap> {
+    if pc.is_backward(target) {
         charge(fuel)?;
     }
-    *pc = target as usize;
+    pc.jump(target);
     Ok(())
 }
 

@@ -9,6 +9,7 @@
 
 mod calls;
 mod control;
+mod cursor;
 mod data;
 mod exceptions;
 mod load_store;
@@ -26,8 +27,9 @@ pub(crate) use calls::{eval_const, invoke};
 use std::sync::Arc;
 
 use super::code::{Code, Instr};
+use cursor::Cursor;
 use registers::FrameRegs;
-use crate::numerics::ops::raw::{concrete_ty, raw_eval, raw_result, Raw};
+use crate::numerics::ops::raw::{concrete_ty, raw_result, Raw};
 use crate::numerics::ops::table::scalar_ops;
 use super::store::Store;
 use super::trap::{Trap, TrapKind};
@@ -65,7 +67,7 @@ macro_rules! dispatch {
                 let v: crate::numerics::NumResult =
                     hot_row!($regs, a, b, pred, $in, [], |$d $(, $arg)+| $e);
                 if v? as u32 == 0 {
-                    $pc = pc as usize;
+                    $pc.jump(pc);
                 }
             }
         ] $($rest)*)
@@ -97,11 +99,16 @@ macro_rules! hot_row {
     };
     ($regs:ident, $x:ident, $y:ident, $shape:ident, $in:ident, $out:tt, |$d:ident, $a:ident| $e:expr) => {{
         let _ = $y;
-        raw_eval!($shape, $in, $out, |$d, $a| $e, $regs.get($x))
+        let $d = &$crate::numerics::concrete::Concrete;
+        let $a = &$regs.get_as::<concrete_ty!($in)>($x);
+        raw_result!($shape, $out, $e)
     }};
-    ($regs:ident, $x:ident, $y:ident, $shape:ident, $in:ident, $out:tt, |$d:ident, $a:ident, $b:ident| $e:expr) => {
-        raw_eval!($shape, $in, $out, |$d, $a, $b| $e, $regs.get($x), $regs.get($y))
-    };
+    ($regs:ident, $x:ident, $y:ident, $shape:ident, $in:ident, $out:tt, |$d:ident, $a:ident, $b:ident| $e:expr) => {{
+        let $d = &$crate::numerics::concrete::Concrete;
+        let $a = &$regs.get_as::<concrete_ty!($in)>($x);
+        let $b = &$regs.get_as::<concrete_ty!($in)>($y);
+        raw_result!($shape, $out, $e)
+    }};
 }
 
 /// Operand-stack slots (locals included) beyond which a call traps as exhausted: frames with
@@ -214,19 +221,20 @@ impl<'s> Machine<'s> {
             home,
         };
         let regs = &mut guard.slots;
-        // The running activation's pc, fp and code live in locals (registers); `at` is
-        // brought up to date around the handlers that take the whole frame.
-        let (mut pc, mut fp, mut code) = (0, fp, code);
+        // The running activation's next instruction, fp and code live in locals (registers);
+        // `at` is brought up to date around the handlers that take the whole frame.
+        let (mut pc, mut fp, mut code) = (Cursor::new(code, 0), fp, code);
         // The running frame's registers, reached without bounds checks (see `registers`);
         // taken again after every handler that may move or cut the register vector.
         let mut frame = FrameRegs::new(regs, fp, code);
         let mut mem0 = self.memory0(inst);
         macro_rules! with_frame {
             ($handler:expr) => {{
-                at.pc = pc;
+                at.pc = pc.pc();
                 let result = $handler;
-                (pc, fp, code) = (at.pc, at.fp, at.code);
+                (fp, code) = (at.fp, at.code);
                 if registers::Continues::continues(&result) {
+                    pc = Cursor::new(code, at.pc);
                     frame = FrameRegs::new(regs, fp, code);
                     mem0 = self.memory0(at.inst);
                 }
@@ -250,17 +258,14 @@ impl<'s> Machine<'s> {
         }
 
         loop {
-            pc += 1;
-            // SAFETY: `pc - 1` is an instruction: jumps land on instructions and the last one
-            // does not fall through (`Code::check`).
-            let instr = unsafe { code.instrs.get_unchecked(pc - 1) };
+            let instr = pc.fetch();
             // Matching the place (not a copy) lets each arm read just its own fields.
             scalar_ops!(dispatch, { *instr, (frame, pc, fuel, code), {
                 I::Unreachable => return Err(trap(TrapKind::Unreachable)),
                 I::Jump(t) => control::jump(&mut pc, fuel, t)?,
                 I::JumpIfZero { cond, pc: target } => {
                     if frame.get(cond) as u32 == 0 {
-                        pc = target as usize;
+                        pc.jump(target);
                     }
                 }
                 I::Br(t) => control::branch(frame, &mut pc, fuel, t)?,

@@ -10,6 +10,14 @@
 //!   instruction names is below `frame_size`.
 
 use crate::exec::code::{Code, Reg};
+use crate::numerics::ops::raw::Raw;
+
+/// The scalar types a register holds in its low bytes: any bit pattern is a value.
+pub(super) trait Scalar: Raw {}
+impl Scalar for u32 {}
+impl Scalar for u64 {}
+impl Scalar for f32 {}
+impl Scalar for f64 {}
 
 /// A pointer to the first register of the running frame; valid until the register vector is
 /// next resized or the frame changes (the loop then takes a new one).
@@ -36,6 +44,19 @@ impl FrameRegs {
     pub(super) fn get(self, r: Reg) -> u128 {
         // SAFETY: `r < frame_size` (`Code::check`) and the frame is inside the vector (`new`).
         unsafe { *self.first.add(r as usize) }
+    }
+
+    /// The value of a scalar in register `r`, read straight as its type (a float goes to a
+    /// float register without passing through an integer one).
+    #[inline(always)]
+    pub(super) fn get_as<T: Scalar>(self, r: Reg) -> T {
+        if cfg!(target_endian = "little") {
+            // SAFETY: as in `get`; a slot holds a scalar in its low bytes, which on a
+            // little-endian host are its first bytes, and `T` is a plain number.
+            unsafe { self.first.add(r as usize).cast::<T>().read() }
+        } else {
+            T::from_raw(self.get(r))
+        }
     }
 
     #[inline(always)]

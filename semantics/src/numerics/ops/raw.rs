@@ -86,7 +86,6 @@ macro_rules! raw_eval {
         raw_result!($shape, $out, $e)
     }};
 }
-pub(crate) use raw_eval;
 
 /// A row as a raw-bits function, unary or binary by its number of operands.
 macro_rules! raw_fn {
