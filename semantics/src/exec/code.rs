@@ -129,7 +129,16 @@ macro_rules! define_instr {
                     | Instr::Load16U { dst, .. }
                     | Instr::Load16S32 { dst, .. }
                     | Instr::Load16S64 { dst, .. }
-                    | Instr::Load32S64 { dst, .. } => Some(dst),
+                    | Instr::Load32S64 { dst, .. }
+                    | Instr::Load32Sum { dst, .. }
+                    | Instr::Load64Sum { dst, .. }
+                    | Instr::Load8USum { dst, .. }
+                    | Instr::Load8S32Sum { dst, .. }
+                    | Instr::Load8S64Sum { dst, .. }
+                    | Instr::Load16USum { dst, .. }
+                    | Instr::Load16S32Sum { dst, .. }
+                    | Instr::Load16S64Sum { dst, .. }
+                    | Instr::Load32S64Sum { dst, .. } => Some(dst),
                     _ => None,
                 }
             }
@@ -195,6 +204,22 @@ scalar_ops!(define_instr, {
     Store16 { addr: Reg, val: Reg, offset: u64 },
     Store32 { addr: Reg, val: Reg, offset: u64 },
     Store64 { addr: Reg, val: Reg, offset: u64 },
+    // The same, with the address an `i32.add` of two registers (`a + b`, wrapping), which the
+    // translator fuses into the access when nothing else reads the sum: compiled C computes
+    // most addresses that way.
+    Load32Sum { dst: Reg, a: Reg, b: Reg, offset: u64 },
+    Load64Sum { dst: Reg, a: Reg, b: Reg, offset: u64 },
+    Load8USum { dst: Reg, a: Reg, b: Reg, offset: u64 },
+    Load8S32Sum { dst: Reg, a: Reg, b: Reg, offset: u64 },
+    Load8S64Sum { dst: Reg, a: Reg, b: Reg, offset: u64 },
+    Load16USum { dst: Reg, a: Reg, b: Reg, offset: u64 },
+    Load16S32Sum { dst: Reg, a: Reg, b: Reg, offset: u64 },
+    Load16S64Sum { dst: Reg, a: Reg, b: Reg, offset: u64 },
+    Load32S64Sum { dst: Reg, a: Reg, b: Reg, offset: u64 },
+    Store8Sum { a: Reg, b: Reg, val: Reg, offset: u64 },
+    Store16Sum { a: Reg, b: Reg, val: Reg, offset: u64 },
+    Store32Sum { a: Reg, b: Reg, val: Reg, offset: u64 },
+    Store64Sum { a: Reg, b: Reg, val: Reg, offset: u64 },
     /// Stores the low `bytes` bytes of `val`.
     Store { bytes: u8, mem: u32, offset: u64, addr: Reg, val: Reg },
     /// A numeric instruction without an inline form, through its raw-bits function.

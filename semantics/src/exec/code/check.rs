@@ -148,6 +148,19 @@ impl Code {
             | I::Load16S32 { dst, addr, .. }
             | I::Load16S64 { dst, addr, .. }
             | I::Load32S64 { dst, addr, .. } => u.regs.extend([one(dst), one(addr)]),
+            I::Load32Sum { dst, a, b, .. }
+            | I::Load64Sum { dst, a, b, .. }
+            | I::Load8USum { dst, a, b, .. }
+            | I::Load8S32Sum { dst, a, b, .. }
+            | I::Load8S64Sum { dst, a, b, .. }
+            | I::Load16USum { dst, a, b, .. }
+            | I::Load16S32Sum { dst, a, b, .. }
+            | I::Load16S64Sum { dst, a, b, .. }
+            | I::Load32S64Sum { dst, a, b, .. } => u.regs.extend([dst, a, b].map(one)),
+            I::Store8Sum { a, b, val, .. }
+            | I::Store16Sum { a, b, val, .. }
+            | I::Store32Sum { a, b, val, .. }
+            | I::Store64Sum { a, b, val, .. } => u.regs.extend([a, b, val].map(one)),
             I::Store { addr, val, .. }
             | I::Store8 { addr, val, .. }
             | I::Store16 { addr, val, .. }

@@ -244,17 +244,26 @@ impl<'s> Machine<'s> {
 
         // A load of memory 0: the bytes read as `$t`, then widened (`as` casts, extending by
         // the signedness of each step) to the slot encoding.
+        // The address is a register, or `a + b` of two (the fused `i32.add`).
         macro_rules! load0 {
-            ($dst:ident, $addr:ident, $offset:ident, $t:ident $(as $wide:ident)*) => {{
-                let v = $t::from_le_bytes(mem0.read(frame.get($addr) as u64, $offset)?);
+            ($dst:ident, $addr:tt, $offset:ident, $t:ident $(as $wide:ident)*) => {{
+                let v = $t::from_le_bytes(mem0.read(address!($addr), $offset)?);
                 frame.set($dst, v $(as $wide)* as u128)
             }};
         }
         macro_rules! store0 {
-            ($addr:ident, $val:ident, $offset:ident, $t:ident) => {{
+            ($addr:tt, $val:ident, $offset:ident, $t:ident) => {{
                 let v = frame.get($val) as $t;
-                mem0.write(frame.get($addr) as u64, $offset, v.to_le_bytes())?
+                mem0.write(address!($addr), $offset, v.to_le_bytes())?
             }};
+        }
+        macro_rules! address {
+            (($a:ident + $b:ident)) => {
+                frame.get_as::<u32>($a).wrapping_add(frame.get_as::<u32>($b)) as u64
+            };
+            ($addr:ident) => {
+                frame.get($addr) as u64
+            };
         }
 
         loop {
@@ -374,6 +383,19 @@ impl<'s> Machine<'s> {
                 I::Store16 { addr, val, offset } => store0!(addr, val, offset, u16),
                 I::Store32 { addr, val, offset } => store0!(addr, val, offset, u32),
                 I::Store64 { addr, val, offset } => store0!(addr, val, offset, u64),
+                I::Load32Sum { dst, a, b, offset } => load0!(dst, (a + b), offset, u32),
+                I::Load64Sum { dst, a, b, offset } => load0!(dst, (a + b), offset, u64),
+                I::Load8USum { dst, a, b, offset } => load0!(dst, (a + b), offset, u8),
+                I::Load8S32Sum { dst, a, b, offset } => load0!(dst, (a + b), offset, i8 as i32 as u32),
+                I::Load8S64Sum { dst, a, b, offset } => load0!(dst, (a + b), offset, i8 as i64 as u64),
+                I::Load16USum { dst, a, b, offset } => load0!(dst, (a + b), offset, u16),
+                I::Load16S32Sum { dst, a, b, offset } => load0!(dst, (a + b), offset, i16 as i32 as u32),
+                I::Load16S64Sum { dst, a, b, offset } => load0!(dst, (a + b), offset, i16 as i64 as u64),
+                I::Load32S64Sum { dst, a, b, offset } => load0!(dst, (a + b), offset, i32 as i64 as u64),
+                I::Store8Sum { a, b, val, offset } => store0!((a + b), val, offset, u8),
+                I::Store16Sum { a, b, val, offset } => store0!((a + b), val, offset, u16),
+                I::Store32Sum { a, b, val, offset } => store0!((a + b), val, offset, u32),
+                I::Store64Sum { a, b, val, offset } => store0!((a + b), val, offset, u64),
                 I::Un { f, dst, a } => frame.set(dst, f(frame.get(a))?),
                 I::Bin { f, dst, a, b } => {
                     frame.set(dst, f(frame.get(a), frame.get(b))?)

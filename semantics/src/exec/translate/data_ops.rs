@@ -235,23 +235,40 @@ impl Translator<'_> {
     }
 
     pub(super) fn load(&mut self, op: LoadOp, memarg: &MemArg) {
+        use LoadOp as L;
         let (mem, offset) = mem(memarg);
         let addr = self.pop();
+        let scalar = !matches!(
+            op,
+            L::V128 | L::V128S8x8 | L::V128U8x8 | L::V128S16x4 | L::V128U16x4 | L::V128S32x2
+                | L::V128U32x2 | L::Splat8 | L::Splat16 | L::Splat32 | L::Splat64 | L::Zero32
+                | L::Zero64
+        );
+        if mem != 0 || !scalar {
+            return self.emit_result(|dst| Instr::Load { op, mem, offset, dst, addr });
+        }
+        let sum = self.take_sum(addr);
         self.emit_result(|dst| {
-            let memory0 = match op {
-                _ if mem != 0 => None,
-                LoadOp::I32 | LoadOp::F32 | LoadOp::I64U32 => Some(Instr::Load32 { dst, addr, offset }),
-                LoadOp::I64 | LoadOp::F64 => Some(Instr::Load64 { dst, addr, offset }),
-                LoadOp::I32U8 | LoadOp::I64U8 => Some(Instr::Load8U { dst, addr, offset }),
-                LoadOp::I32S8 => Some(Instr::Load8S32 { dst, addr, offset }),
-                LoadOp::I64S8 => Some(Instr::Load8S64 { dst, addr, offset }),
-                LoadOp::I32U16 | LoadOp::I64U16 => Some(Instr::Load16U { dst, addr, offset }),
-                LoadOp::I32S16 => Some(Instr::Load16S32 { dst, addr, offset }),
-                LoadOp::I64S16 => Some(Instr::Load16S64 { dst, addr, offset }),
-                LoadOp::I64S32 => Some(Instr::Load32S64 { dst, addr, offset }),
-                _ => None,
-            };
-            memory0.unwrap_or(Instr::Load { op, mem, offset, dst, addr })
+            // The memory-0 form of `op`, at `addr` or at the fused sum.
+            macro_rules! form {
+                ($plain:ident, $fused:ident) => {
+                    match sum {
+                        None => Instr::$plain { dst, addr, offset },
+                        Some((a, b)) => Instr::$fused { dst, a, b, offset },
+                    }
+                };
+            }
+            match op {
+                L::I32 | L::F32 | L::I64U32 => form!(Load32, Load32Sum),
+                L::I64 | L::F64 => form!(Load64, Load64Sum),
+                L::I32U8 | L::I64U8 => form!(Load8U, Load8USum),
+                L::I32S8 => form!(Load8S32, Load8S32Sum),
+                L::I64S8 => form!(Load8S64, Load8S64Sum),
+                L::I32U16 | L::I64U16 => form!(Load16U, Load16USum),
+                L::I32S16 => form!(Load16S32, Load16S32Sum),
+                L::I64S16 => form!(Load16S64, Load16S64Sum),
+                _ => form!(Load32S64, Load32S64Sum),
+            }
         });
     }
 
@@ -259,13 +276,42 @@ impl Translator<'_> {
         let (mem, offset) = mem(memarg);
         let val = self.pop();
         let addr = self.pop();
-        self.emit(match (mem, bytes) {
-            (0, 1) => Instr::Store8 { addr, val, offset },
-            (0, 2) => Instr::Store16 { addr, val, offset },
-            (0, 4) => Instr::Store32 { addr, val, offset },
-            (0, 8) => Instr::Store64 { addr, val, offset },
-            _ => Instr::Store { bytes, mem, offset, addr, val },
+        if mem != 0 || bytes > 8 {
+            return self.emit(Instr::Store { bytes, mem, offset, addr, val });
+        }
+        let sum = self.take_sum(addr);
+        macro_rules! form {
+            ($plain:ident, $fused:ident) => {
+                match sum {
+                    None => Instr::$plain { addr, val, offset },
+                    Some((a, b)) => Instr::$fused { a, b, val, offset },
+                }
+            };
+        }
+        self.emit(match bytes {
+            1 => form!(Store8, Store8Sum),
+            2 => form!(Store16, Store16Sum),
+            4 => form!(Store32, Store32Sum),
+            _ => form!(Store64, Store64Sum),
         });
+    }
+
+    /// The operands of the `i32.add` that just computed the address `addr` into its own slot,
+    /// read by nothing else, taken out of the code to be fused into the access. Moving the
+    /// addition down to the access is sound: it is the last instruction, so nothing between
+    /// them writes its operands, and no branch lands between them (the barrier).
+    fn take_sum(&mut self, addr: Reg) -> Option<(Reg, Reg)> {
+        if addr != self.next_slot() {
+            return None;
+        }
+        let last = self.code.instrs.len().checked_sub(1).filter(|&i| i >= self.barrier)?;
+        match self.code.instrs[last] {
+            Instr::I32Add { dst, a, b } if dst == addr => {
+                self.code.instrs.pop();
+                Some((a, b))
+            }
+            _ => None,
+        }
     }
 
     /// Pure numeric instructions are looked up once here: the table's hot rows become their

@@ -48,7 +48,12 @@ const MODULE: &str = r#"(module
   (func (export "tee_alias") (param i32) (result i32)
     local.get 0
     local.get 0 i32.const 3 i32.mul local.tee 0
-    i32.sub))
+    i32.sub)
+  ;; Stores at a + b (fused), then reads it back at the sum kept by a tee (not fused).
+  (func (export "sum_store_tee") (param i32 i32 i32) (result i32) (local i32)
+    local.get 0 local.get 1 i32.add local.get 2 i32.store16 offset=2
+    local.get 0 local.get 1 i32.add local.tee 3 i32.load16_s offset=2
+    local.get 3 i32.add))
 "#;
 
 fn kinds(m: &Module) -> Vec<String> {
@@ -65,8 +70,12 @@ fn register_forms_agree_with_the_stack_semantics() {
     let m = Module::from_text(MODULE).unwrap();
     let used = kinds(&m);
     assert!(!used.iter().any(|k| k == "Stacked"), "{used:?}");
-    // `local.get` and constants emit nothing: add, load, return.
-    assert_eq!(m.repr.code[0].instrs.len(), 3, "{:?}", m.repr.code[0].instrs);
+    // `local.get` and constants emit nothing, and the address's add is fused into the
+    // load: load, return.
+    assert_eq!(m.repr.code[0].instrs.len(), 2, "{:?}", m.repr.code[0].instrs);
+    let sums = format!("{:?}", m.repr.code[9].instrs);
+    assert!(sums.starts_with("[Store16Sum { a: 0, b: 1, val: 2,"), "{sums}");
+    assert!(sums.contains("I32Add { dst: 3, a: 0, b: 1 }, Load16S32 { dst: 4, addr: 3,"), "{sums}");
     // The result goes straight to local 1 (no copy), read straight from there by `local.get 1`.
     let lc_tee_copy = format!("{:?}", m.repr.code[5].instrs);
     assert!(lc_tee_copy.starts_with("[I32Add { dst: 1, a: 0,"), "{lc_tee_copy}");
@@ -101,6 +110,13 @@ fn register_forms_agree_with_the_stack_semantics() {
         call("brif_pool", &[Value::F64(0.5f64.to_bits())]).unwrap(),
         [Value::I32(11)]
     );
+    // 0xfff9 read back sign-extended is -7; the sum 100 + 4 stays in local 3. -4 + 6 wraps
+    // to 2 (the fused add is 32-bit); 65530 + 4 plus the offset is past the memory.
+    let i32s = |v: &[i32]| v.iter().map(|x| Value::I32(*x)).collect::<Vec<_>>();
+    assert_eq!(call("sum_store_tee", &i32s(&[100, 4, 0xfff9])).unwrap(), i32s(&[97]));
+    assert_eq!(call("sum_store_tee", &i32s(&[-4, 6, 0x7fff])).unwrap(), i32s(&[32767 + 2]));
+    let trap = call("sum_store_tee", &i32s(&[65530, 4, 1])).unwrap_err();
+    assert_eq!(trap.kind, TrapKind::MemoryOutOfBounds);
     for x in [0, 7, -3] {
         assert_eq!(call("alias", &[Value::I32(x)]).unwrap(), [Value::I32(-5)]);
         assert_eq!(call("tee_alias", &[Value::I32(x)]).unwrap(), [Value::I32(-2 * x)]);
