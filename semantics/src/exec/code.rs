@@ -56,6 +56,8 @@ macro_rules! define_instr {
                 [<$pred BrIf>] { a: Reg, b: Reg, target: u32 },
                 #[doc = concat!("`", stringify!($pred), "` of `a` (and `b`), then a jump to `pc` when false (`if`).")]
                 [<$pred Jz>] { a: Reg, b: Reg, pc: u32 },
+                #[doc = concat!("A `br` back to a loop whose first instruction is `", stringify!($pred), "BrIf`: that instruction run here, continuing at `next` (the one after it) when it does not branch.")]
+                [<$pred LoopBrIf>] { a: Reg, b: Reg, target: u32, next: u32 },
             )*
         }
 
@@ -86,15 +88,26 @@ macro_rules! define_instr {
             }
 
             /// The registers a hot row or its compare-and-branch form names, and where the
-            /// branch form goes (`Ok` a `br_tables` index, `Err` a pc); `None` if `self` is
-            /// not one of them.
-            pub(crate) fn hot_operands(&self) -> Option<([Reg; 3], Option<Result<u32, u32>>)> {
+            /// branch forms go (a `br_tables` index, a pc); `None` if `self` is not one of them.
+            pub(crate) fn hot_operands(&self) -> Option<([Reg; 3], Option<u32>, Option<u32>)> {
                 Some(match *self {
-                    $(Instr::$plain { dst, a, b } => ([dst, a, b], None),)*
+                    $(Instr::$plain { dst, a, b } => ([dst, a, b], None, None),)*
                     $(
-                        Instr::[<$pred BrIf>] { a, b, target } => ([a, b, a], Some(Ok(target))),
-                        Instr::[<$pred Jz>] { a, b, pc } => ([a, b, a], Some(Err(pc))),
+                        Instr::[<$pred BrIf>] { a, b, target } => ([a, b, a], Some(target), None),
+                        Instr::[<$pred Jz>] { a, b, pc } => ([a, b, a], None, Some(pc)),
+                        Instr::[<$pred LoopBrIf>] { a, b, target, next } => ([a, b, a], Some(target), Some(next)),
                     )*
+                    _ => return None,
+                })
+            }
+
+            /// A `br` to `self`, with no values to move, as one instruction: `self`'s
+            /// compare-and-branch run in place of the `br`, continuing at `next` (the
+            /// instruction after `self`) when it does not branch. Loops that test their exit at
+            /// the top end in such a `br` on every iteration.
+            pub fn branch_into(self, next: u32) -> Option<Instr> {
+                Some(match self {
+                    $(Instr::[<$pred BrIf>] { a, b, target } => Instr::[<$pred LoopBrIf>] { a, b, target, next },)*
                     _ => return None,
                 })
             }

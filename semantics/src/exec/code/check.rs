@@ -86,13 +86,10 @@ impl Code {
         use Instr as I;
         let mut u = Uses::default();
         let one = |r: Reg| (r, 1u32);
-        if let Some((regs, branch)) = instr.hot_operands() {
+        if let Some((regs, table, pc)) = instr.hot_operands() {
             u.regs.extend(regs.map(one));
-            match branch {
-                Some(Ok(t)) => u.tables.push(t),
-                Some(Err(pc)) => u.pcs.push(pc),
-                None => {}
-            }
+            u.tables.extend(table);
+            u.pcs.extend(pc);
             return u;
         }
         match *instr {

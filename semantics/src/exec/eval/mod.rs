@@ -70,6 +70,15 @@ macro_rules! dispatch {
                     $pc.jump(pc);
                 }
             }
+            Instr::[<$name LoopBrIf>] { a, b, target, next } => {
+                // The `br` first (charging fuel as it did), then the loop's first instruction.
+                control::jump(&mut $pc, $fuel, next)?;
+                let v: crate::numerics::NumResult =
+                    hot_row!($regs, a, b, pred, $in, [], |$d $(, $arg)+| $e);
+                if v? as u32 != 0 {
+                    control::branch($regs, &mut $pc, $fuel, $code.br_tables[target as usize])?
+                }
+            }
         ] $($rest)*)
     };
     (@rows $instr:expr, $ctx:tt, $given:tt, [$($arms:tt)*]

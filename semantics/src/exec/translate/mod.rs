@@ -141,6 +141,7 @@ pub(crate) fn translate_body(
     }
     reader.finish().map_err(DecodeError::malformed)?;
     jumps_to_return(&mut t.code.instrs);
+    branches_into_loop_tests(&mut t.code.instrs);
     t.code.frame_size = t.stack_base + t.max_height;
     checked(t.code, body.range().start as usize)
 }
@@ -165,6 +166,20 @@ fn jumps_to_return(instrs: &mut [Instr]) {
         if let Instr::Jump(t) = instrs[i] {
             if let Some(&ret @ Instr::Return { .. }) = instrs.get(t as usize) {
                 instrs[i] = ret;
+            }
+        }
+    }
+}
+
+/// A `br` (moving no values) to a compare-and-branch is that compare-and-branch, run in place
+/// before continuing after it: typically the back edge of a loop testing its exit at the top,
+/// which then costs one instruction per iteration instead of two.
+fn branches_into_loop_tests(instrs: &mut [Instr]) {
+    for i in 0..instrs.len() {
+        if let Instr::Br(t) = instrs[i] {
+            let fused = instrs.get(t.pc as usize).filter(|_| t.keep == 0);
+            if let Some(fused) = fused.and_then(|head| head.branch_into(t.pc + 1)) {
+                instrs[i] = fused;
             }
         }
     }
