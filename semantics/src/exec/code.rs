@@ -19,6 +19,7 @@ use crate::syntax::types::HeapTop;
 mod body;
 mod check;
 mod operands;
+mod scale;
 pub use body::Code;
 pub use check::CodeError;
 pub use operands::*;
@@ -99,6 +100,28 @@ macro_rules! define_instr {
                     )*
                     _ => return None,
                 })
+            }
+
+            /// The register operands of a hot row or its compare-and-branch forms, to be
+            /// rewritten; `false` if `self` is not one of them.
+            pub(crate) fn hot_operands_mut(&mut self, f: &mut dyn FnMut(&mut Reg)) -> bool {
+                match self {
+                    $(Instr::$plain { dst, a, b } => {
+                        f(dst);
+                        f(a);
+                        f(b);
+                    })*
+                    $(
+                        Instr::[<$pred BrIf>] { a, b, .. }
+                        | Instr::[<$pred Jz>] { a, b, .. }
+                        | Instr::[<$pred LoopBrIf>] { a, b, .. } => {
+                            f(a);
+                            f(b);
+                        }
+                    )*
+                    _ => return false,
+                }
+                true
             }
 
             /// A `br` to `self`, with no values to move, as one instruction: `self`'s

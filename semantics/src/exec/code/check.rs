@@ -28,6 +28,10 @@ impl Code {
             Some(last) if ends_flow(last) => {}
             last => return fail(len, format!("the body ends in {last:?}, which falls through")),
         }
+        // Operands become byte offsets (`prepare`), which must fit a `u32`.
+        if u64::from(self.frame_size) * u64::from(super::scale::CELL_BYTES) > u64::from(u32::MAX) {
+            return fail(0, format!("frame of {} registers is too large", self.frame_size));
+        }
         if (self.frame_init.len() as u64) + u64::from(self.num_params) > u64::from(self.frame_size) {
             return fail(0, format!("frame of {} registers is too small", self.frame_size));
         }
@@ -85,98 +89,102 @@ impl Code {
     fn operands(&self, instr: &Instr) -> Uses {
         use Instr as I;
         let mut u = Uses::default();
-        let one = |r: Reg| (r, 1u32);
-        if let Some((regs, table, pc)) = instr.hot_operands() {
-            u.regs.extend(regs.map(one));
+        if is_stack_form(instr) {
+            u.bad = Some("is a stack-form instruction outside `Code::stacked`".into());
+            return u;
+        }
+        instr.clone().for_each_operand(&mut |r| u.regs.push((*r, 1)));
+        if let Some((_, table, pc)) = instr.hot_operands() {
             u.tables.extend(table);
             u.pcs.extend(pc);
             return u;
         }
+        // What is not an operand: jump targets, and register numbers computed with.
         match *instr {
-            I::Jump(pc) => u.pcs.push(pc),
-            I::JumpIfZero { cond, pc } => {
-                u.regs.push(one(cond));
-                u.pcs.push(pc);
+            I::Jump(pc) | I::JumpIfZero { pc, .. } => u.pcs.push(pc),
+            I::Br(t) | I::BrIf { t, .. } | I::BrOnNull { t, .. } | I::BrOnNonNull { t, .. } => {
+                u.target = Some(t)
             }
-            I::Br(t) => u.target = Some(t),
-            I::BrIf { cond, t } => {
-                u.regs.push(one(cond));
-                u.target = Some(t);
+            I::BrTable { first, len, .. } => {
+                u.tables.extend((0..=len).map(|i| first.saturating_add(i)))
             }
-            I::BrTable { index, first, len } => {
-                u.regs.push(one(index));
-                u.tables.extend((0..=len).map(|i| first.saturating_add(i)));
-            }
+            I::BrOnCast { target, .. } | I::BrOnCastFail { target, .. } => u.tables.push(target),
             I::Return { from } => u.regs.push((from, self.num_results)),
-            I::BrOnNull { r, t } | I::BrOnNonNull { r, t } => {
-                u.regs.push(one(r));
-                u.target = Some(t);
+            I::Call { base, .. }
+            | I::ReturnCall { base, .. }
+            | I::CallIndirect { base, .. }
+            | I::ReturnCallIndirect { base, .. }
+            | I::CallRef { base, .. }
+            | I::ReturnCallRef { base, .. } => u.regs.push((base, 0)),
+            I::Throw { height, .. } | I::ThrowRef { height, .. } => u.regs.push((height, 0)),
+            I::ConstPool { p, .. } if p as usize >= self.imms.len() => {
+                u.bad = Some(format!("names constant {p} of {}", self.imms.len()))
             }
-            I::BrOnCast { r, target, .. } | I::BrOnCastFail { r, target, .. } => {
-                u.regs.push(one(r));
-                u.tables.push(target);
-            }
-            I::Call { base, .. } | I::ReturnCall { base, .. } => u.regs.push((base, 0)),
-            I::CallIndirect { index: r, base, .. }
-            | I::ReturnCallIndirect { index: r, base, .. }
-            | I::CallRef { func: r, base }
-            | I::ReturnCallRef { func: r, base } => u.regs.extend([one(r), (base, 0)]),
-            I::Throw { height, .. } => u.regs.push((height, 0)),
-            I::ThrowRef { exn, height } => u.regs.extend([one(exn), (height, 0)]),
-            I::Copy { dst, src } => u.regs.extend([one(dst), one(src)]),
-            I::Const32 { dst, .. } | I::Const64 { dst, .. } | I::GlobalGet { dst, .. } => {
-                u.regs.push(one(dst))
-            }
-            I::ConstPool { dst, p } => {
-                u.regs.push(one(dst));
-                if p as usize >= self.imms.len() {
-                    u.bad = Some(format!("names constant {p} of {}", self.imms.len()));
-                }
-            }
-            I::Select { dst, cond, a, b } => u.regs.extend([dst, cond, a, b].map(one)),
-            I::GlobalSet { src, .. } => u.regs.push(one(src)),
-            I::Load { dst, addr, .. }
-            | I::Load32 { dst, addr, .. }
-            | I::Load64 { dst, addr, .. }
-            | I::Load8U { dst, addr, .. }
-            | I::Load8S32 { dst, addr, .. }
-            | I::Load8S64 { dst, addr, .. }
-            | I::Load16U { dst, addr, .. }
-            | I::Load16S32 { dst, addr, .. }
-            | I::Load16S64 { dst, addr, .. }
-            | I::Load32S64 { dst, addr, .. } => u.regs.extend([one(dst), one(addr)]),
-            I::Load32Sum { dst, a, b, .. }
-            | I::Load64Sum { dst, a, b, .. }
-            | I::Load8USum { dst, a, b, .. }
-            | I::Load8S32Sum { dst, a, b, .. }
-            | I::Load8S64Sum { dst, a, b, .. }
-            | I::Load16USum { dst, a, b, .. }
-            | I::Load16S32Sum { dst, a, b, .. }
-            | I::Load16S64Sum { dst, a, b, .. }
-            | I::Load32S64Sum { dst, a, b, .. } => u.regs.extend([dst, a, b].map(one)),
-            I::Store8Sum { a, b, val, .. }
-            | I::Store16Sum { a, b, val, .. }
-            | I::Store32Sum { a, b, val, .. }
-            | I::Store64Sum { a, b, val, .. } => u.regs.extend([a, b, val].map(one)),
-            I::Store { addr, val, .. }
-            | I::Store8 { addr, val, .. }
-            | I::Store16 { addr, val, .. }
-            | I::Store32 { addr, val, .. }
-            | I::Store64 { addr, val, .. } => u.regs.extend([one(addr), one(val)]),
-            I::Un { dst, a, .. } => u.regs.extend([one(dst), one(a)]),
-            I::Bin { dst, a, b, .. } => u.regs.extend([dst, a, b].map(one)),
             I::Stacked { height, i } => {
                 u.regs.push((height, 0));
                 if i as usize >= self.stacked.len() {
                     u.bad = Some(format!("names stack-form instruction {i} of {}", self.stacked.len()));
                 }
             }
-            I::Unreachable => {}
-            // A stack-form instruction outside `Code::stacked`.
-            _ => u.bad = Some("is a stack-form instruction outside `Code::stacked`".into()),
+            _ => {}
         }
         u
     }
+}
+
+/// Whether `instr` is one of the instructions that run on an operand stack (only through
+/// `Instr::Stacked`).
+fn is_stack_form(instr: &Instr) -> bool {
+    use Instr as I;
+    matches!(
+        instr,
+        I::TableGet(_)
+            | I::TableSet(_)
+            | I::TableSize(_)
+            | I::TableGrow(_)
+            | I::TableFill(_)
+            | I::TableCopy { .. }
+            | I::TableInit { .. }
+            | I::ElemDrop(_)
+            | I::LoadLane { .. }
+            | I::StoreLane { .. }
+            | I::MemorySize(_)
+            | I::MemoryGrow(_)
+            | I::MemoryFill(_)
+            | I::MemoryCopy { .. }
+            | I::MemoryInit { .. }
+            | I::DataDrop(_)
+            | I::Tern(_)
+            | I::UnImm(..)
+            | I::BinImm(..)
+            | I::RefNull(_)
+            | I::RefIsNull
+            | I::RefFunc(_)
+            | I::RefAsNonNull
+            | I::RefEq
+            | I::StructNew(_)
+            | I::StructNewDefault(_)
+            | I::StructGet { .. }
+            | I::StructSet { .. }
+            | I::ArrayNew(_)
+            | I::ArrayNewDefault(_)
+            | I::ArrayNewFixed { .. }
+            | I::ArrayNewData { .. }
+            | I::ArrayNewElem { .. }
+            | I::ArrayGet { .. }
+            | I::ArraySet(_)
+            | I::ArrayLen
+            | I::ArrayFill(_)
+            | I::ArrayCopy { .. }
+            | I::ArrayInitData { .. }
+            | I::ArrayInitElem { .. }
+            | I::RefI31
+            | I::I31Get { .. }
+            | I::RefTest(_)
+            | I::RefCast(_)
+            | I::AnyConvertExtern
+            | I::ExternConvertAny
+    )
 }
 
 #[derive(Default)]

@@ -31,7 +31,7 @@ pub(super) fn branch(
 ) -> Result<(), Trap> {
     match t.keep {
         0 => {}
-        1 => frame.set(t.drop_to, frame.get(t.from)),
+        1 => frame.copy(t.from, t.drop_to, 1),
         keep => frame.copy(t.from, t.drop_to, keep),
     }
     jump(pc, fuel, t.pc)

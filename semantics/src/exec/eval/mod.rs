@@ -361,7 +361,7 @@ impl<'s> Machine<'s> {
                     regs.truncate(fp + height as usize);
                     with_frame!(self.throw_ref((regs, &mut frames), &mut at, exn))?
                 }
-                I::Copy { dst, src } => frame.set(dst, frame.get(src)),
+                I::Copy { dst, src } => frame.copy_operand(src, dst),
                 I::Const32 { dst, c } => frame.set(dst, c as u128),
                 I::Const64 { dst, c } => frame.set(dst, c as u128),
                 I::ConstPool { dst, p } => frame.set(dst, code.imms[p as usize]),

@@ -8,6 +8,9 @@
 //! - `FrameRegs::new` asserts that the vector holds the whole frame (`fp + frame_size`);
 //! - `Code::check`, run on every translated body, proves that every register an
 //!   instruction names is below `frame_size`.
+//!
+//! Operands come as byte offsets from the first register (`Code::prepare` stores them so,
+//! which saves a shift per operand); the registers a branch moves come as register numbers.
 
 use crate::exec::code::{Code, Reg};
 use crate::numerics::ops::raw::Raw;
@@ -40,32 +43,49 @@ impl FrameRegs {
         }
     }
 
+    /// The cell at byte offset `at` (an operand, see `Code::prepare`).
     #[inline(always)]
-    pub(super) fn get(self, r: Reg) -> u128 {
-        // SAFETY: `r < frame_size` (`Code::check`) and the frame is inside the vector (`new`).
-        unsafe { *self.first.add(r as usize) }
+    fn cell(self, at: Reg) -> *mut u128 {
+        // SAFETY: `at` is a register below `frame_size` (`Code::check`) times the cell size
+        // (`Code::prepare`), and the frame is inside the vector (`new`).
+        unsafe { self.first.byte_add(at as usize) }
     }
 
-    /// The value of a scalar in register `r`, read straight as its type (a float goes to a
+    /// Operand `at`.
+    #[inline(always)]
+    pub(super) fn get(self, at: Reg) -> u128 {
+        // SAFETY: see `cell`.
+        unsafe { *self.cell(at) }
+    }
+
+    /// The value of a scalar in operand `at`, read straight as its type (a float goes to a
     /// float register without passing through an integer one).
     #[inline(always)]
-    pub(super) fn get_as<T: Scalar>(self, r: Reg) -> T {
+    pub(super) fn get_as<T: Scalar>(self, at: Reg) -> T {
         if cfg!(target_endian = "little") {
-            // SAFETY: as in `get`; a slot holds a scalar in its low bytes, which on a
+            // SAFETY: see `cell`; a cell holds a scalar in its low bytes, which on a
             // little-endian host are its first bytes, and `T` is a plain number.
-            unsafe { self.first.add(r as usize).cast::<T>().read() }
+            unsafe { self.cell(at).cast::<T>().read() }
         } else {
-            T::from_raw(self.get(r))
+            T::from_raw(self.get(at))
         }
     }
 
+    /// Writes operand `at`.
     #[inline(always)]
-    pub(super) fn set(self, r: Reg, v: u128) {
-        // SAFETY: as in `get`.
-        unsafe { *self.first.add(r as usize) = v }
+    pub(super) fn set(self, at: Reg, v: u128) {
+        // SAFETY: see `cell`.
+        unsafe { *self.cell(at) = v }
     }
 
-    /// Copies registers `from..from + n` to `to..to + n` (they may overlap).
+    /// Copies operand `from` to operand `to`.
+    #[inline(always)]
+    pub(super) fn copy_operand(self, from: Reg, to: Reg) {
+        self.set(to, self.get(from))
+    }
+
+    /// Copies registers `from..from + n` to `to..to + n` (they may overlap; register
+    /// numbers, not operands).
     #[inline(always)]
     pub(super) fn copy(self, from: Reg, to: Reg, n: u32) {
         // SAFETY: both ranges end at most at `frame_size` (`Code::check` on branch targets).

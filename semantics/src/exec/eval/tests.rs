@@ -276,9 +276,10 @@ fn loop_back_edge_evaluates_the_header_test_with_the_same_results_and_fuel() {
           (br $l)))
         (local.get $s)))"#;
     let module = Module::from_text(wat).unwrap();
-    // The `br $l` runs the header's compare-and-branch in place.
+    // The `br $l` runs the header's compare-and-branch in place (operands are byte offsets,
+    // 16 per register: registers 1 and 0).
     let fused = format!("{:?}", module.repr.code[0].instrs);
-    assert!(fused.contains("I32GeULoopBrIf { a: 1, b: 0, target: 0, next: 1 }"), "{fused}");
+    assert!(fused.contains("I32GeULoopBrIf { a: 16, b: 0, target: 0, next: 1 }"), "{fused}");
     let mut store = Store::with_config(Config {
         fuel: Some(1000),
         ..Config::default()

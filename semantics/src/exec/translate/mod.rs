@@ -146,11 +146,11 @@ pub(crate) fn translate_body(
     checked(t.code, body.range().start as usize)
 }
 
-/// `code` once it is known to keep inside its frame and its instructions (see `Code::check`;
-/// the evaluator relies on it).
+/// `code` once it is known to keep inside its frame and its instructions, ready to run (see
+/// `Code::check` and `Code::prepare`; the evaluator relies on them).
 fn checked(code: Code, offset: usize) -> Result<Code, DecodeError> {
-    match code.check() {
-        Ok(()) => Ok(code),
+    match code.prepare() {
+        Ok(code) => Ok(code),
         Err(e) => Err(DecodeError {
             kind: DecodeErrorKind::Invalid,
             message: format!("saffron-semantics could not run this code: {e}"),
@@ -257,6 +257,7 @@ fn is_constant_operator(op: &wasmparser::Operator) -> bool {
 
 /// The element of a `funcref` element segment given by index.
 pub(crate) fn ref_func_expr(f: u32) -> Code {
+    // Nothing to check or prepare: no register operands, one stack-form instruction.
     Code {
         instrs: vec![Instr::Stacked { height: 0, i: 0 }, Instr::Return { from: 0 }],
         stacked: vec![Instr::RefFunc(f)],

@@ -74,11 +74,12 @@ fn register_forms_agree_with_the_stack_semantics() {
     // load: load, return.
     assert_eq!(m.repr.code[0].instrs.len(), 2, "{:?}", m.repr.code[0].instrs);
     let sums = format!("{:?}", m.repr.code[9].instrs);
-    assert!(sums.starts_with("[Store16Sum { a: 0, b: 1, val: 2,"), "{sums}");
-    assert!(sums.contains("I32Add { dst: 3, a: 0, b: 1 }, Load16S32 { dst: 4, addr: 3,"), "{sums}");
+    // Operands are byte offsets, 16 per register: registers 0, 1, 2; then 3, 0, 1; 4, 3.
+    assert!(sums.starts_with("[Store16Sum { a: 0, b: 16, val: 32,"), "{sums}");
+    assert!(sums.contains("I32Add { dst: 48, a: 0, b: 16 }, Load16S32 { dst: 64, addr: 48,"), "{sums}");
     // The result goes straight to local 1 (no copy), read straight from there by `local.get 1`.
     let lc_tee_copy = format!("{:?}", m.repr.code[5].instrs);
-    assert!(lc_tee_copy.starts_with("[I32Add { dst: 1, a: 0,"), "{lc_tee_copy}");
+    assert!(lc_tee_copy.starts_with("[I32Add { dst: 16, a: 0,"), "{lc_tee_copy}");
     let mut store = Store::new();
     let inst = store.instantiate(&m, &[]).unwrap();
     let mut call = |name: &str, args: &[Value]| {
