@@ -5,7 +5,9 @@
 //! stack height at every operator, so stack position `d` is the fixed register
 //! `stack_base + d`. Instructions name their operands and destination as registers (relative
 //! to `fp`), so nothing is pushed or popped at run time. Branch targets are resolved to
-//! instruction indices and the registers their values move between.
+//! instruction indices and the registers their values move between. A translated body is
+//! checked (`check`: every register inside the frame, every jump onto an instruction), then
+//! its operands are stored as byte offsets (`scale`); the evaluator relies on both.
 //!
 //! Each hot row of the numeric table (`numerics::ops::table`) is its own variant, so the
 //! evaluator dispatches once per instruction; other numeric instructions carry their
