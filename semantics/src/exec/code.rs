@@ -90,15 +90,14 @@ macro_rules! define_instr {
                 })
             }
 
-            /// The registers a hot row or its compare-and-branch form names, and where the
-            /// branch forms go (a `br_tables` index, a pc); `None` if `self` is not one of them.
-            pub(crate) fn hot_operands(&self) -> Option<([Reg; 3], Option<u32>, Option<u32>)> {
+            /// Where a hot compare-and-branch form goes: a `br_tables` index, a pc, or both
+            /// (`LoopBrIf`); `None` if `self` is not one of them.
+            pub(crate) fn hot_branch_targets(&self) -> Option<(Option<u32>, Option<u32>)> {
                 Some(match *self {
-                    $(Instr::$plain { dst, a, b } => ([dst, a, b], None, None),)*
                     $(
-                        Instr::[<$pred BrIf>] { a, b, target } => ([a, b, a], Some(target), None),
-                        Instr::[<$pred Jz>] { a, b, pc } => ([a, b, a], None, Some(pc)),
-                        Instr::[<$pred LoopBrIf>] { a, b, target, next } => ([a, b, a], Some(target), Some(next)),
+                        Instr::[<$pred BrIf>] { target, .. } => (Some(target), None),
+                        Instr::[<$pred Jz>] { pc, .. } => (None, Some(pc)),
+                        Instr::[<$pred LoopBrIf>] { target, next, .. } => (Some(target), Some(next)),
                     )*
                     _ => return None,
                 })

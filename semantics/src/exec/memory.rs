@@ -52,7 +52,7 @@ fn write_le(out: &mut [u8], v: u128) {
 }
 
 #[inline(always)]
-pub(crate) fn load_width(op: LoadOp) -> usize {
+pub(crate) const fn load_width(op: LoadOp) -> usize {
     use LoadOp::*;
     match op {
         I32S8 | I32U8 | I64S8 | I64U8 | Splat8 => 1,
@@ -70,10 +70,22 @@ pub(crate) fn load_width(op: LoadOp) -> usize {
 /// a fifth of matmul's time in builds where the compiler chose not to inline it).
 #[inline(always)]
 pub(crate) fn load(data: &[u8], base: u64, offset: u64, op: LoadOp) -> Result<u128, Trap> {
-    use LoadOp::*;
     let r = range(data.len(), base, offset, load_width(op))?;
-    let raw = read_le(&data[r]);
-    Ok(match op {
+    Ok(extend(op, read_le(&data[r])))
+}
+
+/// The value load `op` gives for the `load_width(op)` bytes `bytes` (little endian).
+#[inline(always)]
+pub(crate) fn extend_bytes(op: LoadOp, bytes: &[u8]) -> u128 {
+    extend(op, read_le(bytes))
+}
+
+/// The value load `op` gives for the raw little-endian bytes `raw`: extended to the slot
+/// encoding, or laid out in lanes.
+#[inline(always)]
+fn extend(op: LoadOp, raw: u128) -> u128 {
+    use LoadOp::*;
+    match op {
         I32 | I64 | F32 | F64 | V128 | I32U8 | I32U16 | I64U8 | I64U16 | I64U32 | Zero32
         | Zero64 => raw,
         I32S8 => raw as u8 as i8 as i32 as u32 as u128,
@@ -91,7 +103,7 @@ pub(crate) fn load(data: &[u8], base: u64, offset: u64, op: LoadOp) -> Result<u1
         Splat16 => bits::load_splat(16, raw as u64),
         Splat32 => bits::load_splat(32, raw as u64),
         Splat64 => bits::load_splat(64, raw as u64),
-    })
+    }
 }
 
 /// Stores the low `bytes` bytes of `value`.

@@ -7,6 +7,7 @@
 //! instruction never falls through. A body that fails is a translator bug; it is reported as
 //! an error instead of being run.
 
+use super::scale::Form;
 use super::{BrTarget, Code, Instr, Reg};
 
 /// Why a translated body cannot be run.
@@ -89,12 +90,11 @@ impl Code {
     fn operands(&self, instr: &Instr) -> Uses {
         use Instr as I;
         let mut u = Uses::default();
-        if is_stack_form(instr) {
+        if let Form::Stack = { *instr }.for_each_operand(&mut |r| u.regs.push((*r, 1))) {
             u.bad = Some("is a stack-form instruction outside `Code::stacked`".into());
             return u;
         }
-        instr.clone().for_each_operand(&mut |r| u.regs.push((*r, 1)));
-        if let Some((_, table, pc)) = instr.hot_operands() {
+        if let Some((table, pc)) = instr.hot_branch_targets() {
             u.tables.extend(table);
             u.pcs.extend(pc);
             return u;
@@ -130,61 +130,6 @@ impl Code {
         }
         u
     }
-}
-
-/// Whether `instr` is one of the instructions that run on an operand stack (only through
-/// `Instr::Stacked`).
-fn is_stack_form(instr: &Instr) -> bool {
-    use Instr as I;
-    matches!(
-        instr,
-        I::TableGet(_)
-            | I::TableSet(_)
-            | I::TableSize(_)
-            | I::TableGrow(_)
-            | I::TableFill(_)
-            | I::TableCopy { .. }
-            | I::TableInit { .. }
-            | I::ElemDrop(_)
-            | I::LoadLane { .. }
-            | I::StoreLane { .. }
-            | I::MemorySize(_)
-            | I::MemoryGrow(_)
-            | I::MemoryFill(_)
-            | I::MemoryCopy { .. }
-            | I::MemoryInit { .. }
-            | I::DataDrop(_)
-            | I::Tern(_)
-            | I::UnImm(..)
-            | I::BinImm(..)
-            | I::RefNull(_)
-            | I::RefIsNull
-            | I::RefFunc(_)
-            | I::RefAsNonNull
-            | I::RefEq
-            | I::StructNew(_)
-            | I::StructNewDefault(_)
-            | I::StructGet { .. }
-            | I::StructSet { .. }
-            | I::ArrayNew(_)
-            | I::ArrayNewDefault(_)
-            | I::ArrayNewFixed { .. }
-            | I::ArrayNewData { .. }
-            | I::ArrayNewElem { .. }
-            | I::ArrayGet { .. }
-            | I::ArraySet(_)
-            | I::ArrayLen
-            | I::ArrayFill(_)
-            | I::ArrayCopy { .. }
-            | I::ArrayInitData { .. }
-            | I::ArrayInitElem { .. }
-            | I::RefI31
-            | I::I31Get { .. }
-            | I::RefTest(_)
-            | I::RefCast(_)
-            | I::AnyConvertExtern
-            | I::ExternConvertAny
-    )
 }
 
 #[derive(Default)]

@@ -13,14 +13,21 @@ use super::{Code, CodeError, Instr, Reg};
 /// Bytes per register cell.
 pub const CELL_BYTES: u32 = 16;
 
+/// Whether an instruction runs on registers (in `Code::instrs`) or on an operand stack (in
+/// `Code::stacked`, through `Instr::Stacked`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Form {
+    Registers,
+    Stack,
+}
+
 impl Instr {
     /// Calls `f` on each register operand: each register the evaluator reads or writes
-    /// through the running frame's cells (see the module's doc for what is not one).
-    pub(crate) fn for_each_operand(&mut self, f: &mut dyn FnMut(&mut Reg)) {
+    /// through the running frame's cells (see the module's doc for what is not one). Every
+    /// instruction is classified here or is a hot row of the operator table, so a new
+    /// instruction cannot be skipped by mistake (it panics on its first translation).
+    pub(crate) fn for_each_operand(&mut self, f: &mut dyn FnMut(&mut Reg)) -> Form {
         use Instr as I;
-        if self.hot_operands_mut(f) {
-            return;
-        }
         match self {
             I::JumpIfZero { cond: r, .. }
             | I::BrIf { cond: r, .. }
@@ -91,10 +98,58 @@ impl Instr {
             | I::ReturnCall { .. }
             | I::Throw { .. }
             | I::Stacked { .. } => {}
-            // Stack-form instructions have no registers (and `Code::check` keeps them out of
-            // the register code).
-            _ => {}
+            I::TableGet(_)
+            | I::TableSet(_)
+            | I::TableSize(_)
+            | I::TableGrow(_)
+            | I::TableFill(_)
+            | I::TableCopy { .. }
+            | I::TableInit { .. }
+            | I::ElemDrop(_)
+            | I::LoadLane { .. }
+            | I::StoreLane { .. }
+            | I::MemorySize(_)
+            | I::MemoryGrow(_)
+            | I::MemoryFill(_)
+            | I::MemoryCopy { .. }
+            | I::MemoryInit { .. }
+            | I::DataDrop(_)
+            | I::Tern(_)
+            | I::UnImm(..)
+            | I::BinImm(..)
+            | I::RefNull(_)
+            | I::RefIsNull
+            | I::RefFunc(_)
+            | I::RefAsNonNull
+            | I::RefEq
+            | I::StructNew(_)
+            | I::StructNewDefault(_)
+            | I::StructGet { .. }
+            | I::StructSet { .. }
+            | I::ArrayNew(_)
+            | I::ArrayNewDefault(_)
+            | I::ArrayNewFixed { .. }
+            | I::ArrayNewData { .. }
+            | I::ArrayNewElem { .. }
+            | I::ArrayGet { .. }
+            | I::ArraySet(_)
+            | I::ArrayLen
+            | I::ArrayFill(_)
+            | I::ArrayCopy { .. }
+            | I::ArrayInitData { .. }
+            | I::ArrayInitElem { .. }
+            | I::RefI31
+            | I::I31Get { .. }
+            | I::RefTest(_)
+            | I::RefCast(_)
+            | I::AnyConvertExtern
+            | I::ExternConvertAny => return Form::Stack,
+            hot => {
+                let classified = hot.hot_operands_mut(f);
+                assert!(classified, "instruction missing from `for_each_operand`: {hot:?}");
+            }
         }
+        Form::Registers
     }
 }
 

@@ -27,7 +27,8 @@ pub(crate) use calls::{eval_const, invoke};
 
 use std::sync::Arc;
 
-use super::code::{Code, Instr};
+use super::code::{Code, Instr, LoadOp};
+use super::memory;
 use cursor::Cursor;
 use dispatch::{dispatch, hot_row};
 // The dispatch's hot arms name these where they expand.
@@ -172,11 +173,14 @@ impl<'s> Machine<'s> {
 
         // A load of memory 0: the bytes read as `$t`, then widened (`as` casts, extending by
         // the signedness of each step) to the slot encoding.
-        // The address is a register, or `a + b` of two (the fused `i32.add`).
+        // The address is a register, or `a + b` of two (the fused `i32.add`). Width and
+        // extension are the generic load's (`memory::extend_bytes`), folded for the constant
+        // `LoadOp`.
         macro_rules! load0 {
-            ($dst:ident, $addr:tt, $offset:ident, $t:ident $(as $wide:ident)*) => {{
-                let v = $t::from_le_bytes(mem0.read(address!($addr), $offset)?);
-                frame.set($dst, v $(as $wide)* as u128)
+            ($dst:ident, $addr:tt, $offset:ident, $op:ident) => {{
+                const OP: LoadOp = LoadOp::$op;
+                let bytes = mem0.read::<{ memory::load_width(OP) }>(address!($addr), $offset)?;
+                frame.set($dst, memory::extend_bytes(OP, &bytes))
             }};
         }
         macro_rules! store0 {
@@ -298,28 +302,28 @@ impl<'s> Machine<'s> {
                     let (base, v) = (frame.get(addr) as u64, frame.get(val));
                     self.store_at(at.inst, bytes, (mem, offset), base, v)?
                 }
-                I::Load32 { dst, addr, offset } => load0!(dst, addr, offset, u32),
-                I::Load64 { dst, addr, offset } => load0!(dst, addr, offset, u64),
-                I::Load8U { dst, addr, offset } => load0!(dst, addr, offset, u8),
-                I::Load8S32 { dst, addr, offset } => load0!(dst, addr, offset, i8 as i32 as u32),
-                I::Load8S64 { dst, addr, offset } => load0!(dst, addr, offset, i8 as i64 as u64),
-                I::Load16U { dst, addr, offset } => load0!(dst, addr, offset, u16),
-                I::Load16S32 { dst, addr, offset } => load0!(dst, addr, offset, i16 as i32 as u32),
-                I::Load16S64 { dst, addr, offset } => load0!(dst, addr, offset, i16 as i64 as u64),
-                I::Load32S64 { dst, addr, offset } => load0!(dst, addr, offset, i32 as i64 as u64),
+                I::Load32 { dst, addr, offset } => load0!(dst, addr, offset, I32),
+                I::Load64 { dst, addr, offset } => load0!(dst, addr, offset, I64),
+                I::Load8U { dst, addr, offset } => load0!(dst, addr, offset, I32U8),
+                I::Load8S32 { dst, addr, offset } => load0!(dst, addr, offset, I32S8),
+                I::Load8S64 { dst, addr, offset } => load0!(dst, addr, offset, I64S8),
+                I::Load16U { dst, addr, offset } => load0!(dst, addr, offset, I32U16),
+                I::Load16S32 { dst, addr, offset } => load0!(dst, addr, offset, I32S16),
+                I::Load16S64 { dst, addr, offset } => load0!(dst, addr, offset, I64S16),
+                I::Load32S64 { dst, addr, offset } => load0!(dst, addr, offset, I64S32),
                 I::Store8 { addr, val, offset } => store0!(addr, val, offset, u8),
                 I::Store16 { addr, val, offset } => store0!(addr, val, offset, u16),
                 I::Store32 { addr, val, offset } => store0!(addr, val, offset, u32),
                 I::Store64 { addr, val, offset } => store0!(addr, val, offset, u64),
-                I::Load32Sum { dst, a, b, offset } => load0!(dst, (a + b), offset, u32),
-                I::Load64Sum { dst, a, b, offset } => load0!(dst, (a + b), offset, u64),
-                I::Load8USum { dst, a, b, offset } => load0!(dst, (a + b), offset, u8),
-                I::Load8S32Sum { dst, a, b, offset } => load0!(dst, (a + b), offset, i8 as i32 as u32),
-                I::Load8S64Sum { dst, a, b, offset } => load0!(dst, (a + b), offset, i8 as i64 as u64),
-                I::Load16USum { dst, a, b, offset } => load0!(dst, (a + b), offset, u16),
-                I::Load16S32Sum { dst, a, b, offset } => load0!(dst, (a + b), offset, i16 as i32 as u32),
-                I::Load16S64Sum { dst, a, b, offset } => load0!(dst, (a + b), offset, i16 as i64 as u64),
-                I::Load32S64Sum { dst, a, b, offset } => load0!(dst, (a + b), offset, i32 as i64 as u64),
+                I::Load32Sum { dst, a, b, offset } => load0!(dst, (a + b), offset, I32),
+                I::Load64Sum { dst, a, b, offset } => load0!(dst, (a + b), offset, I64),
+                I::Load8USum { dst, a, b, offset } => load0!(dst, (a + b), offset, I32U8),
+                I::Load8S32Sum { dst, a, b, offset } => load0!(dst, (a + b), offset, I32S8),
+                I::Load8S64Sum { dst, a, b, offset } => load0!(dst, (a + b), offset, I64S8),
+                I::Load16USum { dst, a, b, offset } => load0!(dst, (a + b), offset, I32U16),
+                I::Load16S32Sum { dst, a, b, offset } => load0!(dst, (a + b), offset, I32S16),
+                I::Load16S64Sum { dst, a, b, offset } => load0!(dst, (a + b), offset, I64S16),
+                I::Load32S64Sum { dst, a, b, offset } => load0!(dst, (a + b), offset, I64S32),
                 I::Store8Sum { a, b, val, offset } => store0!((a + b), val, offset, u8),
                 I::Store16Sum { a, b, val, offset } => store0!((a + b), val, offset, u16),
                 I::Store32Sum { a, b, val, offset } => store0!((a + b), val, offset, u32),

@@ -235,40 +235,15 @@ impl Translator<'_> {
     }
 
     pub(super) fn load(&mut self, op: LoadOp, memarg: &MemArg) {
-        use LoadOp as L;
         let (mem, offset) = mem(memarg);
         let addr = self.pop();
-        let scalar = !matches!(
-            op,
-            L::V128 | L::V128S8x8 | L::V128U8x8 | L::V128S16x4 | L::V128U16x4 | L::V128S32x2
-                | L::V128U32x2 | L::Splat8 | L::Splat16 | L::Splat32 | L::Splat64 | L::Zero32
-                | L::Zero64
-        );
-        if mem != 0 || !scalar {
+        let Some((plain, fused)) = memory0_load(op).filter(|_| mem == 0) else {
             return self.emit_result(|dst| Instr::Load { op, mem, offset, dst, addr });
-        }
+        };
         let sum = self.take_sum(addr);
-        self.emit_result(|dst| {
-            // The memory-0 form of `op`, at `addr` or at the fused sum.
-            macro_rules! form {
-                ($plain:ident, $fused:ident) => {
-                    match sum {
-                        None => Instr::$plain { dst, addr, offset },
-                        Some((a, b)) => Instr::$fused { dst, a, b, offset },
-                    }
-                };
-            }
-            match op {
-                L::I32 | L::F32 | L::I64U32 => form!(Load32, Load32Sum),
-                L::I64 | L::F64 => form!(Load64, Load64Sum),
-                L::I32U8 | L::I64U8 => form!(Load8U, Load8USum),
-                L::I32S8 => form!(Load8S32, Load8S32Sum),
-                L::I64S8 => form!(Load8S64, Load8S64Sum),
-                L::I32U16 | L::I64U16 => form!(Load16U, Load16USum),
-                L::I32S16 => form!(Load16S32, Load16S32Sum),
-                L::I64S16 => form!(Load16S64, Load16S64Sum),
-                _ => form!(Load32S64, Load32S64Sum),
-            }
+        self.emit_result(|dst| match sum {
+            None => plain(dst, addr, offset),
+            Some((a, b)) => fused(dst, a, b, offset),
         });
     }
 
@@ -340,5 +315,47 @@ impl Translator<'_> {
             }
         }
         Ok(())
+    }
+}
+
+/// A memory-0 load form at a register (`dst, addr, offset`), and at a fused sum of two
+/// (`dst, a, b, offset`).
+type Memory0Load = (fn(Reg, Reg, u64) -> Instr, fn(Reg, Reg, Reg, u64) -> Instr);
+
+/// The memory-0 forms of load `op`; `None` for the vector loads, which keep the generic
+/// `Load`.
+fn memory0_load(op: LoadOp) -> Option<Memory0Load> {
+    use LoadOp as L;
+    macro_rules! forms {
+        ($plain:ident, $fused:ident) => {
+            Some((
+                |dst, addr, offset| Instr::$plain { dst, addr, offset },
+                |dst, a, b, offset| Instr::$fused { dst, a, b, offset },
+            ))
+        };
+    }
+    match op {
+        L::I32 | L::F32 | L::I64U32 => forms!(Load32, Load32Sum),
+        L::I64 | L::F64 => forms!(Load64, Load64Sum),
+        L::I32U8 | L::I64U8 => forms!(Load8U, Load8USum),
+        L::I32S8 => forms!(Load8S32, Load8S32Sum),
+        L::I64S8 => forms!(Load8S64, Load8S64Sum),
+        L::I32U16 | L::I64U16 => forms!(Load16U, Load16USum),
+        L::I32S16 => forms!(Load16S32, Load16S32Sum),
+        L::I64S16 => forms!(Load16S64, Load16S64Sum),
+        L::I64S32 => forms!(Load32S64, Load32S64Sum),
+        L::V128
+        | L::V128S8x8
+        | L::V128U8x8
+        | L::V128S16x4
+        | L::V128U16x4
+        | L::V128S32x2
+        | L::V128U32x2
+        | L::Splat8
+        | L::Splat16
+        | L::Splat32
+        | L::Splat64
+        | L::Zero32
+        | L::Zero64 => None,
     }
 }
