@@ -213,6 +213,9 @@ scalar_ops!(define_instr, {
     BrOnCast { r: Reg, target: u32, rt: u32 },
     BrOnCastFail { r: Reg, target: u32, rt: u32 },
     Copy { dst: Reg, src: Reg },
+    /// Two `Copy`s, in order (the second reads what the first wrote): one dispatch for the
+    /// runs of copies that end loop bodies, where locals take each other's values.
+    CopyPair { dst: Reg, src: Reg, then_dst: Reg, then_src: Reg },
     Const32 { dst: Reg, c: u32 },
     Const64 { dst: Reg, c: u64 },
     ConstPool { dst: Reg, p: u32 },
@@ -241,22 +244,24 @@ scalar_ops!(define_instr, {
     Store16 { addr: Reg, val: Reg, offset: u64 },
     Store32 { addr: Reg, val: Reg, offset: u64 },
     Store64 { addr: Reg, val: Reg, offset: u64 },
-    // The same, with the address an `i32.add` of two registers (`a + b`, wrapping), which the
-    // translator fuses into the access when nothing else reads the sum: compiled C computes
-    // most addresses that way.
-    Load32Sum { dst: Reg, a: Reg, b: Reg, offset: u64 },
-    Load64Sum { dst: Reg, a: Reg, b: Reg, offset: u64 },
-    Load8USum { dst: Reg, a: Reg, b: Reg, offset: u64 },
-    Load8S32Sum { dst: Reg, a: Reg, b: Reg, offset: u64 },
-    Load8S64Sum { dst: Reg, a: Reg, b: Reg, offset: u64 },
-    Load16USum { dst: Reg, a: Reg, b: Reg, offset: u64 },
-    Load16S32Sum { dst: Reg, a: Reg, b: Reg, offset: u64 },
-    Load16S64Sum { dst: Reg, a: Reg, b: Reg, offset: u64 },
-    Load32S64Sum { dst: Reg, a: Reg, b: Reg, offset: u64 },
-    Store8Sum { a: Reg, b: Reg, val: Reg, offset: u64 },
-    Store16Sum { a: Reg, b: Reg, val: Reg, offset: u64 },
-    Store32Sum { a: Reg, b: Reg, val: Reg, offset: u64 },
-    Store64Sum { a: Reg, b: Reg, val: Reg, offset: u64 },
+    // The same, with the address an `i32.add` of two registers, the first maybe shifted left
+    // by a constant (`(a << shift) + b`, wrapping at 32 bits), which the translator fuses into
+    // the access when nothing else reads the sum: compiled C computes most addresses that way
+    // (base plus scaled index). An address that is just a shifted register is `(a << shift) +
+    // 0`, with `b` a register holding zero.
+    Load32Sum { dst: Reg, a: Reg, b: Reg, shift: u8, offset: u64 },
+    Load64Sum { dst: Reg, a: Reg, b: Reg, shift: u8, offset: u64 },
+    Load8USum { dst: Reg, a: Reg, b: Reg, shift: u8, offset: u64 },
+    Load8S32Sum { dst: Reg, a: Reg, b: Reg, shift: u8, offset: u64 },
+    Load8S64Sum { dst: Reg, a: Reg, b: Reg, shift: u8, offset: u64 },
+    Load16USum { dst: Reg, a: Reg, b: Reg, shift: u8, offset: u64 },
+    Load16S32Sum { dst: Reg, a: Reg, b: Reg, shift: u8, offset: u64 },
+    Load16S64Sum { dst: Reg, a: Reg, b: Reg, shift: u8, offset: u64 },
+    Load32S64Sum { dst: Reg, a: Reg, b: Reg, shift: u8, offset: u64 },
+    Store8Sum { a: Reg, b: Reg, shift: u8, val: Reg, offset: u64 },
+    Store16Sum { a: Reg, b: Reg, shift: u8, val: Reg, offset: u64 },
+    Store32Sum { a: Reg, b: Reg, shift: u8, val: Reg, offset: u64 },
+    Store64Sum { a: Reg, b: Reg, shift: u8, val: Reg, offset: u64 },
     /// Stores the low `bytes` bytes of `val`.
     Store { bytes: u8, mem: u32, offset: u64, addr: Reg, val: Reg },
     /// A numeric instruction without an inline form, through its raw-bits function.

@@ -84,8 +84,9 @@ impl Instr {
                 f(y);
                 f(z);
             }
-            I::Select { dst, cond, a, b } => {
-                for r in [dst, cond, a, b] {
+            I::CopyPair { dst: w, src: x, then_dst: y, then_src: z }
+            | I::Select { dst: w, cond: x, a: y, b: z } => {
+                for r in [w, x, y, z] {
                     f(r);
                 }
             }

@@ -173,7 +173,8 @@ impl<'s> Machine<'s> {
 
         // A load of memory 0: the bytes read as `$t`, then widened (`as` casts, extending by
         // the signedness of each step) to the slot encoding.
-        // The address is a register, or `a + b` of two (the fused `i32.add`). Width and
+        // The address is a register, or `(a << shift) + b` (a fused `i32.add`, and `i32.shl`
+        // of its first operand when `shift` is not zero; see `Instr::Load32Sum`). Width and
         // extension are the generic load's (`memory::extend_bytes`), folded for the constant
         // `LoadOp`.
         macro_rules! load0 {
@@ -190,8 +191,8 @@ impl<'s> Machine<'s> {
             }};
         }
         macro_rules! address {
-            (($a:ident + $b:ident)) => {
-                frame.get_as::<u32>($a).wrapping_add(frame.get_as::<u32>($b)) as u64
+            (($a:ident << $shift:ident + $b:ident)) => {
+                frame.get_as::<u32>($a).wrapping_shl($shift as u32).wrapping_add(frame.get_as::<u32>($b)) as u64
             };
             ($addr:ident) => {
                 frame.get($addr) as u64
@@ -285,6 +286,10 @@ impl<'s> Machine<'s> {
                     with_frame!(self.throw_ref((regs, &mut frames), &mut at, exn))?
                 }
                 I::Copy { dst, src } => frame.copy_operand(src, dst),
+                I::CopyPair { dst, src, then_dst, then_src } => {
+                    frame.copy_operand(src, dst);
+                    frame.copy_operand(then_src, then_dst)
+                }
                 I::Const32 { dst, c } => frame.set(dst, c as u128),
                 I::Const64 { dst, c } => frame.set(dst, c as u128),
                 I::ConstPool { dst, p } => frame.set(dst, code.imms[p as usize]),
@@ -315,19 +320,19 @@ impl<'s> Machine<'s> {
                 I::Store16 { addr, val, offset } => store0!(addr, val, offset, u16),
                 I::Store32 { addr, val, offset } => store0!(addr, val, offset, u32),
                 I::Store64 { addr, val, offset } => store0!(addr, val, offset, u64),
-                I::Load32Sum { dst, a, b, offset } => load0!(dst, (a + b), offset, I32),
-                I::Load64Sum { dst, a, b, offset } => load0!(dst, (a + b), offset, I64),
-                I::Load8USum { dst, a, b, offset } => load0!(dst, (a + b), offset, I32U8),
-                I::Load8S32Sum { dst, a, b, offset } => load0!(dst, (a + b), offset, I32S8),
-                I::Load8S64Sum { dst, a, b, offset } => load0!(dst, (a + b), offset, I64S8),
-                I::Load16USum { dst, a, b, offset } => load0!(dst, (a + b), offset, I32U16),
-                I::Load16S32Sum { dst, a, b, offset } => load0!(dst, (a + b), offset, I32S16),
-                I::Load16S64Sum { dst, a, b, offset } => load0!(dst, (a + b), offset, I64S16),
-                I::Load32S64Sum { dst, a, b, offset } => load0!(dst, (a + b), offset, I64S32),
-                I::Store8Sum { a, b, val, offset } => store0!((a + b), val, offset, u8),
-                I::Store16Sum { a, b, val, offset } => store0!((a + b), val, offset, u16),
-                I::Store32Sum { a, b, val, offset } => store0!((a + b), val, offset, u32),
-                I::Store64Sum { a, b, val, offset } => store0!((a + b), val, offset, u64),
+                I::Load32Sum { dst, a, b, shift, offset } => load0!(dst, (a << shift + b), offset, I32),
+                I::Load64Sum { dst, a, b, shift, offset } => load0!(dst, (a << shift + b), offset, I64),
+                I::Load8USum { dst, a, b, shift, offset } => load0!(dst, (a << shift + b), offset, I32U8),
+                I::Load8S32Sum { dst, a, b, shift, offset } => load0!(dst, (a << shift + b), offset, I32S8),
+                I::Load8S64Sum { dst, a, b, shift, offset } => load0!(dst, (a << shift + b), offset, I64S8),
+                I::Load16USum { dst, a, b, shift, offset } => load0!(dst, (a << shift + b), offset, I32U16),
+                I::Load16S32Sum { dst, a, b, shift, offset } => load0!(dst, (a << shift + b), offset, I32S16),
+                I::Load16S64Sum { dst, a, b, shift, offset } => load0!(dst, (a << shift + b), offset, I64S16),
+                I::Load32S64Sum { dst, a, b, shift, offset } => load0!(dst, (a << shift + b), offset, I64S32),
+                I::Store8Sum { a, b, shift, val, offset } => store0!((a << shift + b), val, offset, u8),
+                I::Store16Sum { a, b, shift, val, offset } => store0!((a << shift + b), val, offset, u16),
+                I::Store32Sum { a, b, shift, val, offset } => store0!((a << shift + b), val, offset, u32),
+                I::Store64Sum { a, b, shift, val, offset } => store0!((a << shift + b), val, offset, u64),
                 I::Un { f, dst, a } => frame.set(dst, f(frame.get(a))?),
                 I::Bin { f, dst, a, b } => {
                     frame.set(dst, f(frame.get(a), frame.get(b))?)

@@ -234,61 +234,6 @@ impl Translator<'_> {
         });
     }
 
-    pub(super) fn load(&mut self, op: LoadOp, memarg: &MemArg) {
-        let (mem, offset) = mem(memarg);
-        let addr = self.pop();
-        let Some((plain, fused)) = memory0_load(op).filter(|_| mem == 0) else {
-            return self.emit_result(|dst| Instr::Load { op, mem, offset, dst, addr });
-        };
-        let sum = self.take_sum(addr);
-        self.emit_result(|dst| match sum {
-            None => plain(dst, addr, offset),
-            Some((a, b)) => fused(dst, a, b, offset),
-        });
-    }
-
-    pub(super) fn store(&mut self, bytes: u8, memarg: &MemArg) {
-        let (mem, offset) = mem(memarg);
-        let val = self.pop();
-        let addr = self.pop();
-        if mem != 0 || bytes > 8 {
-            return self.emit(Instr::Store { bytes, mem, offset, addr, val });
-        }
-        let sum = self.take_sum(addr);
-        macro_rules! form {
-            ($plain:ident, $fused:ident) => {
-                match sum {
-                    None => Instr::$plain { addr, val, offset },
-                    Some((a, b)) => Instr::$fused { a, b, val, offset },
-                }
-            };
-        }
-        self.emit(match bytes {
-            1 => form!(Store8, Store8Sum),
-            2 => form!(Store16, Store16Sum),
-            4 => form!(Store32, Store32Sum),
-            _ => form!(Store64, Store64Sum),
-        });
-    }
-
-    /// The operands of the `i32.add` that just computed the address `addr` into its own slot,
-    /// read by nothing else, taken out of the code to be fused into the access. Moving the
-    /// addition down to the access is sound: it is the last instruction, so nothing between
-    /// them writes its operands, and no branch lands between them (the barrier).
-    fn take_sum(&mut self, addr: Reg) -> Option<(Reg, Reg)> {
-        if addr != self.next_slot() {
-            return None;
-        }
-        let last = self.code.instrs.len().checked_sub(1).filter(|&i| i >= self.barrier)?;
-        match self.code.instrs[last] {
-            Instr::I32Add { dst, a, b } if dst == addr => {
-                self.code.instrs.pop();
-                Some((a, b))
-            }
-            _ => None,
-        }
-    }
-
     /// Pure numeric instructions are looked up once here: the table's hot rows become their
     /// own instruction, the others carry their raw-bits function.
     pub(super) fn numeric(&mut self, op: &Operator, offset: usize) -> Result<(), DecodeError> {
@@ -315,47 +260,5 @@ impl Translator<'_> {
             }
         }
         Ok(())
-    }
-}
-
-/// A memory-0 load form at a register (`dst, addr, offset`), and at a fused sum of two
-/// (`dst, a, b, offset`).
-type Memory0Load = (fn(Reg, Reg, u64) -> Instr, fn(Reg, Reg, Reg, u64) -> Instr);
-
-/// The memory-0 forms of load `op`; `None` for the vector loads, which keep the generic
-/// `Load`.
-fn memory0_load(op: LoadOp) -> Option<Memory0Load> {
-    use LoadOp as L;
-    macro_rules! forms {
-        ($plain:ident, $fused:ident) => {
-            Some((
-                |dst, addr, offset| Instr::$plain { dst, addr, offset },
-                |dst, a, b, offset| Instr::$fused { dst, a, b, offset },
-            ))
-        };
-    }
-    match op {
-        L::I32 | L::F32 | L::I64U32 => forms!(Load32, Load32Sum),
-        L::I64 | L::F64 => forms!(Load64, Load64Sum),
-        L::I32U8 | L::I64U8 => forms!(Load8U, Load8USum),
-        L::I32S8 => forms!(Load8S32, Load8S32Sum),
-        L::I64S8 => forms!(Load8S64, Load8S64Sum),
-        L::I32U16 | L::I64U16 => forms!(Load16U, Load16USum),
-        L::I32S16 => forms!(Load16S32, Load16S32Sum),
-        L::I64S16 => forms!(Load16S64, Load16S64Sum),
-        L::I64S32 => forms!(Load32S64, Load32S64Sum),
-        L::V128
-        | L::V128S8x8
-        | L::V128U8x8
-        | L::V128S16x4
-        | L::V128U16x4
-        | L::V128S32x2
-        | L::V128U32x2
-        | L::Splat8
-        | L::Splat16
-        | L::Splat32
-        | L::Splat64
-        | L::Zero32
-        | L::Zero64 => None,
     }
 }

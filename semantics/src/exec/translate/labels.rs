@@ -116,8 +116,7 @@ impl Translator<'_> {
         if cond != self.next_slot() {
             return None;
         }
-        let last = self.code.instrs.len().checked_sub(1).filter(|&i| i >= self.barrier)?;
-        let mut compare = self.code.instrs[last];
+        let mut compare = *self.last_instr()?;
         if compare.result_reg().map(|dst| *dst) != Some(cond) || compare.branch_on(0).is_none() {
             return None;
         }

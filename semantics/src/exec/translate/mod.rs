@@ -5,6 +5,7 @@
 
 mod data_ops;
 mod labels;
+mod memory_access;
 mod operands;
 mod ops;
 #[cfg(test)]

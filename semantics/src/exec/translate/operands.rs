@@ -25,6 +25,24 @@ impl Translator<'_> {
         self.code.instrs.push(i);
     }
 
+    /// The last instruction emitted, unless a branch may land after it (the barrier): the
+    /// one instruction the translator may still rewrite.
+    pub(super) fn last_instr(&mut self) -> Option<&mut Instr> {
+        let last = self.code.instrs.len().checked_sub(1).filter(|&i| i >= self.barrier)?;
+        self.code.instrs.get_mut(last)
+    }
+
+    /// Copies register `src` to `dst`, joining a copy just emitted into a `CopyPair`.
+    pub(super) fn emit_copy(&mut self, dst: Reg, src: Reg) {
+        if let Some(last) = self.last_instr() {
+            if let Instr::Copy { dst: first_dst, src: first_src } = *last {
+                *last = Instr::CopyPair { dst: first_dst, src: first_src, then_dst: dst, then_src: src };
+                return;
+            }
+        }
+        self.emit(Instr::Copy { dst, src });
+    }
+
     /// Pushes a value read from register `r`.
     pub(super) fn push(&mut self, r: Reg) {
         self.operands.push(r);
@@ -52,7 +70,7 @@ impl Translator<'_> {
         for d in from..self.operands.len() {
             let own = self.slot(d);
             if self.operands[d] != own {
-                self.emit(Instr::Copy { dst: own, src: self.operands[d] });
+                self.emit_copy(own, self.operands[d]);
                 self.operands[d] = own;
             }
         }
@@ -74,7 +92,7 @@ impl Translator<'_> {
         for d in 0..self.operands.len() {
             if self.operands[d] == x {
                 let own = self.slot(d);
-                self.emit(Instr::Copy { dst: own, src: x });
+                self.emit_copy(own, x);
                 self.operands[d] = own;
             }
         }
@@ -86,13 +104,12 @@ impl Translator<'_> {
         let v = self.pop();
         self.materialize_local(x);
         let own = self.next_slot();
-        let last = self.code.instrs.len().checked_sub(1).filter(|&i| i >= self.barrier);
-        let retarget = last.filter(|_| v == own).and_then(|i| {
-            self.code.instrs[i].result_reg().filter(|dst| **dst == own)
+        let retarget = self.last_instr().filter(|_| v == own).and_then(|last| {
+            last.result_reg().filter(|dst| **dst == own)
         });
         match retarget {
             Some(dst) => *dst = x,
-            None if v != x => self.emit(Instr::Copy { dst: x, src: v }),
+            None if v != x => self.emit_copy(x, v),
             None => {}
         }
         if tee {
@@ -140,7 +157,8 @@ impl Translator<'_> {
     }
 
     /// Gives the first `MAX_CONST_REGS` distinct scalar constants of the body a register
-    /// after the declared locals (a read error is left for the translation proper).
+    /// after the declared locals, and zero one if the body shifts (a read error is left for
+    /// the translation proper).
     pub(super) fn keep_constants(&mut self, body: &FunctionBody) {
         let Ok(mut reader) = body.get_operators_reader() else {
             return;
@@ -149,6 +167,8 @@ impl Translator<'_> {
         while !reader.eof() && self.consts.len() < MAX_CONST_REGS {
             let bits = match reader.read() {
                 Ok(Operator::I32Const { value }) => value as u32 as u128,
+                // An address that is just a shifted register is fused as `(a << k) + 0`.
+                Ok(Operator::I32Shl) => 0,
                 Ok(Operator::I64Const { value }) => value as u64 as u128,
                 Ok(Operator::F32Const { value }) => value.bits() as u128,
                 Ok(Operator::F64Const { value }) => value.bits() as u128,

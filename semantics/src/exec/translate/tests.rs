@@ -53,7 +53,17 @@ const MODULE: &str = r#"(module
   (func (export "sum_store_tee") (param i32 i32 i32) (result i32) (local i32)
     local.get 0 local.get 1 i32.add local.get 2 i32.store16 offset=2
     local.get 0 local.get 1 i32.add local.tee 3 i32.load16_s offset=2
-    local.get 3 i32.add))
+    local.get 3 i32.add)
+  ;; Scaled addresses: base + (i << 2) both ways round, a count of 34 (shl takes it modulo
+  ;; 32), a shift alone, and a tee'd shift (not fused).
+  (func (export "scaled") (param i32 i32) (result i32)
+    (i32.store (i32.add (local.get 0) (i32.shl (local.get 1) (i32.const 2))) (i32.const 77))
+    (i32.load (i32.add (i32.shl (local.get 1) (i32.const 34)) (local.get 0))))
+  (func (export "shifted") (param i32) (result i32)
+    (i32.load offset=4 (i32.shl (local.get 0) (i32.const 3))))
+  (func (export "shift_tee") (param i32 i32) (result i32) (local i32)
+    (i32.load (i32.add (local.get 0) (local.tee 2 (i32.shl (local.get 1) (i32.const 2)))))
+    local.get 2 i32.add))
 "#;
 
 fn kinds(m: &Module) -> Vec<String> {
@@ -75,7 +85,7 @@ fn register_forms_agree_with_the_stack_semantics() {
     assert_eq!(m.repr.code[0].instrs.len(), 2, "{:?}", m.repr.code[0].instrs);
     let sums = format!("{:?}", m.repr.code[9].instrs);
     // Operands are byte offsets, 16 per register: registers 0, 1, 2; then 3, 0, 1; 4, 3.
-    assert!(sums.starts_with("[Store16Sum { a: 0, b: 16, val: 32,"), "{sums}");
+    assert!(sums.starts_with("[Store16Sum { a: 0, b: 16, shift: 0, val: 32,"), "{sums}");
     assert!(sums.contains("I32Add { dst: 48, a: 0, b: 16 }, Load16S32 { dst: 64, addr: 48,"), "{sums}");
     // The result goes straight to local 1 (no copy), read straight from there by `local.get 1`.
     let lc_tee_copy = format!("{:?}", m.repr.code[5].instrs);
@@ -118,6 +128,20 @@ fn register_forms_agree_with_the_stack_semantics() {
     assert_eq!(call("sum_store_tee", &i32s(&[-4, 6, 0x7fff])).unwrap(), i32s(&[32767 + 2]));
     let trap = call("sum_store_tee", &i32s(&[65530, 4, 1])).unwrap_err();
     assert_eq!(trap.kind, TrapKind::MemoryOutOfBounds);
+    // Stored at -16 + (9 << 2) = 20 and read back there; -16 + (5 << 2) wraps to 4.
+    assert_eq!(call("scaled", &i32s(&[-16, 9])).unwrap(), i32s(&[77]));
+    assert_eq!(call("scaled", &i32s(&[-16, 5])).unwrap(), i32s(&[77]));
+    assert_eq!(call("shifted", &i32s(&[1])).unwrap(), i32s(&[42]), "8 + 4 = 12 holds 42");
+    // 0x2000_0001 << 3 wraps to 8 (a 33-bit address would be out of bounds).
+    assert_eq!(call("shifted", &i32s(&[0x2000_0001])).unwrap(), i32s(&[42]));
+    let trap = call("shifted", &i32s(&[0x1fff_ffff])).unwrap_err();
+    assert_eq!(trap.kind, TrapKind::MemoryOutOfBounds);
+    assert_eq!(call("shift_tee", &i32s(&[8, 1])).unwrap(), i32s(&[42 + 4]));
+    let forms = |i: usize| format!("{:?}", m.repr.code[i].instrs);
+    assert!(forms(10).starts_with("[Store32Sum { a: 16, b: 0, shift: 2,"), "{}", forms(10));
+    assert!(forms(10).contains("Load32Sum { dst: 96, a: 16, b: 0, shift: 2,"), "{}", forms(10));
+    assert!(forms(11).starts_with("[Load32Sum { dst: 48, a: 0, b: 32, shift: 3, offset: 4 }"), "{}", forms(11));
+    assert!(forms(12).starts_with("[I32Shl"), "{}", forms(12));
     for x in [0, 7, -3] {
         assert_eq!(call("alias", &[Value::I32(x)]).unwrap(), [Value::I32(-5)]);
         assert_eq!(call("tee_alias", &[Value::I32(x)]).unwrap(), [Value::I32(-2 * x)]);
