@@ -171,12 +171,12 @@ impl<'s> Machine<'s> {
             }};
         }
 
-        // A load of memory 0: the bytes read as `$t`, then widened (`as` casts, extending by
-        // the signedness of each step) to the slot encoding.
+        // A load of memory 0: the load's width of bytes read at the address, then extended to
+        // the slot encoding, both as the generic load does (`memory::load_width`,
+        // `memory::extend_bytes`), folded for the constant `LoadOp`.
         // The address is a register, or `(a << shift) + b` (a fused `i32.add`, and `i32.shl`
-        // of its first operand when `shift` is not zero; see `Instr::Load32Sum`). Width and
-        // extension are the generic load's (`memory::extend_bytes`), folded for the constant
-        // `LoadOp`.
+        // of its first operand when `shift` is not zero; see `Instr::Load32Sum`). A store
+        // writes the low bytes of `val` as `$t`.
         macro_rules! load0 {
             ($dst:ident, $addr:tt, $offset:ident, $op:ident) => {{
                 const OP: LoadOp = LoadOp::$op;
